@@ -1,0 +1,139 @@
+import type { AgentStatus } from "../../src/core/record.js";
+import type { AgentSettings } from "../../src/protocol/agents.js";
+
+/** The agent's metadata row: identity, status, settings and the chain head. */
+export interface AgentMeta {
+  agent_id: string;
+  org: string;
+  status: AgentStatus;
+  created_at: number;
+  settings: AgentSettings;
+  window_size: number;
+  head_seq: number;
+  head_hash: string;
+  admissions: number;
+  open_turn_seq: number | null;
+  registered: boolean;
+}
+
+interface MetaRow extends Record<string, SqlStorageValue> {
+  agent_id: string;
+  org: string;
+  status: string;
+  created_at: number;
+  settings: string;
+  window_size: number;
+  head_seq: number;
+  head_hash: string;
+  admissions: number;
+  open_turn_seq: number | null;
+  registered: number;
+}
+
+/** Reads the metadata row, if the agent exists. */
+export function selectMeta(sql: SqlStorage): AgentMeta | undefined {
+  const row = sql.exec<MetaRow>("SELECT * FROM agent WHERE id = 1").toArray()[0];
+  if (!row) return undefined;
+  return {
+    agent_id: row.agent_id,
+    org: row.org,
+    status: row.status as AgentStatus,
+    created_at: row.created_at,
+    settings: JSON.parse(row.settings) as AgentSettings,
+    window_size: row.window_size,
+    head_seq: row.head_seq,
+    head_hash: row.head_hash,
+    admissions: row.admissions,
+    open_turn_seq: row.open_turn_seq,
+    registered: row.registered === 1,
+  };
+}
+
+/** Creates the metadata row of a new agent. */
+export function insertMeta(sql: SqlStorage, meta: AgentMeta): void {
+  sql.exec(
+    `INSERT INTO agent (id, agent_id, org, status, created_at, settings, window_size, head_seq, head_hash, admissions, open_turn_seq, registered)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    meta.agent_id,
+    meta.org,
+    meta.status,
+    meta.created_at,
+    JSON.stringify(meta.settings),
+    meta.window_size,
+    meta.head_seq,
+    meta.head_hash,
+    meta.admissions,
+    meta.open_turn_seq,
+    meta.registered ? 1 : 0,
+  );
+}
+
+/** Moves the head after a commit and records which turn, if any, is open. */
+export function updateHead(
+  sql: SqlStorage,
+  seq: number,
+  hash: string,
+  openTurnSeq: number | null,
+): void {
+  sql.exec(
+    "UPDATE agent SET head_seq = ?, head_hash = ?, open_turn_seq = ? WHERE id = 1",
+    seq,
+    hash,
+    openTurnSeq,
+  );
+}
+
+/** Counts one more admission (the counter makes tx ids unique). */
+export function updateAdmissions(sql: SqlStorage, admissions: number): void {
+  sql.exec("UPDATE agent SET admissions = ? WHERE id = 1", admissions);
+}
+
+/** Sets the lifecycle status. */
+export function updateStatus(sql: SqlStorage, status: AgentStatus): void {
+  sql.exec("UPDATE agent SET status = ? WHERE id = 1", status);
+}
+
+/** Notes that the org directory lists this agent. */
+export function markRegistered(sql: SqlStorage): void {
+  sql.exec("UPDATE agent SET registered = 1 WHERE id = 1");
+}
+
+/** The transaction an idempotency key maps to, with the digest of the request that set it. */
+export function selectIdempotency(
+  sql: SqlStorage,
+  key: string,
+): { tx_id: string; request_digest: string } | undefined {
+  return sql
+    .exec<{ tx_id: string; request_digest: string }>(
+      "SELECT tx_id, request_digest FROM idempotency WHERE key = ?",
+      key,
+    )
+    .toArray()[0];
+}
+
+/** Remembers which transaction an idempotency key produced. */
+export function insertIdempotency(
+  sql: SqlStorage,
+  key: string,
+  txId: string,
+  requestDigest: string,
+): void {
+  sql.exec(
+    "INSERT INTO idempotency (key, tx_id, request_digest) VALUES (?, ?, ?)",
+    key,
+    txId,
+    requestDigest,
+  );
+}
+
+/** Marks a processed transaction whose turn ended in failure. */
+export function insertTxFailure(sql: SqlStorage, txId: string, error: string): void {
+  sql.exec("INSERT OR REPLACE INTO tx_failure (tx_id, error) VALUES (?, ?)", txId, error);
+}
+
+/** The failure recorded for a transaction, if any. */
+export function selectTxFailure(sql: SqlStorage, txId: string): string | undefined {
+  return sql
+    .exec<{ error: string }>("SELECT error FROM tx_failure WHERE tx_id = ?", txId)
+    .toArray()[0]?.error;
+}

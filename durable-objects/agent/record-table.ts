@@ -1,0 +1,117 @@
+import { canonicalJson } from "../../src/core/canonical-json.js";
+import type { RecordEntry, Transaction } from "../../src/core/record.js";
+import { loadText, storeText } from "./blob-store.js";
+
+interface RecordRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  kernel_version: number;
+  context_hash: string;
+  prev_hash: string;
+  hash: string;
+  tx: string | null;
+  tx_chunks: string | null;
+  body: string | null;
+  body_chunks: string | null;
+}
+
+/** Appends one sealed entry. The caller holds the storage transaction. */
+export function insertEntry(sql: SqlStorage, entry: RecordEntry): void {
+  const tx = storeText(sql, canonicalJson(entry.tx));
+  const body = storeText(
+    sql,
+    canonicalJson({
+      actions: entry.actions,
+      decision: entry.decision,
+      effects: entry.effects,
+      proposals: entry.proposals,
+    }),
+  );
+  sql.exec(
+    `INSERT INTO record (seq, tx_id, tx_type, kernel_version, context_hash, prev_hash, hash, tx, tx_chunks, body, body_chunks)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    entry.seq,
+    entry.tx.hash,
+    entry.tx.tx_type,
+    entry.kernel_version,
+    entry.context_hash,
+    entry.prev_hash,
+    entry.hash,
+    tx.inline,
+    tx.chunks,
+    body.inline,
+    body.chunks,
+  );
+}
+
+/**
+ * Reads entries `from_seq…` in order, at most `limit`. Rows are decoded as stored, without
+ * validation: verification is what judges them. A row that does not decode is returned as
+ * an `Error` in its place.
+ */
+export function selectEntries(
+  sql: SqlStorage,
+  fromSeq: number,
+  limit: number,
+): Array<RecordEntry | RowError> {
+  const rows = sql
+    .exec<RecordRow>(
+      `SELECT seq, kernel_version, context_hash, prev_hash, hash, tx, tx_chunks, body, body_chunks
+       FROM record WHERE seq >= ? ORDER BY seq LIMIT ?`,
+      fromSeq,
+      limit,
+    )
+    .toArray();
+  return rows.map((row) => decodeRow(sql, row));
+}
+
+/** A stored row that could not be decoded into an entry. */
+export interface RowError {
+  seq: number;
+  error: string;
+}
+
+function decodeRow(sql: SqlStorage, row: RecordRow): RecordEntry | RowError {
+  try {
+    const tx = JSON.parse(loadText(sql, row.tx, row.tx_chunks)) as Transaction;
+    const body = JSON.parse(loadText(sql, row.body, row.body_chunks)) as Pick<
+      RecordEntry,
+      "proposals" | "decision" | "actions" | "effects"
+    >;
+    return {
+      seq: row.seq,
+      tx,
+      kernel_version: row.kernel_version,
+      context_hash: row.context_hash,
+      proposals: body.proposals,
+      decision: body.decision,
+      actions: body.actions,
+      effects: body.effects,
+      prev_hash: row.prev_hash,
+      hash: row.hash,
+    };
+  } catch (err) {
+    return { seq: row.seq, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** True when a decoded row is an error rather than an entry. */
+export function isRowError(value: RecordEntry | RowError): value is RowError {
+  return "error" in value;
+}
+
+/** Context hashes of the last `n` entries, oldest first. */
+export function selectWindow(sql: SqlStorage, n: number): string[] {
+  return sql
+    .exec<{ context_hash: string }>("SELECT context_hash FROM record ORDER BY seq DESC LIMIT ?", n)
+    .toArray()
+    .map((r) => r.context_hash)
+    .reverse();
+}
+
+/** The seq at which a transaction was committed, if it was. */
+export function seqOfTx(sql: SqlStorage, txId: string): number | undefined {
+  const row = sql
+    .exec<{ seq: number }>("SELECT seq FROM record WHERE tx_id = ? ORDER BY seq LIMIT 1", txId)
+    .toArray()[0];
+  return row?.seq;
+}

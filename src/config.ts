@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { AuraError } from "./core/errors.js";
+import { DEFAULT_WINDOW_SIZE } from "./kernel/version.js";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+const intFrom = (fallback: number, min: number, max: number) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max))
+      .optional()
+      .transform((v) => v ?? fallback),
+  );
+
+const ConfigSchema = z
+  .object({
+    AURA_JWT_SECRET: optionalString,
+    AURA_JWKS_URL: optionalUrl,
+    AURA_POLICY: optionalString
+      .pipe(z.enum(["dev", "strict"]).optional())
+      .transform((v) => v ?? "dev"),
+    AURA_LLM_ROUTING: optionalString.pipe(z.enum(["proxy", "direct", "mock"]).optional()),
+    AURA_ANTHROPIC_API_KEY: optionalString,
+    AURA_ANTHROPIC_MODEL: optionalString.transform((v) => v ?? "claude-opus-4-6"),
+    AURA_ROUTER_URL: optionalUrl,
+    RECORD_WINDOW_SIZE: intFrom(DEFAULT_WINDOW_SIZE, 1, 1000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.AURA_JWT_SECRET === undefined && c.AURA_JWKS_URL === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AURA_JWT_SECRET"],
+        message: "one of AURA_JWT_SECRET or AURA_JWKS_URL must be set to verify tokens",
+      });
+    }
+    if (c.AURA_JWT_SECRET !== undefined && c.AURA_JWT_SECRET.length < 32) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AURA_JWT_SECRET"],
+        message: "must be at least 32 characters",
+      });
+    }
+  });
+
+/** The Worker's settings, parsed once from its environment. */
+export type Config = Readonly<{
+  jwtSecret?: string;
+  jwksUrl?: string;
+  policy: "dev" | "strict";
+  llmRouting: "proxy" | "direct" | "mock";
+  anthropicModel: string;
+  windowSize: number;
+}>;
+
+const cache = new WeakMap<object, Config>();
+
+/**
+ * Parses the Worker environment once per env object. A bad value fails with a
+ * `config_error` naming the variable.
+ */
+export function loadConfig(env: object): Config {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    throw new AuraError("config_error", `${name}: ${issue?.message ?? "invalid"}`);
+  }
+  const c = parsed.data;
+  const config: Config = Object.freeze({
+    jwtSecret: c.AURA_JWT_SECRET,
+    jwksUrl: c.AURA_JWKS_URL,
+    policy: c.AURA_POLICY,
+    llmRouting: c.AURA_LLM_ROUTING ?? defaultRouting(c),
+    anthropicModel: c.AURA_ANTHROPIC_MODEL,
+    windowSize: c.RECORD_WINDOW_SIZE,
+  });
+  cache.set(env, config);
+  return config;
+}
+
+function defaultRouting(c: {
+  AURA_ANTHROPIC_API_KEY?: string;
+  AURA_ROUTER_URL?: string;
+}): Config["llmRouting"] {
+  if (c.AURA_ANTHROPIC_API_KEY !== undefined) return "direct";
+  if (c.AURA_ROUTER_URL !== undefined) return "proxy";
+  return "mock";
+}

@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import pkg from "../../package.json" with { type: "json" };
+import { requireAuth } from "./auth.js";
+import type { AppEnv } from "./context.js";
+import { notFound, onError } from "./on-error.js";
+import { agentRoutes } from "./routes/agents.js";
+import { txRoutes } from "./routes/tx.js";
+
+/**
+ * The Worker's HTTP API. Every route but `/health` requires a valid JWT.
+ *
+ * @example
+ * await app.request("/health"); // 200 {"status":"ok","version":"0.1.0"}
+ */
+export const app = new Hono<AppEnv>();
+
+app.onError(onError);
+app.notFound(notFound);
+
+app.get("/health", (c) => c.json({ status: "ok", version: pkg.version }));
+
+app.use("/tx", requireAuth);
+app.use("/tx/*", requireAuth);
+app.use("/agents", requireAuth);
+app.use("/agents/*", requireAuth);
+
+app.route("/tx", txRoutes);
+app.route("/agents", agentRoutes);

@@ -1,0 +1,93 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { directoryStub } from "../../../durable-objects/directory-do.js";
+import { unwrap } from "../../core/errors.js";
+import { AgentId, newAgentId } from "../../core/ids.js";
+import { type AgentSummary, CreateAgentRequest, RecordQuery } from "../../protocol/agents.js";
+import { readJson, validate } from "../body.js";
+import type { AppEnv } from "../context.js";
+import { agentStub } from "../stubs.js";
+
+const MAX_CREATE_BODY_BYTES = 256 * 1024;
+
+const ListQuery = z.object({
+  after: AgentId.optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .default(1000)
+    .transform((n) => Math.min(1000, Math.max(1, n))),
+});
+
+/** `/agents` routes: list, create, head, record, verify, pause and resume. */
+export const agentRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const query = validate(ListQuery, c.req.query(), "query");
+    const { org } = c.get("principal");
+    const listed = await directoryStub(c.env, org).list(query.after, query.limit);
+    const agents = await Promise.all(
+      listed.map(async (a): Promise<AgentSummary> => {
+        const { ok: _ok, ...summary } = unwrap(
+          await agentStub(c.env, org, a.agent_id).summary({ org, agent_id: a.agent_id }),
+        );
+        return summary;
+      }),
+    );
+    return c.json(agents);
+  })
+  .post("/", async (c) => {
+    const body = await readJson(c, CreateAgentRequest, MAX_CREATE_BODY_BYTES);
+    const { org } = c.get("principal");
+    const agentId = newAgentId();
+    unwrap(
+      await agentStub(c.env, org, agentId).create({
+        org,
+        agent_id: agentId,
+        settings: body,
+        now: Date.now(),
+      }),
+    );
+    return c.json({ agent_id: agentId }, 201);
+  })
+  .get("/:id/head", async (c) => {
+    const { org, agentId, stub } = target(c);
+    const { ok: _ok, ...head } = unwrap(await stub.head({ org, agent_id: agentId }));
+    return c.json(head);
+  })
+  .get("/:id/record", async (c) => {
+    const { org, agentId, stub } = target(c);
+    const query = validate(RecordQuery, c.req.query(), "query");
+    const { json } = unwrap(
+      await stub.record({ org, agent_id: agentId }, query.from_seq, query.limit),
+    );
+    return c.body(json, 200, { "content-type": "application/json" });
+  })
+  .get("/:id/verify", async (c) => {
+    const { org, agentId, stub } = target(c);
+    const { report } = unwrap(await stub.verify({ org, agent_id: agentId }));
+    return c.json(report);
+  })
+  .post("/:id/pause", async (c) => {
+    const { org, agentId, stub } = target(c);
+    const { ok: _ok, ...status } = unwrap(
+      await stub.setStatus({ org, agent_id: agentId }, "paused"),
+    );
+    return c.json(status);
+  })
+  .post("/:id/resume", async (c) => {
+    const { org, agentId, stub } = target(c);
+    const { ok: _ok, ...status } = unwrap(
+      await stub.setStatus({ org, agent_id: agentId }, "active"),
+    );
+    return c.json(status);
+  });
+
+function target(c: {
+  env: Env;
+  req: { param(name: "id"): string };
+  get(key: "principal"): { org: string };
+}) {
+  const agentId = validate(AgentId, c.req.param("id"), "agent_id");
+  const { org } = c.get("principal");
+  return { org, agentId, stub: agentStub(c.env, org, agentId) };
+}

@@ -1,0 +1,9 @@
+import type { AgentDO } from "../../durable-objects/agent-do.js";
+
+/**
+ * The Durable Object of one agent of one org. The org is part of the object's name, so a
+ * token of another org addresses a different (empty) object and never reaches this agent.
+ */
+export function agentStub(env: Env, org: string, agentId: string): DurableObjectStub<AgentDO> {
+  return env.AGENT.get(env.AGENT.idFromName(JSON.stringify([org, agentId])));
+}

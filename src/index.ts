@@ -1,0 +1,9 @@
+import { app } from "./http/app.js";
+
+export { AgentDO } from "../durable-objects/agent-do.js";
+export { DirectoryDO } from "../durable-objects/directory-do.js";
+
+/** The Worker: the HTTP API in front of the agents' Durable Objects. */
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,42 @@
+import { hashCanonical } from "../core/hash.js";
+import type { TxType } from "../core/record.js";
+
+/**
+ * The id of an admitted client transaction. With an idempotency key it depends on the
+ * agent and the key alone, so a repeat maps to the same id; without one, the agent's
+ * admission counter makes it unique.
+ */
+export function admissionTxHash(input: {
+  agent_id: string;
+  tx_type: TxType;
+  payload: string;
+  ts_ms: number;
+  admission: number;
+  idempotency_key?: string;
+}): string {
+  if (input.idempotency_key !== undefined) {
+    return hashCanonical({ agent_id: input.agent_id, idempotency_key: input.idempotency_key });
+  }
+  return hashCanonical({
+    admission: input.admission,
+    agent_id: input.agent_id,
+    payload: input.payload,
+    ts_ms: input.ts_ms,
+    tx_type: input.tx_type,
+  });
+}
+
+/**
+ * The id of a transaction the kernel generates inside a turn (reasoning, final answer…):
+ * determined by the transaction it answers, its position in the turn and its content.
+ */
+export function derivedTxHash(input: {
+  agent_id: string;
+  reference_tx_hash: string;
+  index: number;
+  tx_type: TxType;
+  payload: string;
+  ts_ms: number;
+}): string {
+  return hashCanonical(input);
+}

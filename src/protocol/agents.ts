@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { AgentStatus } from "../core/record.js";
+
+/** A permission level of the tool policy (SPEC §4). */
+export const PermissionLevel = z.enum(["always_allow", "ask_once", "always_ask", "deny"]);
+
+/** An agent's tool policy: a named profile, or explicit levels. */
+export const PolicySetting = z.union([
+  z.enum(["dev", "strict"]),
+  z.strictObject({
+    profile: z.enum(["dev", "strict"]).optional(),
+    tools: z.record(z.string().min(1).max(128), PermissionLevel).optional(),
+    allow_unlisted: z.boolean().optional(),
+  }),
+]);
+
+/** `POST /agents` body. */
+export const CreateAgentRequest = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  system_prompt: z.string().max(100_000).optional(),
+  model: z.string().min(1).max(200).optional(),
+  policy: PolicySetting.optional(),
+});
+export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
+
+/** Settings an agent is created with; they shape its turns. */
+export type AgentSettings = CreateAgentRequest;
+
+/** `GET /agents/:id/head` response. */
+export const AgentHead = z.object({
+  agent_id: z.string(),
+  head_seq: z.number().int().nonnegative(),
+  head_hash: z.string(),
+  status: AgentStatus,
+});
+export type AgentHead = z.infer<typeof AgentHead>;
+
+/** One row of `GET /agents`. */
+export const AgentSummary = z.object({
+  agent_id: z.string(),
+  head_seq: z.number().int().nonnegative(),
+  status: AgentStatus,
+  created_at: z.number().int(),
+});
+export type AgentSummary = z.infer<typeof AgentSummary>;
+
+/** `GET /agents/:id/verify` response. */
+export const VerifyReport = z.object({
+  ok: z.boolean(),
+  head_seq: z.number().int().nonnegative(),
+  checked: z.number().int().nonnegative(),
+  first_bad_seq: z.number().int().positive().optional(),
+  reason: z.string().optional(),
+});
+export type VerifyReport = z.infer<typeof VerifyReport>;
+
+/** Record page query: `from_seq` ≥ 1, `limit` clamped to 1..1000. */
+export const RecordQuery = z.object({
+  from_seq: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce
+    .number()
+    .int()
+    .default(100)
+    .transform((n) => Math.min(1000, Math.max(1, n))),
+});

@@ -1,0 +1,51 @@
+import type { ModelProvider, ModelRequest, ModelResponse } from "./types.js";
+
+/** A scripted reply; a function sees the request. */
+export type MockScript = ModelResponse | ((request: ModelRequest) => ModelResponse);
+
+/**
+ * The deterministic provider: the same request always gets the same response. Without a
+ * script it answers every prompt with a fixed acknowledgement that quotes the prompt, which
+ * is what the zero-configuration local stack runs on.
+ *
+ * @example
+ * const p = new MockProvider();
+ * await p.complete({ model: "mock", messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }], max_tokens: 64 });
+ */
+export class MockProvider implements ModelProvider {
+  readonly name = "mock";
+  readonly #script: MockScript[];
+  #next = 0;
+
+  constructor(script: MockScript[] = []) {
+    this.#script = script;
+  }
+
+  async complete(request: ModelRequest): Promise<ModelResponse> {
+    const scripted = this.#script[this.#next];
+    if (scripted !== undefined) {
+      this.#next++;
+      return typeof scripted === "function" ? scripted(request) : scripted;
+    }
+    return echoResponse(request);
+  }
+}
+
+/** The unscripted mock answer: deterministic in the request alone. */
+export function echoResponse(request: ModelRequest): ModelResponse {
+  const last = request.messages.at(-1);
+  const prompt = (last?.content ?? [])
+    .map((block) => (block.type === "text" ? block.text : ""))
+    .join("");
+  const text = `Mock reply: ${prompt}`;
+  const inputChars = request.messages.reduce(
+    (n, m) => n + m.content.reduce((k, b) => k + (b.type === "text" ? b.text.length : 0), 0),
+    (request.system ?? "").length,
+  );
+  return {
+    model: request.model,
+    content: [{ type: "text", text }],
+    stop_reason: "end_turn",
+    usage: { input_tokens: Math.ceil(inputChars / 4), output_tokens: Math.ceil(text.length / 4) },
+  };
+}
