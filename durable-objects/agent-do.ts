@@ -70,6 +70,8 @@ export class AgentDO extends DurableObject<Env> {
   #chain?: ChainState;
   #provider?: ModelProvider;
   #draining?: Promise<void>;
+  /** An alarm is known to be pending; a cache (eviction forgets it, which only re-arms). */
+  #alarmArmed = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -218,6 +220,7 @@ export class AgentDO extends DurableObject<Env> {
 
   /** The durable wake-up: finishes registration and drains whatever is queued. */
   override async alarm(): Promise<void> {
+    this.#alarmArmed = false;
     const meta = selectMeta(this.#sql);
     if (!meta) return;
     if (!meta.registered) await this.#register();
@@ -248,9 +251,12 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   #armAlarm(): void {
-    this.ctx.storage
-      .setAlarm(Date.now())
-      .catch((err: unknown) => console.error("setAlarm failed", err));
+    if (this.#alarmArmed) return;
+    this.#alarmArmed = true;
+    this.ctx.storage.setAlarm(Date.now()).catch((err: unknown) => {
+      this.#alarmArmed = false;
+      console.error("setAlarm failed", err);
+    });
   }
 
   /** Starts draining now instead of waiting for the alarm; the alarm still backs it up. */

@@ -78,6 +78,9 @@ export class TokenVerifier {
     } catch (err) {
       if (err instanceof AuraError) throw err;
       if (err instanceof errors.JWTExpired) throw new AuraError("unauthorized", "token expired");
+      if (isKeySetOutage(err)) {
+        throw new AuraError("unavailable", "the key set at AURA_JWKS_URL cannot be fetched");
+      }
       if (err instanceof errors.JOSEError)
         throw new AuraError("unauthorized", `invalid token (${err.code})`);
       throw err;
@@ -91,6 +94,16 @@ export class TokenVerifier {
     }
     this.#cache.set(token, principal);
   }
+}
+
+/**
+ * True for failures to obtain the JWKS (unreachable, timed out, non-200): a server-side
+ * outage, not a bad token.
+ */
+function isKeySetOutage(err: unknown): boolean {
+  if (err instanceof errors.JWKSTimeout) return true;
+  if (err instanceof errors.JOSEError) return err.code === "ERR_JOSE_GENERIC";
+  return err instanceof TypeError;
 }
 
 /** Extracts a bearer token from an Authorization header value. */

@@ -4,7 +4,9 @@
  *
  * Properties whose value is `undefined` are omitted (an absent optional field and an
  * `undefined` one are the same record). Non-finite numbers, bigints, functions and symbols
- * are refused: they have no JSON form and must never reach the record.
+ * are refused: they have no JSON form and must never reach the record. So are built-in
+ * objects that are not plain data (Date, Map, Set, typed arrays, RegExp, boxed primitives):
+ * encoded by their own keys, distinct values of them would give the same string.
  *
  * @example
  * canonicalJson({ b: 1, a: [true, null] }) // '{"a":[true,null],"b":1}'
@@ -41,6 +43,11 @@ function write(value: unknown, out: string[]): void {
         }
         out.push("]");
         return;
+      }
+      if (Object.prototype.toString.call(value) !== "[object Object]") {
+        throw new TypeError(
+          `canonicalJson: cannot encode a ${Object.prototype.toString.call(value).slice(8, -1)}`,
+        );
       }
       writeObject(value as Record<string, unknown>, out);
       return;

@@ -13,6 +13,7 @@ export type ErrorCode =
   | "agent_paused"
   | "agent_dead"
   | "config_error"
+  | "unavailable"
   | "internal";
 
 /** HTTP status for each error code. */
@@ -27,6 +28,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   agent_paused: 409,
   agent_dead: 410,
   config_error: 500,
+  unavailable: 503,
   internal: 500,
 };
 

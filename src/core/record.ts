@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { STRICT_BASE64 } from "./base64.js";
 import { AgentId, Hash, TxId } from "./ids.js";
 
 /** Every transaction type the kernel knows. */
@@ -29,12 +30,7 @@ export const ClientTxType = z.enum(CLIENT_TX_TYPES);
 export type ClientTxType = z.infer<typeof ClientTxType>;
 
 /** Standard base64 with padding. */
-export const Base64 = z
-  .string()
-  .regex(
-    /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
-    "must be standard base64",
-  );
+export const Base64 = z.string().regex(STRICT_BASE64, "must be standard base64");
 
 /** A transaction: the input that advances an agent. `hash` is its id (`tx_id`). */
 export const Transaction = z.strictObject({

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.js";
+import { AuraError } from "./core/errors.js";
+import { selectProvider } from "./reasoner/select-provider.js";
+
+const SECRET = "s".repeat(32);
+
+/** The AuraError `loadConfig(env)` throws. */
+function configError(env: object): AuraError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof AuraError) return err;
+    throw err;
+  }
+  throw new Error("expected loadConfig to fail");
+}
+
+describe("loadConfig: token verification", () => {
+  it("given neither AURA_JWT_SECRET nor AURA_JWKS_URL, when loaded, then it fails with a config_error naming AURA_JWT_SECRET", () => {
+    const err = configError({});
+    expect(err.code).toBe("config_error");
+    expect(err.status).toBe(500);
+    expect(err.message).toContain("AURA_JWT_SECRET");
+  });
+
+  it("given a blank AURA_JWT_SECRET, when loaded, then it counts as unset", () => {
+    expect(configError({ AURA_JWT_SECRET: "   " }).message).toContain("AURA_JWT_SECRET");
+  });
+
+  it("given an AURA_JWT_SECRET shorter than 32 characters, when loaded, then it is refused naming the variable", () => {
+    const err = configError({ AURA_JWT_SECRET: "s".repeat(31) });
+    expect(err.code).toBe("config_error");
+    expect(err.message).toMatch(/^AURA_JWT_SECRET: .*32/);
+  });
+
+  it("given a 32-character AURA_JWT_SECRET, when loaded, then it is kept", () => {
+    expect(loadConfig({ AURA_JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
+  });
+
+  it("given only AURA_JWKS_URL, when loaded, then it is accepted without a secret", () => {
+    const config = loadConfig({ AURA_JWKS_URL: "https://auth.example.com/.well-known/jwks.json" });
+    expect(config.jwksUrl).toBe("https://auth.example.com/.well-known/jwks.json");
+    expect(config.jwtSecret).toBeUndefined();
+  });
+
+  it("given an AURA_JWKS_URL that is not a URL, when loaded, then the message names AURA_JWKS_URL", () => {
+    const err = configError({ AURA_JWT_SECRET: SECRET, AURA_JWKS_URL: "not a url" });
+    expect(err.code).toBe("config_error");
+    expect(err.message).toMatch(/^AURA_JWKS_URL: /);
+  });
+});
+
+describe("loadConfig: policy and window", () => {
+  it("given nothing but a secret, when loaded, then the policy is dev and the window is 50", () => {
+    const config = loadConfig({ AURA_JWT_SECRET: SECRET });
+    expect(config.policy).toBe("dev");
+    expect(config.windowSize).toBe(50);
+    expect(config.anthropicModel).toBe("claude-opus-4-6");
+  });
+
+  it("given AURA_POLICY=strict, when loaded, then the policy is strict", () => {
+    expect(loadConfig({ AURA_JWT_SECRET: SECRET, AURA_POLICY: "strict" }).policy).toBe("strict");
+  });
+
+  it("given an unknown AURA_POLICY, when loaded, then the message names AURA_POLICY", () => {
+    const err = configError({ AURA_JWT_SECRET: SECRET, AURA_POLICY: "lenient" });
+    expect(err.code).toBe("config_error");
+    expect(err.message).toMatch(/^AURA_POLICY: /);
+  });
+
+  it("given RECORD_WINDOW_SIZE=7, when loaded, then the window is 7", () => {
+    expect(loadConfig({ AURA_JWT_SECRET: SECRET, RECORD_WINDOW_SIZE: "7" }).windowSize).toBe(7);
+  });
+
+  for (const bad of ["abc", "0", "-3", "1.5", "1001"]) {
+    it(`given RECORD_WINDOW_SIZE=${bad}, when loaded, then the message names RECORD_WINDOW_SIZE`, () => {
+      const err = configError({ AURA_JWT_SECRET: SECRET, RECORD_WINDOW_SIZE: bad });
+      expect(err.code).toBe("config_error");
+      expect(err.message).toMatch(/^RECORD_WINDOW_SIZE: /);
+    });
+  }
+
+  it("given an unknown AURA_LLM_ROUTING, when loaded, then the message names AURA_LLM_ROUTING", () => {
+    const err = configError({ AURA_JWT_SECRET: SECRET, AURA_LLM_ROUTING: "carrier-pigeon" });
+    expect(err.message).toMatch(/^AURA_LLM_ROUTING: /);
+  });
+});
+
+describe("loadConfig: model routing", () => {
+  it("given no key and no router, when loaded, then routing defaults to mock", () => {
+    expect(loadConfig({ AURA_JWT_SECRET: SECRET }).llmRouting).toBe("mock");
+  });
+
+  it("given an Anthropic key, when loaded, then routing defaults to direct", () => {
+    const config = loadConfig({ AURA_JWT_SECRET: SECRET, AURA_ANTHROPIC_API_KEY: "sk-test" });
+    expect(config.llmRouting).toBe("direct");
+  });
+
+  it("given a router URL, when loaded, then routing defaults to proxy", () => {
+    const config = loadConfig({ AURA_JWT_SECRET: SECRET, AURA_ROUTER_URL: "https://router.test" });
+    expect(config.llmRouting).toBe("proxy");
+  });
+
+  it("given an explicit AURA_LLM_ROUTING, when loaded, then it wins over the default", () => {
+    const config = loadConfig({
+      AURA_JWT_SECRET: SECRET,
+      AURA_ANTHROPIC_API_KEY: "sk-test",
+      AURA_LLM_ROUTING: "mock",
+    });
+    expect(config.llmRouting).toBe("mock");
+  });
+
+  it("given AURA_ANTHROPIC_MODEL, when loaded, then it replaces the default model", () => {
+    const config = loadConfig({ AURA_JWT_SECRET: SECRET, AURA_ANTHROPIC_MODEL: "claude-x" });
+    expect(config.anthropicModel).toBe("claude-x");
+  });
+
+  it("given mock routing, when a provider is selected, then it is the mock provider", () => {
+    expect(selectProvider(loadConfig({ AURA_JWT_SECRET: SECRET })).name).toBe("mock");
+  });
+
+  it("given direct routing in a build without the adapter, when a provider is selected, then it fails with a config_error naming AURA_LLM_ROUTING", () => {
+    const config = loadConfig({ AURA_JWT_SECRET: SECRET, AURA_LLM_ROUTING: "direct" });
+    expect(() => selectProvider(config)).toThrow(/AURA_LLM_ROUTING=direct/);
+  });
+});
+
+describe("loadConfig: parsed once", () => {
+  it("given the same env object twice, when loaded, then the same frozen config is returned", () => {
+    const env = { AURA_JWT_SECRET: SECRET };
+    const config = loadConfig(env);
+    expect(loadConfig(env)).toBe(config);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("given bindings that are not settings, when loaded, then they are ignored", () => {
+    const env = { AURA_JWT_SECRET: SECRET, AGENT: { idFromName: () => 1 }, ASSETS: {} };
+    expect(Object.keys(loadConfig(env)).sort()).toEqual(
+      ["anthropicModel", "jwksUrl", "jwtSecret", "llmRouting", "policy", "windowSize"].sort(),
+    );
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { blake3Hex } from "../core/hash.js";
+import { admissionTxHash, derivedTxHash } from "./tx-hash.js";
+
+const AGENT_A = blake3Hex("agent a");
+const AGENT_B = blake3Hex("agent b");
+
+const base = {
+  agent_id: AGENT_A,
+  tx_type: "user_prompt" as const,
+  payload: "aGk=",
+  ts_ms: 1_700_000_000_000,
+  admission: 1,
+};
+
+describe("admissionTxHash", () => {
+  it("given an idempotency key, when anything but agent and key changes, then the id stays the same", () => {
+    const id = admissionTxHash({ ...base, idempotency_key: "k1" });
+    expect(admissionTxHash({ ...base, idempotency_key: "k1", payload: "Ynll" })).toBe(id);
+    expect(admissionTxHash({ ...base, idempotency_key: "k1", ts_ms: 1 })).toBe(id);
+    expect(admissionTxHash({ ...base, idempotency_key: "k1", admission: 99 })).toBe(id);
+    expect(admissionTxHash({ ...base, idempotency_key: "k1", tx_type: "trigger" })).toBe(id);
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("given an idempotency key, when the agent or the key changes, then the id changes", () => {
+    const id = admissionTxHash({ ...base, idempotency_key: "k1" });
+    expect(admissionTxHash({ ...base, idempotency_key: "k2" })).not.toBe(id);
+    expect(admissionTxHash({ ...base, agent_id: AGENT_B, idempotency_key: "k1" })).not.toBe(id);
+  });
+
+  it("given no idempotency key, when the same transaction is admitted twice, then the admission counter makes the ids unique", () => {
+    const ids = new Set(
+      Array.from({ length: 1000 }, (_, n) => admissionTxHash({ ...base, admission: n + 1 })),
+    );
+    expect(ids.size).toBe(1000);
+  });
+
+  it("given no idempotency key, when identical inputs are hashed again, then the id is reproducible", () => {
+    expect(admissionTxHash({ ...base })).toBe(admissionTxHash({ ...base }));
+  });
+
+  it("given no idempotency key, when the agent, kind, payload or time changes, then the id changes", () => {
+    const id = admissionTxHash(base);
+    expect(admissionTxHash({ ...base, agent_id: AGENT_B })).not.toBe(id);
+    expect(admissionTxHash({ ...base, tx_type: "system" })).not.toBe(id);
+    expect(admissionTxHash({ ...base, payload: "Ynll" })).not.toBe(id);
+    expect(admissionTxHash({ ...base, ts_ms: base.ts_ms + 1 })).not.toBe(id);
+  });
+
+  it("given a keyed and an unkeyed admission of the same transaction, when hashed, then the ids differ", () => {
+    expect(admissionTxHash({ ...base, idempotency_key: "k1" })).not.toBe(admissionTxHash(base));
+  });
+});
+
+describe("derivedTxHash", () => {
+  const derived = {
+    agent_id: AGENT_A,
+    reference_tx_hash: blake3Hex("inbound"),
+    index: 1,
+    tx_type: "reasoning" as const,
+    payload: "e30=",
+    ts_ms: 5,
+  };
+
+  it("given the same inbound transaction, position and content, when hashed, then the id is reproducible", () => {
+    expect(derivedTxHash({ ...derived })).toBe(derivedTxHash({ ...derived }));
+  });
+
+  it("given a different position, reference, kind or content, when hashed, then the id changes", () => {
+    const id = derivedTxHash(derived);
+    expect(derivedTxHash({ ...derived, index: 2 })).not.toBe(id);
+    expect(derivedTxHash({ ...derived, reference_tx_hash: blake3Hex("other") })).not.toBe(id);
+    expect(derivedTxHash({ ...derived, tx_type: "agent_msg" })).not.toBe(id);
+    expect(derivedTxHash({ ...derived, payload: "e30K" })).not.toBe(id);
+  });
+});
