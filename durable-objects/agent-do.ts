@@ -181,13 +181,17 @@ export class AgentDO extends DurableObject<Env> {
     return { ok: true, json: JSON.stringify(rows) };
   }
 
-  /** Where a transaction is: queued, committed (with its seq), failed or unknown. */
+  /**
+   * Where a transaction is: `pending` while queued or while the turn it started is still
+   * running (then with its seq), `processed` once done, `failed` if its turn failed.
+   */
   txStatus(address: AgentAddress, txId: string): Result<TxStatus> {
     const meta = this.#owned(address);
     if (!meta.ok) return meta;
     if (isQueued(this.#sql, txId)) return { ok: true, tx_id: txId, status: "pending" };
     const seq = seqOfTx(this.#sql, txId);
     if (seq === undefined) return { ok: true, tx_id: txId, status: "unknown" };
+    if (meta.open_turn_seq === seq) return { ok: true, tx_id: txId, status: "pending", seq };
     const error = selectTxFailure(this.#sql, txId);
     if (error !== undefined) return { ok: true, tx_id: txId, status: "failed", seq, error };
     return { ok: true, tx_id: txId, status: "processed", seq };

@@ -1,0 +1,5 @@
+/**
+ * The HS256 secret the Worker runs with in the Workers tier. The vitest config binds it as
+ * `AURA_JWT_SECRET`; tests sign their tokens with it.
+ */
+export const TEST_JWT_SECRET = "workers-tier-hs256-test-secret-0123456789abcdef";

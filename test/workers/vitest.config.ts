@@ -1,0 +1,51 @@
+import { fileURLToPath } from "node:url";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { TEST_JWT_SECRET } from "./test-secret.js";
+
+// Miniflare would otherwise fetch request.cf data from workers.cloudflare.com: no test
+// in this tier may reach the internet.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * The Workers tier: tests run inside workerd next to the Worker and its Durable Objects,
+ * configured from the real `wrangler.toml`. Storage is isolated per test file.
+ */
+export default defineConfig({
+  root,
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) },
+      remoteBindings: false,
+      miniflare: {
+        bindings: { AURA_JWT_SECRET: TEST_JWT_SECRET, AURA_LLM_ROUTING: "mock" },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/workers/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Pre-bundled once and cached: without it every test file re-transforms these packages
+    // (the Anthropic SDK alone costs seconds per file).
+    deps: {
+      optimizer: {
+        ssr: {
+          enabled: true,
+          include: [
+            "hono",
+            "hono/factory",
+            "hono/http-exception",
+            "jose",
+            "zod",
+            "@noble/hashes/blake3.js",
+            "@noble/hashes/utils.js",
+            "@anthropic-ai/sdk",
+          ],
+        },
+      },
+    },
+  },
+});
