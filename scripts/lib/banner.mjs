@@ -1,0 +1,46 @@
+/** Why each reasoner mode is in effect, for the ready message. */
+const REASONER_NOTES = {
+  mock: "mock (no AURA_ANTHROPIC_API_KEY or AURA_ROUTER_URL set)",
+  direct: "direct (Anthropic API)",
+  proxy: "proxy (AURA_ROUTER_URL)",
+};
+
+/**
+ * The message `npm start` prints once the stack answers: where it is, how it reasons,
+ * and a token with a request to paste.
+ *
+ * @param {{
+ *   url: string,
+ *   reasoner: keyof typeof REASONER_NOTES,
+ *   dataDir: string,
+ *   auth: string,
+ *   token?: { value: string, org: string, ttlDays: number },
+ * }} ready
+ * @returns {string}
+ * @example
+ * console.log(readyBanner({ url, reasoner: "mock", dataDir, auth: "dev secret", token }));
+ */
+export function readyBanner({ url, reasoner, dataDir, auth, token }) {
+  const lines = [
+    "",
+    `Aura Swarm is running at ${url}`,
+    `  reasoner  ${REASONER_NOTES[reasoner]}`,
+    `  data      ${dataDir}`,
+    `  auth      ${auth}`,
+    "",
+  ];
+  if (token) {
+    lines.push(
+      `A dev token for org "${token.org}", valid ${token.ttlDays} days (\`npm run token\` mints more):`,
+      "",
+      `  TOKEN=${token.value}`,
+      `  curl -s -X POST ${url}/agents -H "Authorization: Bearer $TOKEN" \\`,
+      `    -H 'content-type: application/json' -d '{"name":"hello"}'`,
+      "",
+    );
+  } else {
+    lines.push("Tokens come from the identity provider behind AURA_JWKS_URL.", "");
+  }
+  lines.push("Press Ctrl-C to stop.", "");
+  return lines.join("\n");
+}

@@ -1,0 +1,193 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { textToBase64 } from "../../src/core/base64.js";
+import { RecordEntry } from "../../src/core/record.js";
+import { AgentHead, AgentSummary, VerifyReport } from "../../src/protocol/agents.js";
+import { TxStatus } from "../../src/protocol/tx.js";
+import { client, eventually, expectShape } from "./helpers/api.js";
+import { cleanEnv, type LocalStack, runCommand, startLocalStack } from "./helpers/local-stack.js";
+import { acceptsConnections, freePort } from "./helpers/net.js";
+import { stillRunning } from "./helpers/processes.js";
+
+const TEST_SECRET = "e2e-test-secret-0123456789abcdefghijklmnop";
+
+const Created = z.object({ agent_id: z.string() });
+const Accepted = z.object({ accepted: z.literal(true), tx_id: z.string() });
+
+const running: LocalStack[] = [];
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const stack of running.splice(0)) stack.kill();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "aura-e2e-"));
+  dirs.push(dir);
+  return dir;
+}
+
+async function start(dataDir: string, env: Record<string, string> = {}): Promise<LocalStack> {
+  const stack = await startLocalStack({ port: await freePort(), dataDir, env });
+  running.push(stack);
+  return stack;
+}
+
+/** Stops the stack and checks that nothing it started outlives it. */
+async function stopAndCheck(stack: LocalStack): Promise<void> {
+  const { exit, processes } = await stack.stop();
+  expect(exit, stack.output()).toEqual({ code: 0, signal: null });
+  expect(processes.length).toBeGreaterThan(0);
+  const leftovers = stillRunning({
+    pids: processes.map((p) => p.pid),
+    pgids: [...new Set(processes.map((p) => p.pgid))],
+  });
+  expect(leftovers).toEqual([]);
+  expect(await acceptsConnections(stack.port)).toBe(false);
+  running.splice(running.indexOf(stack), 1);
+}
+
+/** Sends a prompt and waits until its turn is processed; returns the tx id. */
+async function prompt(api: ReturnType<typeof client>, agentId: string, text: string) {
+  const sent = await api.post("/tx", {
+    agent_id: agentId,
+    kind: "user_prompt",
+    payload: textToBase64(text),
+  });
+  expect(sent.status).toBe(202);
+  const { tx_id } = expectShape(Accepted, sent.body);
+  const status = await eventually(async () => {
+    const res = await api.get(`/tx/status/${agentId}/${tx_id}`);
+    const s = expectShape(TxStatus, res.body);
+    return s.status === "pending" ? undefined : s;
+  });
+  expect(status.status).toBe("processed");
+  return tx_id;
+}
+
+describe("npm start", () => {
+  it("serves the API with the mock reasoner and stops everything on SIGTERM", async () => {
+    const stack = await start(tempDataDir(), { AURA_JWT_SECRET: TEST_SECRET });
+    expect(stack.output()).toContain("reasoner  mock");
+    expect(stack.output()).not.toContain(TEST_SECRET);
+    const api = client(stack.url, stack.token);
+
+    const health = await client(stack.url).get("/health");
+    expect(health).toEqual({ status: 200, body: { status: "ok", version: expect.any(String) } });
+    expect((await client(stack.url).get("/agents")).status).toBe(401);
+
+    const created = await api.post("/agents", { name: "e2e" });
+    expect(created.status).toBe(201);
+    const { agent_id } = expectShape(Created, created.body);
+
+    const txId = await prompt(api, agent_id, "hello from e2e");
+
+    const record = expectShape(
+      z.array(RecordEntry),
+      (await api.get(`/agents/${agent_id}/record`)).body,
+    );
+    expect(record.map((e) => e.tx.tx_type)).toEqual(["user_prompt", "reasoning", "agent_msg"]);
+    expect(record[0]?.tx.hash).toBe(txId);
+    const reply = Buffer.from(record[2]?.tx.payload ?? "", "base64").toString("utf8");
+    expect(reply).toBe("Mock reply: hello from e2e");
+
+    const verify = expectShape(VerifyReport, (await api.get(`/agents/${agent_id}/verify`)).body);
+    expect(verify).toMatchObject({ ok: true, head_seq: 3, checked: 3 });
+
+    const agents = expectShape(z.array(AgentSummary), (await api.get("/agents")).body);
+    expect(agents).toEqual([
+      { agent_id, head_seq: 3, status: "active", created_at: expect.any(Number) },
+    ]);
+
+    await stopAndCheck(stack);
+  });
+
+  it("hands the Worker its secrets in an owner-only file, never on a command line", async () => {
+    const dataDir = tempDataDir();
+    const stack = await start(dataDir, { AURA_JWT_SECRET: TEST_SECRET });
+    const envFile = join(dataDir, "worker.env");
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(envFile, "utf8")).toContain(`AURA_JWT_SECRET='${TEST_SECRET}'`);
+    const commandLines = readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name))
+      .map((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        } catch {
+          return "";
+        }
+      });
+    expect(commandLines.some((line) => line.includes("wrangler"))).toBe(true);
+    expect(commandLines.filter((line) => line.includes(TEST_SECRET))).toEqual([]);
+    await stopAndCheck(stack);
+  });
+
+  it("keeps agents and the dev secret across a restart on the same data dir", async () => {
+    const dataDir = tempDataDir();
+    const first = await start(dataDir);
+    expect(first.output()).toContain(join(dataDir, "dev-jwt-secret"));
+    const api = client(first.url, first.token);
+    const { agent_id } = expectShape(Created, (await api.post("/agents", {})).body);
+    await prompt(api, agent_id, "remember me");
+    const before = expectShape(AgentHead, (await api.get(`/agents/${agent_id}/head`)).body);
+    await stopAndCheck(first);
+
+    const second = await start(dataDir);
+    // A token from the first run still verifies: the dev secret persisted.
+    const again = client(second.url, first.token);
+    const after = expectShape(AgentHead, (await again.get(`/agents/${agent_id}/head`)).body);
+    expect(after).toEqual(before);
+    expect(after.head_seq).toBe(3);
+    await stopAndCheck(second);
+  });
+
+  it("exits non-zero when wrangler dies under it", async () => {
+    const stack = await start(tempDataDir(), { AURA_JWT_SECRET: TEST_SECRET });
+    const pid = stack.child.pid;
+    const wranglerGroup = stack.processes().find((p) => p.pgid !== pid)?.pgid;
+    expect(wranglerGroup).toBeDefined();
+    process.kill(-(wranglerGroup ?? 0), "SIGKILL");
+    const exit = await stack.exited;
+    expect(exit.code).not.toBe(0);
+    expect(stack.output()).toContain("npm start: wrangler exited unexpectedly");
+    expect(await acceptsConnections(stack.port)).toBe(false);
+  });
+
+  it("fails fast, naming AURA_PORT, when the port is not a number", async () => {
+    const startedAt = Date.now();
+    const run = runCommand(
+      "npm",
+      ["start"],
+      cleanEnv({ AURA_PORT: "eighty", AURA_DATA_DIR: tempDataDir() }),
+    );
+    const exit = await run.exited;
+    expect(exit.code, run.output()).not.toBe(0);
+    expect(run.output()).toContain("AURA_PORT: must be a port number");
+    expect(run.output()).not.toContain("Starting wrangler");
+    expect(Date.now() - startedAt).toBeLessThan(15_000);
+  });
+
+  it("fails fast, naming AURA_PORT, when the port is taken", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const address = blocker.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    try {
+      const run = runCommand(
+        process.execPath,
+        ["scripts/start.mjs"],
+        cleanEnv({ AURA_PORT: String(port), AURA_DATA_DIR: tempDataDir() }),
+      );
+      const exit = await run.exited;
+      expect(exit.code).toBe(1);
+      expect(run.output()).toContain(`AURA_PORT: port ${port} is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
