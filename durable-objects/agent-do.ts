@@ -3,7 +3,13 @@ import { loadConfig } from "../src/config.js";
 import { AuraError, type Failure, fail, type Result } from "../src/core/errors.js";
 import { hashCanonical, ZERO_HASH } from "../src/core/hash.js";
 import type { AgentStatus, ClientTxType, RecordEntry, Transaction } from "../src/core/record.js";
-import { type ChainState, evolve, type StepOutcome, step } from "../src/kernel/step.js";
+import {
+  type ChainState,
+  chainStateAt,
+  evolve,
+  type StepOutcome,
+  step,
+} from "../src/kernel/step.js";
 import { admissionTxHash } from "../src/kernel/tx-hash.js";
 import type {
   AgentHead,
@@ -320,12 +326,11 @@ export class AgentDO extends DurableObject<Env> {
   #chainState(): ChainState {
     if (!this.#chain) {
       const meta = this.#meta();
-      this.#chain = {
-        headSeq: meta.head_seq,
-        headHash: meta.head_hash,
-        window: selectWindow(this.#sql, meta.window_size),
-        windowSize: meta.window_size,
-      };
+      this.#chain = chainStateAt(
+        { seq: meta.head_seq, hash: meta.head_hash },
+        selectWindow(this.#sql, meta.window_size),
+        meta.window_size,
+      );
     }
     return this.#chain;
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../core/canonical-json.js";
 import { blake3Hex, hashCanonical, ZERO_HASH } from "../core/hash.js";
 import type { RecordEntry } from "../core/record.js";
-import { contextHash, entryHash, sealEntry } from "./chain.js";
+import { contextHash, entryHash, entryHashWithTx, sealEntry, windowHashes } from "./chain.js";
 import {
   fixtureChain,
   fixtureOutcome,
@@ -109,6 +109,25 @@ describe("step and evolve", () => {
   });
 });
 
+describe("entry hash over a pre-serialised transaction", () => {
+  it("given entries with and without optional transaction fields, when hashed with their canonical tx text, then the hash equals BLAKE3 of the whole canonical entry", () => {
+    const chain = fixtureChain(30, 5);
+    const withOptional = {
+      ...(chain[0] as RecordEntry),
+      tx: {
+        ...(chain[0] as RecordEntry).tx,
+        reference_tx_hash: "c".repeat(64),
+        idempotency_key: "k-1",
+      },
+    };
+    for (const entry of [...chain, withOptional]) {
+      const { hash: _hash, ...unsealed } = entry;
+      expect(entryHashWithTx(unsealed, canonicalJson(unsealed.tx))).toBe(entryHash(unsealed));
+      expect(entryHash(unsealed)).toBe(blake3Hex(canonicalJson(unsealed)));
+    }
+  });
+});
+
 describe("context hash window", () => {
   it("given an empty window, when hashed, then the context hash is BLAKE3 of the canonical transaction", () => {
     const tx = fixtureTx(1);
@@ -135,7 +154,7 @@ describe("context hash window", () => {
     let state = initialChainState(3);
     chain.forEach((entry, i) => {
       state = evolve(state, entry);
-      expect(state.window).toEqual(
+      expect(windowHashes(state.window)).toEqual(
         chain.slice(Math.max(0, i - 2), i + 1).map((e) => e.context_hash),
       );
       expect(state.headSeq).toBe(entry.seq);

@@ -1,31 +1,56 @@
+import { blake3 } from "@noble/hashes/blake3.js";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { canonicalJson } from "../core/canonical-json.js";
-import { blake3Hex, hashCanonical, hexToBytes } from "../core/hash.js";
 import type { RecordEntry, Transaction, UnsealedEntry } from "../core/record.js";
 import { utf8 } from "./utf8.js";
 
 /**
  * `context_hash = BLAKE3(canonical(tx) ‖ context_hash of each entry in the window)`, the
  * window being the context hashes of the entries just before this one, oldest first, each
- * taken as its 32 raw bytes.
+ * taken as its 32 raw bytes. The window is given as those bytes concatenated, or as hex.
  */
-export function contextHash(tx: Transaction, window: readonly string[]): string {
-  const txBytes = utf8(canonicalJson(tx));
-  const buf = new Uint8Array(txBytes.length + window.length * 32);
-  buf.set(txBytes, 0);
-  let offset = txBytes.length;
-  for (const h of window) {
-    buf.set(hexToBytes(h), offset);
-    offset += 32;
-  }
-  return blake3Hex(buf);
+export function contextHash(tx: Transaction, window: Uint8Array | readonly string[]): string {
+  return contextHashOf(canonicalJson(tx), windowBytes(window));
+}
+
+/** {@link contextHash} over an already canonical transaction text. */
+export function contextHashOf(canonicalTx: string, window: Uint8Array): string {
+  return bytesToHex(blake3.create().update(utf8(canonicalTx)).update(window).digest());
 }
 
 /** `hash = BLAKE3(canonical(entry without hash))`. */
 export function entryHash(entry: UnsealedEntry): string {
-  return hashCanonical(entry);
+  return bytesToHex(blake3(utf8(canonicalJson(entry))));
+}
+
+/**
+ * {@link entryHash} given the canonical text of the entry's transaction, which is not
+ * serialised again: `tx` sorts after every other key, so it closes the canonical object.
+ */
+export function entryHashWithTx(entry: UnsealedEntry, canonicalTx: string): string {
+  const { tx: _tx, ...rest } = entry;
+  const head = canonicalJson(rest);
+  return bytesToHex(blake3(utf8(`${head.slice(0, -1)},"tx":${canonicalTx}}`)));
 }
 
 /** Seals an entry with its own hash. */
 export function sealEntry(entry: UnsealedEntry): RecordEntry {
   return { ...entry, hash: entryHash(entry) };
+}
+
+/** Window hashes (hex) as the concatenated raw bytes the context hash folds. */
+export function windowBytes(window: Uint8Array | readonly string[]): Uint8Array {
+  if (window instanceof Uint8Array) return window;
+  const out = new Uint8Array(window.length * 32);
+  window.forEach((h, i) => {
+    out.set(hexToBytes(h), i * 32);
+  });
+  return out;
+}
+
+/** The hex context hashes held in a window's bytes, oldest first. */
+export function windowHashes(window: Uint8Array): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < window.length; i += 32) out.push(bytesToHex(window.subarray(i, i + 32)));
+  return out;
 }

@@ -1,3 +1,4 @@
+import { canonicalJson } from "../core/canonical-json.js";
 import { ZERO_HASH } from "../core/hash.js";
 import type {
   Action,
@@ -6,19 +7,21 @@ import type {
   ProposalSet,
   RecordEntry,
   Transaction,
+  UnsealedEntry,
 } from "../core/record.js";
-import { contextHash, sealEntry } from "./chain.js";
+import { contextHashOf, entryHashWithTx, windowBytes } from "./chain.js";
 import { KERNEL_VERSION } from "./version.js";
 
 /**
  * What the kernel needs to know about a record to append to it: the head and the
- * context hashes of the last `windowSize` entries (oldest first). Rebuilt on wake from
- * the agent's metadata row and the last `windowSize` rows — never the whole record.
+ * context hashes of the last `windowSize` entries (oldest first, as concatenated 32-byte
+ * digests). Rebuilt on wake from the agent's metadata row and the last `windowSize` rows —
+ * never the whole record.
  */
 export interface ChainState {
   readonly headSeq: number;
   readonly headHash: string;
-  readonly window: readonly string[];
+  readonly window: Uint8Array;
   readonly windowSize: number;
 }
 
@@ -40,7 +43,21 @@ export const EMPTY_OUTCOME: StepOutcome = Object.freeze({
 
 /** The state of an empty record. */
 export function initialChainState(windowSize: number): ChainState {
-  return { headSeq: 0, headHash: ZERO_HASH, window: [], windowSize };
+  return { headSeq: 0, headHash: ZERO_HASH, window: new Uint8Array(0), windowSize };
+}
+
+/** A chain state from a stored head and the hex context hashes of the last entries. */
+export function chainStateAt(
+  head: { seq: number; hash: string },
+  window: readonly string[],
+  windowSize: number,
+): ChainState {
+  return {
+    headSeq: head.seq,
+    headHash: head.hash,
+    window: windowBytes(window.slice(-windowSize)),
+    windowSize,
+  };
 }
 
 /**
@@ -52,22 +69,26 @@ export function step(
   tx: Transaction,
   outcome: StepOutcome = EMPTY_OUTCOME,
 ): RecordEntry {
-  return sealEntry({
+  const canonicalTx = canonicalJson(tx);
+  const unsealed: UnsealedEntry = {
     seq: state.headSeq + 1,
     tx,
     kernel_version: KERNEL_VERSION,
-    context_hash: contextHash(tx, state.window),
+    context_hash: contextHashOf(canonicalTx, state.window),
     proposals: outcome.proposals,
     decision: outcome.decision,
     actions: outcome.actions,
     effects: outcome.effects,
     prev_hash: state.headHash,
-  });
+  };
+  return { ...unsealed, hash: entryHashWithTx(unsealed, canonicalTx) };
 }
 
 /** Folds a committed entry into the chain state (evolve). */
 export function evolve(state: ChainState, entry: RecordEntry): ChainState {
-  const window = [...state.window, entry.context_hash];
-  if (window.length > state.windowSize) window.splice(0, window.length - state.windowSize);
+  const keep = Math.min(state.window.length, (state.windowSize - 1) * 32);
+  const window = new Uint8Array(keep + 32);
+  window.set(state.window.subarray(state.window.length - keep), 0);
+  window.set(windowBytes([entry.context_hash]), keep);
   return { headSeq: entry.seq, headHash: entry.hash, window, windowSize: state.windowSize };
 }
