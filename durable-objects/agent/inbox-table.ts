@@ -13,14 +13,15 @@ export function pushInbox(sql: SqlStorage, tx: Transaction): void {
   );
 }
 
-/** The oldest queued transaction, if any. */
-export function peekInbox(sql: SqlStorage): Transaction | undefined {
-  const row = sql
+/** The oldest queued transactions, in admission order, at most `limit`. */
+export function peekInbox(sql: SqlStorage, limit: number): Transaction[] {
+  return sql
     .exec<{ tx: string | null; tx_chunks: string | null }>(
-      "SELECT tx, tx_chunks FROM inbox ORDER BY pos LIMIT 1",
+      "SELECT tx, tx_chunks FROM inbox ORDER BY pos LIMIT ?",
+      limit,
     )
-    .toArray()[0];
-  return row ? (JSON.parse(loadText(sql, row.tx, row.tx_chunks)) as Transaction) : undefined;
+    .toArray()
+    .map((row) => JSON.parse(loadText(sql, row.tx, row.tx_chunks)) as Transaction);
 }
 
 /** Removes a transaction from the queue (when its entry commits). */
@@ -31,9 +32,4 @@ export function removeFromInbox(sql: SqlStorage, txId: string): void {
 /** True when the transaction is still waiting in the queue. */
 export function isQueued(sql: SqlStorage, txId: string): boolean {
   return sql.exec("SELECT 1 FROM inbox WHERE tx_id = ?", txId).toArray().length > 0;
-}
-
-/** Number of queued transactions. */
-export function inboxSize(sql: SqlStorage): number {
-  return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox").one().n;
 }

@@ -2,39 +2,22 @@ import { nextTurnAction, ReasoningRecord, type TurnSettings } from "../../src/ag
 import { base64ToText, textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js";
-import { EMPTY_OUTCOME, type StepOutcome } from "../../src/kernel/step.js";
+import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
 import { derivedTxHash } from "../../src/kernel/tx-hash.js";
 import type { ModelProvider } from "../../src/reasoner/types.js";
-import type { AgentMeta } from "./meta-table.js";
+import type { AgentStore, CommitOptions } from "./agent-store.js";
 
-/** What the runner needs from its Durable Object: storage-backed, committed state only. */
+/** What the runner works with: the agent's store, its model and its clock. */
 export interface RunnerHost {
-  /** The current metadata row (status, settings, open turn). */
-  meta(): AgentMeta;
-  /** The oldest queued transaction. */
-  nextQueued(): Transaction | undefined;
-  /** Entries from `fromSeq` to the head. */
-  entriesFrom(fromSeq: number): RecordEntry[];
-  /**
-   * Commits one entry atomically with the inbox removal (for queued transactions), the
-   * new head and the open-turn marker.
-   */
-  commit(tx: Transaction, outcome: StepOutcome, options: CommitOptions): RecordEntry;
+  store: AgentStore;
   provider: ModelProvider;
   now(): number;
 }
 
-/** How a commit changes the queue and the open-turn marker. */
-export interface CommitOptions {
-  /** Remove the transaction from the inbox in the same storage transaction. */
-  dequeue: boolean;
-  /** `open`: this entry starts a turn; `keep`: a turn stays open; `close`: no turn is open. */
-  turn: "open" | "keep" | "close";
-  /** Marks the turn's inbound transaction as failed, with this message. */
-  failure?: { txId: string; error: string };
-}
-
 const DEFAULT_MAX_TOKENS = 16384;
+
+/** Queued transactions committed per storage transaction while no turn runs. */
+const BATCH = 64;
 
 /** Transaction types whose arrival starts an agent turn. */
 function startsTurn(tx: Transaction): boolean {
@@ -42,23 +25,32 @@ function startsTurn(tx: Transaction): boolean {
 }
 
 /**
- * Drains the agent's inbox, one transaction at a time, finishing any open turn first.
- * Returns when the inbox is empty or the agent is not active.
+ * Drains the agent's inbox in admission order, finishing any open turn first. Transactions
+ * that start no turn are committed in batches; one that starts a turn closes its batch and
+ * its turn runs before anything after it. Returns when the inbox is empty or the agent is
+ * not active.
  */
 export async function drainInbox(host: RunnerHost): Promise<void> {
+  const { store } = host;
   for (;;) {
-    const meta = host.meta();
+    const meta = store.requireMeta();
     if (meta.status !== "active") return;
     if (meta.open_turn_seq !== null) {
       await continueTurn(host, meta.open_turn_seq);
-      if (host.meta().open_turn_seq !== null) return;
+      if (store.requireMeta().open_turn_seq !== null) return;
       continue;
     }
-    const tx = host.nextQueued();
-    if (!tx) return;
-    const opens = startsTurn(tx);
-    const entry = host.commit(tx, EMPTY_OUTCOME, { dequeue: true, turn: opens ? "open" : "close" });
-    if (opens) await continueTurn(host, entry.seq);
+    const queued = store.queued(BATCH);
+    if (queued.length === 0) return;
+    const turnAt = queued.findIndex(startsTurn);
+    const batch = turnAt === -1 ? queued : queued.slice(0, turnAt + 1);
+    store.commit(
+      batch.map((tx) => ({
+        tx,
+        outcome: EMPTY_OUTCOME,
+        options: { dequeue: true, turn: startsTurn(tx) ? "open" : "close" },
+      })),
+    );
   }
 }
 
@@ -67,22 +59,18 @@ export async function drainInbox(host: RunnerHost): Promise<void> {
  * already holds: recorded model calls are never made again.
  */
 async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
-  const [inbound, ...rest] = host.entriesFrom(turnSeq);
+  const { store } = host;
+  const [inbound, ...rest] = store.entriesFrom(turnSeq);
   if (!inbound) throw new Error(`open turn at seq ${turnSeq} has no entry`);
   const prompt = base64ToText(inbound.tx.payload);
   const recorded = rest
     .filter((e) => e.tx.tx_type === "reasoning")
     .map((e) => ReasoningRecord.parse(JSON.parse(base64ToText(e.tx.payload))));
   let index = rest.length + 1;
-  const meta = host.meta();
-  const settings: TurnSettings = {
-    model: meta.settings.model ?? host.provider.name,
-    maxTokens: DEFAULT_MAX_TOKENS,
-  };
-  if (meta.settings.system_prompt !== undefined) settings.system = meta.settings.system_prompt;
+  const settings = turnSettings(host);
 
   for (;;) {
-    if (host.meta().status !== "active") return;
+    if (store.requireMeta().status !== "active") return;
     const action = nextTurnAction(settings, prompt, recorded);
     if (action.type === "call_model") {
       const record: ReasoningRecord = {
@@ -99,31 +87,37 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
         };
       }
       const payload = textToBase64(canonicalJson(record));
-      host.commit(derived(host, inbound.tx, index++, "reasoning", payload), EMPTY_OUTCOME, {
-        dequeue: false,
-        turn: "keep",
-      });
+      commitDerived(host, inbound, index++, "reasoning", payload, { dequeue: false, turn: "keep" });
       recorded.push(record);
       continue;
     }
     const options: CommitOptions = { dequeue: false, turn: "close" };
     if (action.failed) options.failure = { txId: inbound.tx.hash, error: action.text };
-    host.commit(
-      derived(host, inbound.tx, index++, "agent_msg", textToBase64(action.text)),
-      EMPTY_OUTCOME,
-      options,
-    );
+    commitDerived(host, inbound, index++, "agent_msg", textToBase64(action.text), options);
     return;
   }
 }
 
-function derived(
+function turnSettings(host: RunnerHost): TurnSettings {
+  const { settings } = host.store.requireMeta();
+  const turn: TurnSettings = {
+    model: settings.model ?? host.provider.name,
+    maxTokens: DEFAULT_MAX_TOKENS,
+  };
+  if (settings.system_prompt !== undefined) turn.system = settings.system_prompt;
+  return turn;
+}
+
+/** Commits an entry the kernel generates in a turn, answering the turn's inbound entry. */
+function commitDerived(
   host: RunnerHost,
-  cause: Transaction,
+  inbound: RecordEntry,
   index: number,
   txType: TxType,
   payload: string,
-): Transaction {
+  options: CommitOptions,
+): RecordEntry {
+  const cause = inbound.tx;
   const ts_ms = host.now();
   const hash = derivedTxHash({
     agent_id: cause.agent_id,
@@ -133,7 +127,7 @@ function derived(
     payload,
     ts_ms,
   });
-  return {
+  const tx: Transaction = {
     hash,
     agent_id: cause.agent_id,
     ts_ms,
@@ -141,4 +135,5 @@ function derived(
     payload,
     reference_tx_hash: cause.hash,
   };
+  return host.store.commit([{ tx, outcome: EMPTY_OUTCOME, options }])[0] as RecordEntry;
 }

@@ -1,0 +1,106 @@
+import { type Failure, fail } from "../../src/core/errors.js";
+import { hashCanonical, ZERO_HASH } from "../../src/core/hash.js";
+import type { ClientTxType, Transaction } from "../../src/core/record.js";
+import { admissionTxHash } from "../../src/kernel/tx-hash.js";
+import type { AgentSettings } from "../../src/protocol/agents.js";
+import type { Admission } from "./agent-store.js";
+import type { AgentMeta } from "./meta-table.js";
+
+/** Who is asking, and for which agent: every call names both. */
+export interface AgentAddress {
+  org: string;
+  agent_id: string;
+}
+
+/** `admit`: one client transaction. */
+export interface AdmitInput extends AgentAddress {
+  kind: ClientTxType;
+  payload: string;
+  idempotency_key?: string;
+  now: number;
+}
+
+/** What admitting a transaction comes to. */
+export type AdmissionPlan =
+  | { type: "admit"; admission: Admission }
+  | { type: "duplicate"; tx_id: string }
+  | { type: "refuse"; failure: Failure };
+
+/**
+ * Decides what admitting `input` does, given the agent's metadata (absent for a new agent)
+ * and the idempotency record of its key. Reads nothing else and writes nothing.
+ */
+export function planAdmission(
+  input: AdmitInput,
+  meta: Readonly<AgentMeta> | undefined,
+  seen: { tx_id: string; request_digest: string } | undefined,
+  windowSize: number,
+): AdmissionPlan {
+  if (meta && meta.org !== input.org)
+    return { type: "refuse", failure: agentNotFound(input.agent_id) };
+  if (meta?.status === "dead") {
+    return { type: "refuse", failure: fail("agent_dead", `agent ${input.agent_id} is dead`) };
+  }
+  const key = input.idempotency_key;
+  const digest =
+    key === undefined ? undefined : hashCanonical({ kind: input.kind, payload: input.payload });
+  if (seen) {
+    if (seen.request_digest !== digest) {
+      return {
+        type: "refuse",
+        failure: fail(
+          "conflict",
+          "idempotency_key was already used with a different kind or payload",
+        ),
+      };
+    }
+    return { type: "duplicate", tx_id: seen.tx_id };
+  }
+  const admissions = (meta?.admissions ?? 0) + 1;
+  const keyed = key === undefined ? {} : { idempotency_key: key };
+  const tx: Transaction = {
+    hash: admissionTxHash({
+      agent_id: input.agent_id,
+      tx_type: input.kind,
+      payload: input.payload,
+      ts_ms: input.now,
+      admission: admissions,
+      ...keyed,
+    }),
+    agent_id: input.agent_id,
+    ts_ms: input.now,
+    tx_type: input.kind,
+    payload: input.payload,
+    ...keyed,
+  };
+  const admission: Admission = { tx, admissions };
+  if (!meta) admission.create = newAgentMeta(input, {}, windowSize);
+  if (key !== undefined && digest !== undefined) admission.idempotency = { key, digest };
+  return { type: "admit", admission };
+}
+
+/** The metadata row of a new, active agent with an empty record. */
+export function newAgentMeta(
+  address: AgentAddress & { now: number },
+  settings: AgentSettings,
+  windowSize: number,
+): AgentMeta {
+  return {
+    agent_id: address.agent_id,
+    org: address.org,
+    status: "active",
+    created_at: address.now,
+    settings,
+    window_size: windowSize,
+    head_seq: 0,
+    head_hash: ZERO_HASH,
+    admissions: 0,
+    open_turn_seq: null,
+    registered: false,
+  };
+}
+
+/** The answer for an agent that does not exist for the caller. */
+export function agentNotFound(agentId: string): Failure {
+  return fail("not_found", `agent ${agentId} not found`);
+}

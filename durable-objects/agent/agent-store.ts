@@ -1,0 +1,168 @@
+import { AuraError } from "../../src/core/errors.js";
+import type { AgentStatus, RecordEntry, Transaction } from "../../src/core/record.js";
+import {
+  type ChainState,
+  chainStateAt,
+  evolve,
+  type StepOutcome,
+  step,
+} from "../../src/kernel/step.js";
+import { peekInbox, pushInbox, removeFromInbox } from "./inbox-table.js";
+import {
+  type AgentMeta,
+  insertIdempotency,
+  insertMeta,
+  insertTxFailure,
+  markRegistered,
+  selectMeta,
+  updateAdmissions,
+  updateHead,
+  updateStatus,
+} from "./meta-table.js";
+import { insertEntry, isRowError, selectEntries, selectWindow } from "./record-table.js";
+import { migrate } from "./schema.js";
+
+/** How a commit changes the queue and the open-turn marker. */
+export interface CommitOptions {
+  /** Remove the transaction from the inbox in the same storage transaction. */
+  dequeue: boolean;
+  /** `open`: this entry starts a turn; `keep`: a turn stays open; `close`: no turn is open. */
+  turn: "open" | "keep" | "close";
+  /** Marks the turn's inbound transaction as failed, with this message. */
+  failure?: { txId: string; error: string };
+}
+
+/** One commit of a batch. */
+export interface CommitItem {
+  tx: Transaction;
+  outcome: StepOutcome;
+  options: CommitOptions;
+}
+
+/** A queued transaction to admit, with its idempotency bookkeeping. */
+export interface Admission {
+  tx: Transaction;
+  /** Set when the agent is new: its metadata row is written with the transaction. */
+  create?: AgentMeta;
+  admissions: number;
+  idempotency?: { key: string; digest: string };
+}
+
+/**
+ * The agent's storage: SQLite tables behind a write-through cache of the metadata row and
+ * the chain state. The object is the only writer, so the caches stay exact; eviction drops
+ * them and they are rebuilt from one row and the last `window_size` context hashes.
+ */
+export class AgentStore {
+  readonly sql: SqlStorage;
+  readonly #storage: DurableObjectStorage;
+  #meta: AgentMeta | null | undefined;
+  #chain?: ChainState;
+
+  constructor(storage: DurableObjectStorage) {
+    this.#storage = storage;
+    this.sql = storage.sql;
+    migrate(this.sql);
+  }
+
+  /** The metadata row, if the agent exists. Read-only: change it through this store. */
+  meta(): Readonly<AgentMeta> | undefined {
+    if (this.#meta === undefined) this.#meta = selectMeta(this.sql) ?? null;
+    return this.#meta ?? undefined;
+  }
+
+  /** The metadata row of an agent that must exist. */
+  requireMeta(): Readonly<AgentMeta> {
+    const meta = this.meta();
+    if (!meta) throw new AuraError("internal", "agent metadata missing");
+    return meta;
+  }
+
+  /** Creates the agent. */
+  create(meta: AgentMeta): void {
+    this.#storage.transactionSync(() => insertMeta(this.sql, meta));
+    this.#meta = { ...meta };
+  }
+
+  /** Queues a transaction (creating the agent first if needed), in one storage transaction. */
+  admit(admission: Admission): void {
+    const { tx, create, admissions, idempotency } = admission;
+    this.#storage.transactionSync(() => {
+      if (create) insertMeta(this.sql, create);
+      updateAdmissions(this.sql, admissions);
+      pushInbox(this.sql, tx);
+      if (idempotency) insertIdempotency(this.sql, idempotency.key, tx.hash, idempotency.digest);
+    });
+    const meta = create ? { ...create } : { ...this.requireMeta() };
+    meta.admissions = admissions;
+    this.#meta = meta;
+  }
+
+  /** Sets the lifecycle status. */
+  setStatus(status: AgentStatus): void {
+    updateStatus(this.sql, status);
+    this.#meta = { ...this.requireMeta(), status };
+  }
+
+  /** Notes that the org directory lists the agent. */
+  markRegistered(): void {
+    markRegistered(this.sql);
+    this.#meta = { ...this.requireMeta(), registered: true };
+  }
+
+  /** The oldest queued transactions, at most `limit`. */
+  queued(limit: number): Transaction[] {
+    return peekInbox(this.sql, limit);
+  }
+
+  /** Entries from `fromSeq` to the head; a row that does not decode is an internal error. */
+  entriesFrom(fromSeq: number, limit = 100_000): RecordEntry[] {
+    const rows = selectEntries(this.sql, fromSeq, limit);
+    const bad = rows.find(isRowError);
+    if (bad) {
+      throw new AuraError("internal", `stored entry ${bad.seq} cannot be read: ${bad.error}`);
+    }
+    return rows as RecordEntry[];
+  }
+
+  /**
+   * Appends entries through the kernel's step, each with its head move, dequeue and turn
+   * marker, all in one storage transaction: all of them land or none.
+   */
+  commit(items: readonly CommitItem[]): RecordEntry[] {
+    const meta = this.requireMeta();
+    let chain = this.#chainState(meta);
+    let openTurn = meta.open_turn_seq;
+    const entries: RecordEntry[] = [];
+    for (const { tx, outcome, options } of items) {
+      const entry = step(chain, tx, outcome);
+      openTurn = options.turn === "open" ? entry.seq : options.turn === "keep" ? openTurn : null;
+      entries.push(entry);
+      chain = evolve(chain, entry);
+    }
+    const last = entries.at(-1);
+    if (!last) return entries;
+    this.#storage.transactionSync(() => {
+      items.forEach(({ tx, options }, i) => {
+        insertEntry(this.sql, entries[i] as RecordEntry);
+        if (options.dequeue) removeFromInbox(this.sql, tx.hash);
+        if (options.failure) {
+          insertTxFailure(this.sql, options.failure.txId, options.failure.error);
+        }
+      });
+      updateHead(this.sql, last.seq, last.hash, openTurn);
+    });
+    this.#chain = chain;
+    this.#meta = { ...meta, head_seq: last.seq, head_hash: last.hash, open_turn_seq: openTurn };
+    return entries;
+  }
+
+  #chainState(meta: Readonly<AgentMeta>): ChainState {
+    this.#chain ??= chainStateAt(
+      { seq: meta.head_seq, hash: meta.head_hash },
+      selectWindow(this.sql, meta.window_size),
+      meta.window_size,
+    );
+    return this.#chain;
+  }
+}
