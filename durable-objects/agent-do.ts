@@ -74,7 +74,13 @@ export class AgentDO extends DurableObject<Env> {
     const key = input.idempotency_key;
     const seen = key === undefined ? undefined : selectIdempotency(this.#store.sql, key);
     const meta = this.#store.meta();
-    const plan = planAdmission(input, meta, seen, loadConfig(this.env).windowSize);
+    const plan = planAdmission(
+      input,
+      meta,
+      seen,
+      this.#store.nextAdmission(),
+      loadConfig(this.env).windowSize,
+    );
     if (plan.type === "refuse") return plan.failure;
     if (plan.type === "duplicate") return { ok: true, tx_id: plan.tx_id, duplicate: true };
     this.#store.admit(plan.admission);

@@ -27,13 +27,15 @@ export type AdmissionPlan =
   | { type: "refuse"; failure: Failure };
 
 /**
- * Decides what admitting `input` does, given the agent's metadata (absent for a new agent)
- * and the idempotency record of its key. Reads nothing else and writes nothing.
+ * Decides what admitting `input` does, given the agent's metadata (absent for a new agent),
+ * the idempotency record of its key and the number this admission would get. Reads nothing
+ * else and writes nothing.
  */
 export function planAdmission(
   input: AdmitInput,
   meta: Readonly<AgentMeta> | undefined,
   seen: { tx_id: string; request_digest: string } | undefined,
+  admission: number,
   windowSize: number,
 ): AdmissionPlan {
   if (meta && meta.org !== input.org)
@@ -56,7 +58,6 @@ export function planAdmission(
     }
     return { type: "duplicate", tx_id: seen.tx_id };
   }
-  const admissions = (meta?.admissions ?? 0) + 1;
   const keyed = key === undefined ? {} : { idempotency_key: key };
   const tx: Transaction = {
     hash: admissionTxHash({
@@ -64,7 +65,7 @@ export function planAdmission(
       tx_type: input.kind,
       payload: input.payload,
       ts_ms: input.now,
-      admission: admissions,
+      admission,
       ...keyed,
     }),
     agent_id: input.agent_id,
@@ -73,10 +74,10 @@ export function planAdmission(
     payload: input.payload,
     ...keyed,
   };
-  const admission: Admission = { tx, admissions };
-  if (!meta) admission.create = newAgentMeta(input, {}, windowSize);
-  if (key !== undefined && digest !== undefined) admission.idempotency = { key, digest };
-  return { type: "admit", admission };
+  const queued: Admission = { tx, pos: admission };
+  if (!meta) queued.create = newAgentMeta(input, {}, windowSize);
+  if (key !== undefined && digest !== undefined) queued.idempotency = { key, digest };
+  return { type: "admit", admission: queued };
 }
 
 /** The metadata row of a new, active agent with an empty record. */
@@ -94,7 +95,6 @@ export function newAgentMeta(
     window_size: windowSize,
     head_seq: 0,
     head_hash: ZERO_HASH,
-    admissions: 0,
     open_turn_seq: null,
     registered: false,
   };

@@ -7,7 +7,7 @@ import {
   type StepOutcome,
   step,
 } from "../../src/kernel/step.js";
-import { peekInbox, pushInbox, removeFromInbox } from "./inbox-table.js";
+import { lastInboxPos, peekInbox, pushInbox, removeFromInbox } from "./inbox-table.js";
 import {
   type AgentMeta,
   insertIdempotency,
@@ -15,7 +15,6 @@ import {
   insertTxFailure,
   markRegistered,
   selectMeta,
-  updateAdmissions,
   updateHead,
   updateStatus,
 } from "./meta-table.js";
@@ -44,7 +43,8 @@ export interface Admission {
   tx: Transaction;
   /** Set when the agent is new: its metadata row is written with the transaction. */
   create?: AgentMeta;
-  admissions: number;
+  /** The admission number, which is also the inbox position. */
+  pos: number;
   idempotency?: { key: string; digest: string };
 }
 
@@ -58,6 +58,7 @@ export class AgentStore {
   readonly #storage: DurableObjectStorage;
   #meta: AgentMeta | null | undefined;
   #chain?: ChainState;
+  #lastAdmission?: number;
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
@@ -86,16 +87,20 @@ export class AgentStore {
 
   /** Queues a transaction (creating the agent first if needed), in one storage transaction. */
   admit(admission: Admission): void {
-    const { tx, create, admissions, idempotency } = admission;
+    const { tx, create, pos, idempotency } = admission;
     this.#storage.transactionSync(() => {
       if (create) insertMeta(this.sql, create);
-      updateAdmissions(this.sql, admissions);
-      pushInbox(this.sql, tx);
+      pushInbox(this.sql, pos, tx);
       if (idempotency) insertIdempotency(this.sql, idempotency.key, tx.hash, idempotency.digest);
     });
-    const meta = create ? { ...create } : { ...this.requireMeta() };
-    meta.admissions = admissions;
-    this.#meta = meta;
+    if (create) this.#meta = { ...create };
+    this.#lastAdmission = pos;
+  }
+
+  /** The number the next admission gets (1, 2, 3, … over the agent's life). */
+  nextAdmission(): number {
+    this.#lastAdmission ??= lastInboxPos(this.sql);
+    return this.#lastAdmission + 1;
   }
 
   /** Sets the lifecycle status. */

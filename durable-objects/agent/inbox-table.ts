@@ -2,15 +2,30 @@ import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { Transaction } from "../../src/core/record.js";
 import { loadText, storeText } from "./blob-store.js";
 
-/** Queues an admitted transaction. The caller holds the storage transaction. */
-export function pushInbox(sql: SqlStorage, tx: Transaction): void {
+/**
+ * Queues an admitted transaction at position `pos`, its admission number. The caller holds
+ * the storage transaction.
+ */
+export function pushInbox(sql: SqlStorage, pos: number, tx: Transaction): void {
   const stored = storeText(sql, canonicalJson(tx));
   sql.exec(
-    "INSERT INTO inbox (tx_id, tx, tx_chunks) VALUES (?, ?, ?)",
+    "INSERT INTO inbox (pos, tx_id, tx, tx_chunks) VALUES (?, ?, ?, ?)",
+    pos,
     tx.hash,
     stored.inline,
     stored.chunks,
   );
+}
+
+/**
+ * The highest inbox position ever used: the number of the last admission. `AUTOINCREMENT`
+ * keeps it in `sqlite_sequence`, so it survives the rows being dequeued and never repeats.
+ */
+export function lastInboxPos(sql: SqlStorage): number {
+  const row = sql
+    .exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'inbox'")
+    .toArray()[0];
+  return row?.seq ?? 0;
 }
 
 /** The oldest queued transactions, in admission order, at most `limit`. */

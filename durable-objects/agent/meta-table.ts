@@ -11,7 +11,6 @@ export interface AgentMeta {
   window_size: number;
   head_seq: number;
   head_hash: string;
-  admissions: number;
   open_turn_seq: number | null;
   registered: boolean;
 }
@@ -25,7 +24,6 @@ interface MetaRow extends Record<string, SqlStorageValue> {
   window_size: number;
   head_seq: number;
   head_hash: string;
-  admissions: number;
   open_turn_seq: number | null;
   registered: number;
 }
@@ -43,7 +41,6 @@ export function selectMeta(sql: SqlStorage): AgentMeta | undefined {
     window_size: row.window_size,
     head_seq: row.head_seq,
     head_hash: row.head_hash,
-    admissions: row.admissions,
     open_turn_seq: row.open_turn_seq,
     registered: row.registered === 1,
   };
@@ -52,8 +49,8 @@ export function selectMeta(sql: SqlStorage): AgentMeta | undefined {
 /** Creates the metadata row of a new agent. */
 export function insertMeta(sql: SqlStorage, meta: AgentMeta): void {
   sql.exec(
-    `INSERT INTO agent (id, agent_id, org, status, created_at, settings, window_size, head_seq, head_hash, admissions, open_turn_seq, registered)
-     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO agent (id, agent_id, org, status, created_at, settings, window_size, head_seq, head_hash, open_turn_seq, registered)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     meta.agent_id,
     meta.org,
     meta.status,
@@ -62,7 +59,6 @@ export function insertMeta(sql: SqlStorage, meta: AgentMeta): void {
     meta.window_size,
     meta.head_seq,
     meta.head_hash,
-    meta.admissions,
     meta.open_turn_seq,
     meta.registered ? 1 : 0,
   );
@@ -81,11 +77,6 @@ export function updateHead(
     hash,
     openTurnSeq,
   );
-}
-
-/** Counts one more admission (the counter makes tx ids unique). */
-export function updateAdmissions(sql: SqlStorage, admissions: number): void {
-  sql.exec("UPDATE agent SET admissions = ? WHERE id = 1", admissions);
 }
 
 /** Sets the lifecycle status. */

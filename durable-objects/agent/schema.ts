@@ -13,7 +13,6 @@ const STATEMENTS = [
      window_size INTEGER NOT NULL,
      head_seq INTEGER NOT NULL,
      head_hash TEXT NOT NULL,
-     admissions INTEGER NOT NULL,
      open_turn_seq INTEGER,
      registered INTEGER NOT NULL
    )`,
