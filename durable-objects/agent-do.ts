@@ -23,7 +23,7 @@ import { isQueued } from "./agent/inbox-table.js";
 import type { AgentMeta } from "./agent/meta-table.js";
 import { selectIdempotency, selectTxFailure } from "./agent/meta-table.js";
 import { isRowError, selectEntries, seqOfTx } from "./agent/record-table.js";
-import { drainInbox } from "./agent/turn-runner.js";
+import { drainInbox, startsTurn } from "./agent/turn-runner.js";
 import { verifyRecord } from "./agent/verify-record.js";
 import { directoryStub } from "./directory-do.js";
 
@@ -83,12 +83,19 @@ export class AgentDO extends DurableObject<Env> {
     );
     if (plan.type === "refuse") return plan.failure;
     if (plan.type === "duplicate") return { ok: true, tx_id: plan.tx_id, duplicate: true };
-    this.#store.admit(plan.admission);
-    // Same synchronous block as the inbox write: SQLite-backed storage commits both together.
-    this.#armAlarm();
-    if (plan.admission.create) await this.#register();
-    this.#scheduleDrain();
-    return { ok: true, tx_id: plan.admission.tx.hash, duplicate: false };
+    const { admission } = plan;
+    const opensTurn = startsTurn(admission.tx);
+    if (this.#store.canCommitOnAdmission()) {
+      // Nothing is queued ahead and no turn runs: the inbound entry commits with the admission.
+      this.#store.admitCommitted(admission, opensTurn ? "open" : "close");
+    } else {
+      this.#store.admit(admission);
+    }
+    // Same synchronous block as the write above: SQLite-backed storage commits both together.
+    if (opensTurn || this.#store.queuedCount() > 0) this.#armAlarm();
+    if (admission.create) await this.#register();
+    if (opensTurn || this.#store.queuedCount() > 0) this.#scheduleDrain();
+    return { ok: true, tx_id: admission.tx.hash, duplicate: false };
   }
 
   /** The head of the record. */

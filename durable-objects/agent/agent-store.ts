@@ -3,11 +3,19 @@ import type { AgentStatus, RecordEntry, Transaction } from "../../src/core/recor
 import {
   type ChainState,
   chainStateAt,
+  EMPTY_OUTCOME,
   evolve,
   type StepOutcome,
   step,
 } from "../../src/kernel/step.js";
-import { lastInboxPos, peekInbox, pushInbox, removeFromInbox } from "./inbox-table.js";
+import {
+  consumeInboxPos,
+  countInbox,
+  lastInboxPos,
+  peekInbox,
+  pushInbox,
+  removeFromInbox,
+} from "./inbox-table.js";
 import {
   type AgentMeta,
   insertIdempotency,
@@ -59,6 +67,8 @@ export class AgentStore {
   #meta: AgentMeta | null | undefined;
   #chain?: ChainState;
   #lastAdmission?: number;
+  /** Rows in the inbox: counted once, then kept (+1 per admission, −1 per dequeue). */
+  #queued?: number;
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
@@ -95,6 +105,46 @@ export class AgentStore {
     });
     if (create) this.#meta = { ...create };
     this.#lastAdmission = pos;
+    this.#queued = this.queuedCount() + 1;
+  }
+
+  /**
+   * True when a new transaction may be committed as it is admitted: the agent is active,
+   * no turn is open and nothing is queued ahead of it, so committing now keeps admission
+   * order and one turn at a time.
+   */
+  canCommitOnAdmission(): boolean {
+    const meta = this.meta();
+    if (meta && (meta.status !== "active" || meta.open_turn_seq !== null)) return false;
+    return this.queuedCount() === 0;
+  }
+
+  /**
+   * Admits a transaction and commits its entry in the same storage transaction (see
+   * {@link canCommitOnAdmission}). The admission number is still consumed through the
+   * inbox's AUTOINCREMENT — a row inserted and deleted in that same transaction — so
+   * numbers never repeat.
+   */
+  admitCommitted(admission: Admission, turn: "open" | "close"): RecordEntry {
+    const { tx, create, pos, idempotency } = admission;
+    const meta = create ?? this.requireMeta();
+    const [entry] = this.#commitItems(
+      meta,
+      [{ tx, outcome: EMPTY_OUTCOME, options: { dequeue: false, turn } }],
+      () => {
+        if (create) insertMeta(this.sql, create);
+        consumeInboxPos(this.sql, pos, tx.hash);
+        if (idempotency) insertIdempotency(this.sql, idempotency.key, tx.hash, idempotency.digest);
+      },
+    );
+    this.#lastAdmission = pos;
+    return entry as RecordEntry;
+  }
+
+  /** Number of queued transactions. */
+  queuedCount(): number {
+    this.#queued ??= countInbox(this.sql);
+    return this.#queued;
   }
 
   /** The number the next admission gets (1, 2, 3, … over the agent's life). */
@@ -135,7 +185,14 @@ export class AgentStore {
    * marker, all in one storage transaction: all of them land or none.
    */
   commit(items: readonly CommitItem[]): RecordEntry[] {
-    const meta = this.requireMeta();
+    return this.#commitItems(this.requireMeta(), items, () => {});
+  }
+
+  #commitItems(
+    meta: Readonly<AgentMeta>,
+    items: readonly CommitItem[],
+    alsoWrite: () => void,
+  ): RecordEntry[] {
     let chain = this.#chainState(meta);
     let openTurn = meta.open_turn_seq;
     const entries: RecordEntry[] = [];
@@ -147,10 +204,15 @@ export class AgentStore {
     }
     const last = entries.at(-1);
     if (!last) return entries;
+    let dequeued = 0;
     this.#storage.transactionSync(() => {
+      alsoWrite();
       items.forEach(({ tx, options }, i) => {
         insertEntry(this.sql, entries[i] as RecordEntry);
-        if (options.dequeue) removeFromInbox(this.sql, tx.hash);
+        if (options.dequeue) {
+          removeFromInbox(this.sql, tx.hash);
+          dequeued++;
+        }
         if (options.failure) {
           insertTxFailure(this.sql, options.failure.txId, options.failure.error);
         }
@@ -159,6 +221,7 @@ export class AgentStore {
     });
     this.#chain = chain;
     this.#meta = { ...meta, head_seq: last.seq, head_hash: last.hash, open_turn_seq: openTurn };
+    if (this.#queued !== undefined) this.#queued -= dequeued;
     return entries;
   }
 

@@ -48,3 +48,18 @@ export function removeFromInbox(sql: SqlStorage, txId: string): void {
 export function isQueued(sql: SqlStorage, txId: string): boolean {
   return sql.exec("SELECT 1 FROM inbox WHERE tx_id = ?", txId).toArray().length > 0;
 }
+
+/**
+ * Uses up admission number `pos` for a transaction committed as it was admitted: the row
+ * goes in and out within the caller's storage transaction, leaving only the AUTOINCREMENT
+ * high-water mark behind.
+ */
+export function consumeInboxPos(sql: SqlStorage, pos: number, txId: string): void {
+  sql.exec("INSERT INTO inbox (pos, tx_id) VALUES (?, ?)", pos, txId);
+  sql.exec("DELETE FROM inbox WHERE pos = ?", pos);
+}
+
+/** Number of queued transactions. */
+export function countInbox(sql: SqlStorage): number {
+  return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox").one().n;
+}

@@ -19,8 +19,8 @@ const DEFAULT_MAX_TOKENS = 16384;
 /** Queued transactions committed per storage transaction while no turn runs. */
 const BATCH = 64;
 
-/** Transaction types whose arrival starts an agent turn. */
-function startsTurn(tx: Transaction): boolean {
+/** True when the transaction's arrival starts an agent turn. */
+export function startsTurn(tx: Transaction): boolean {
   return tx.tx_type === "user_prompt";
 }
 

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// `npm run bench`: admission throughput of `POST /tx` through the real Worker against a
+// bare one-INSERT Durable Object endpoint, and head-read latency on a long record against a
+// short one. Both Workers are bundled by wrangler and served by Miniflare on 127.0.0.1.
+// Prints a table and writes bench/results.json. Exits 1 when the run itself fails (an
+// error answer, a backlog that never drains, a timeout); with --check-targets, also when a
+// target is missed.
+//
+// Usage: node scripts/bench.mjs [--quick] [--warmup-ms N] [--duration-ms N] [--rounds N]
+//                               [--head-entries N] [--small-entries N] [--check-targets]
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runHeadScaling } from "./bench/head-scaling.mjs";
+import { readOptions } from "./bench/options.mjs";
+import { formatReport } from "./bench/print.mjs";
+import { admissionChecks, headRatios, rateAgainstBare, TARGETS } from "./bench/report.mjs";
+import { buildResults, busyShare, environment, loadAverage } from "./bench/results.mjs";
+import { startStack } from "./bench/stack.mjs";
+import { makeTargets } from "./bench/targets.mjs";
+import { runThroughput } from "./bench/throughput.mjs";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const RESULTS = join(ROOT, "bench/results.json");
+/** The whole run is abandoned (and fails) past this. */
+const HARD_LIMIT_MS = 9 * 60_000;
+/** Above this share of busy CPU before the start, the report warns that others compete. */
+const BUSY_WARNING = 0.15;
+/** Longest wait for an agent to process what it admitted, and for seeding a record. */
+const DRAIN_TIMEOUT_MS = 120_000;
+const SEED_TIMEOUT_MS = 240_000;
+
+/** Everything the run started, so every exit path stops it. */
+const started = {
+  /** @type {Array<{ dispose?: () => Promise<void>, close?: () => void }>} */ things: [],
+  /** @type {string | undefined} */ tempDir: undefined,
+};
+
+/** Closes the clients, disposes Miniflare (stopping workerd) and removes the temp dir. */
+async function cleanup() {
+  const things = started.things.splice(0).reverse();
+  for (const thing of things) thing.close?.();
+  await Promise.allSettled(things.map((thing) => thing.dispose?.()));
+  if (started.tempDir) rmSync(started.tempDir, { recursive: true, force: true });
+  started.tempDir = undefined;
+}
+
+/** @param {string} line */
+const log = (line) => process.stderr.write(`${line}\n`);
+
+async function main() {
+  const t0 = performance.now();
+  const options = readOptions(process.argv.slice(2));
+  const timing = {
+    warmupMs: options.warmupMs,
+    durationMs: options.durationMs,
+    rounds: options.rounds,
+    maxRequests: 1_000_000,
+    drainTimeoutMs: DRAIN_TIMEOUT_MS,
+  };
+  const busyBefore = await busyShare(1000);
+  if (busyBefore > BUSY_WARNING)
+    log(`warning: the CPUs were ${(busyBefore * 100).toFixed(0)}% busy before the bench started`);
+
+  started.tempDir = mkdtempSync(join(tmpdir(), "aura-bench-"));
+  log("bundling the Worker and the bare fixture (wrangler deploy --dry-run), starting Miniflare…");
+  const stack = await startStack(started.tempDir, (thing) => started.things.push(thing));
+  log(
+    `serving: product ${stack.workers.product.url.origin}, bare ${stack.workers.bare.url.origin}`,
+  );
+
+  log(
+    `admission: ${timing.warmupMs} ms warm-up + ${timing.durationMs} ms in ${timing.rounds} rounds`,
+  );
+  const throughput = rateAgainstBare(
+    await runThroughput({ ...stack, targets: makeTargets(stack.token), timing, log }),
+  );
+  const admission = admissionChecks(throughput);
+
+  log(`head read: seeding ${options.headEntries} and ${options.smallEntries} entries…`);
+  const head = await runHeadScaling({
+    client: stack.clients.product,
+    pid: stack.pids.product,
+    token: stack.token,
+    large: options.headEntries,
+    small: options.smallEntries,
+    seedTimeoutMs: SEED_TIMEOUT_MS,
+    warmupMs: Math.min(500, timing.warmupMs),
+    durationMs: Math.min(2000, timing.durationMs),
+    rounds: timing.rounds,
+    log,
+  });
+  const ratios = headRatios(head);
+
+  const seconds = (performance.now() - t0) / 1000;
+  const env = {
+    ...environment(ROOT),
+    cpu_busy_before_start: Number(busyBefore.toFixed(2)),
+    load_average_at_end: loadAverage(),
+  };
+  const results = buildResults({
+    environment: env,
+    options,
+    targets: TARGETS,
+    throughput,
+    admission,
+    head,
+    headRatios: ratios,
+    seconds,
+  });
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  const report = formatReport({
+    env,
+    timing,
+    busyWarning: BUSY_WARNING,
+    throughput,
+    admission,
+    head,
+    ratios,
+    seconds,
+  });
+  process.stdout.write(report);
+
+  const errors = [...throughput, ...head.rows].reduce((n, r) => n + r.errors, 0);
+  if (errors > 0) throw new Error(`${errors} requests failed; see the errors column`);
+  const missed = admission.some((c) => !c.met) || ratios.some((r) => !r.met);
+  if (options.checkTargets && missed) throw new Error("a target was missed (--check-targets)");
+}
+
+const hardLimit = setTimeout(() => {
+  log(`bench: exceeded ${HARD_LIMIT_MS / 1000} s; stopping`);
+  cleanup().finally(() => process.exit(1));
+}, HARD_LIMIT_MS);
+hardLimit.unref();
+
+// Miniflare's own exit hook kills workerd and exits at once on SIGINT/SIGTERM, before an
+// asynchronous cleanup could finish; the temp dir goes synchronously on any exit.
+process.on("exit", () => {
+  if (started.tempDir) rmSync(started.tempDir, { recursive: true, force: true });
+});
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
+  process.once(signal, () => {
+    log(`bench: ${signal}; stopping`);
+    cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  });
+}
+
+try {
+  await main();
+} catch (err) {
+  log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}

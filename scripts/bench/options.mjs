@@ -1,0 +1,51 @@
+import { parseArgs } from "node:util";
+
+/**
+ * @typedef {object} BenchOptions
+ * @property {number} warmupMs Warm-up load per scenario and endpoint.
+ * @property {number} durationMs Measured load per scenario and endpoint.
+ * @property {number} rounds Rounds the measured load is split into (endpoints alternate).
+ * @property {number} headEntries Entries in the long record of the head-read test.
+ * @property {number} smallEntries Entries in the short record of the head-read test.
+ * @property {boolean} checkTargets Exit 1 when a target is missed, not only on failures.
+ */
+
+/**
+ * Parses `npm run bench -- [options]`. `--quick` shortens every phase (a smoke run).
+ *
+ * @example
+ * readOptions(["--quick"]); // { warmupMs: 300, durationMs: 1000, rounds: 2, headEntries: 5000, … }
+ * @param {string[]} args
+ * @returns {BenchOptions}
+ */
+export function readOptions(args) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      quick: { type: "boolean", default: false },
+      "warmup-ms": { type: "string" },
+      "duration-ms": { type: "string" },
+      rounds: { type: "string" },
+      "head-entries": { type: "string" },
+      "small-entries": { type: "string" },
+      "check-targets": { type: "boolean", default: false },
+    },
+  });
+  const quick = values.quick === true;
+  /** @param {string} name @param {number} fallback */
+  const int = (name, fallback) => {
+    const raw = /** @type {Record<string, unknown>} */ (values)[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+    return n;
+  };
+  return {
+    warmupMs: int("warmup-ms", quick ? 300 : 1000),
+    durationMs: int("duration-ms", quick ? 1000 : 3000),
+    rounds: int("rounds", quick ? 2 : 3),
+    headEntries: int("head-entries", quick ? 5000 : 100_000),
+    smallEntries: int("small-entries", 100),
+    checkTargets: values["check-targets"] === true,
+  };
+}

@@ -1,0 +1,64 @@
+import { admissionVerdict, headTable, throughputTable } from "./report.mjs";
+
+/**
+ * @typedef {object} Measurements
+ * @property {Record<string, unknown>} env
+ * @property {{ warmupMs: number, durationMs: number, rounds: number }} timing
+ * @property {number} busyWarning Share of busy CPU above which the report warns.
+ * @property {import("./report.mjs").RatedRow[]} throughput
+ * @property {import("./report.mjs").AdmissionCheck[]} admission
+ * @property {import("./head-scaling.mjs").HeadScaling} head
+ * @property {import("./report.mjs").HeadRatios[]} ratios
+ * @property {number} seconds
+ */
+
+/**
+ * The human-readable report: what was measured and how, the admission table with its
+ * verdict, and the head-read table with its ratios.
+ *
+ * @example
+ * process.stdout.write(formatReport(measurements));
+ * @param {Measurements} m
+ * @returns {string}
+ */
+export function formatReport(m) {
+  const { env, timing, head } = m;
+  const busy = Number(env.cpu_busy_before_start);
+  const seeded = head.seeded
+    .map((a) => `${a.entries.toLocaleString("en-US")} entries in ${a.seconds.toFixed(1)} s`)
+    .join(", ");
+  const lines = [
+    "",
+    `Aura Swarm bench — ${env.cpus} x ${env.cpu_model}, Node ${env.node}, ` +
+      `wrangler ${env.wrangler}, miniflare ${env.miniflare} (workerd ${env.workerd})`,
+    "Both Workers bundled by `wrangler deploy --dry-run`, served by Miniflare (one workerd",
+    "each) on 127.0.0.1, Durable Objects on SQLite in a temp dir. Closed-loop load over",
+    `keep-alive HTTP/1.1. Per scenario and endpoint: fresh objects, ${timing.warmupMs} ms warm-up,`,
+    `${timing.durationMs} ms measured in ${timing.rounds} rounds that alternate between the endpoints.`,
+    "(a) bare insert: Worker -> DO RPC -> one SQLite INSERT -> 202 (bench/bare-worker.ts).",
+    "(b) POST /tx: JWT auth, zod validation, admission into the AgentDO -> 202; the agent",
+    "    then processes it in the same DO: trigger = 1 entry, user_prompt = a turn with the",
+    "    mock reasoner (3 entries). drain s = wait after the rounds until all was committed.",
+    "CPU ms/req = workerd CPU time (user+sys) over the rounds and their drains / accepted:",
+    "what a request costs including the processing it causes; steadier than req/s when",
+    "other processes share the CPUs.",
+    ...(busy > m.busyWarning
+      ? [
+          `WARNING: the CPUs were ${(busy * 100).toFixed(0)}% busy before the start ` +
+            "(other processes): numbers are low and noisy.",
+        ]
+      : []),
+    "",
+    throughputTable(m.throughput),
+    "",
+    admissionVerdict(m.admission),
+    "",
+    `Head read: GET /agents/:id/head. Records seeded through POST /tx (trigger, 50 in flight): ${seeded}.`,
+    "",
+    headTable(head, m.ratios),
+    "",
+    `Total ${m.seconds.toFixed(0)} s. Results written to bench/results.json.`,
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,181 @@
+import { fixed, formatTable } from "./table.mjs";
+import { SHAPES } from "./throughput.mjs";
+
+/** The issue's targets. */
+export const TARGETS = Object.freeze({
+  /** Admission through the full Worker ≥ this × the bare insert, at 50 in flight. */
+  admissionRatio: 0.8,
+  /** Shapes the admission target applies to. */
+  admissionShapes: ["c50-1", "c50-50"],
+  /** Head read on 100k entries within this × the head read on 100 entries. */
+  headRatio: 1.5,
+});
+
+/**
+ * @typedef {import("./throughput.mjs").ThroughputRow & {
+ *   ratio: number | undefined, cpuRatio: number | undefined }} RatedRow
+ */
+
+/**
+ * Adds to each `POST /tx` row, against the bare insert in the same shape, the ratio of
+ * accepted/s (`ratio`, the target's measure) and of workerd CPU per request (`cpuRatio`).
+ * @param {import("./throughput.mjs").ThroughputRow[]} rows
+ * @returns {RatedRow[]}
+ */
+export function rateAgainstBare(rows) {
+  return rows.map((row) => {
+    const bare = rows.find((r) => r.shape.id === row.shape.id && r.target.id === "bare");
+    if (row.target.id === "bare" || !bare) return { ...row, ratio: undefined, cpuRatio: undefined };
+    const cpuRatio =
+      row.cpuMsPerRequest === undefined || bare.cpuMsPerRequest === undefined
+        ? undefined
+        : row.cpuMsPerRequest / bare.cpuMsPerRequest;
+    return { ...row, ratio: row.perSecond / bare.perSecond, cpuRatio };
+  });
+}
+
+/**
+ * The admission table, one block of rows per shape.
+ * @param {RatedRow[]} rows
+ * @returns {string}
+ */
+export function throughputTable(rows) {
+  const header = [
+    "scenario",
+    "endpoint",
+    "accepted/s",
+    "p50 ms",
+    "p99 ms",
+    "(b)/(a)",
+    "CPU ms/req",
+    "CPU (b)/(a)",
+    "drain s",
+    "errors",
+  ];
+  const cells = rows.map((r, i) => [
+    i > 0 && rows[i - 1]?.shape.id === r.shape.id ? "" : r.shape.label,
+    r.target.label,
+    fixed(r.perSecond, 0),
+    fixed(r.p50Ms, 2),
+    fixed(r.p99Ms, 2),
+    r.ratio === undefined ? "" : `${fixed(r.ratio, 2)}x`,
+    fixed(r.cpuMsPerRequest, 2),
+    r.cpuRatio === undefined ? "" : `${fixed(r.cpuRatio, 2)}x`,
+    r.drainMs === undefined ? "" : fixed(r.drainMs / 1000, 1),
+    String(r.errors),
+  ]);
+  return formatTable(header, cells);
+}
+
+/**
+ * @typedef {object} AdmissionCheck
+ * @property {string} shape
+ * @property {string} target
+ * @property {number | undefined} ratio
+ * @property {boolean} met
+ */
+
+/**
+ * The admission target, checked for each `POST /tx` kind in each shape it applies to.
+ * @param {RatedRow[]} rows
+ * @returns {AdmissionCheck[]}
+ */
+export function admissionChecks(rows) {
+  return rows
+    .filter((r) => r.ratio !== undefined && TARGETS.admissionShapes.includes(r.shape.id))
+    .map((r) => ({
+      shape: r.shape.id,
+      target: r.target.id,
+      ratio: r.ratio,
+      met: (r.ratio ?? 0) >= TARGETS.admissionRatio,
+    }));
+}
+
+/**
+ * Lines stating each admission check.
+ * @param {AdmissionCheck[]} checks
+ * @returns {string}
+ */
+export function admissionVerdict(checks) {
+  const label = (/** @type {string} */ id) => SHAPES.find((s) => s.id === id)?.label ?? id;
+  return [
+    `Target: (b) >= ${TARGETS.admissionRatio}x (a) accepted/s at 50 in flight, 1 agent and 50 agents.`,
+    ...checks.map(
+      (c) =>
+        `  ${label(c.shape).padEnd(26)} ${c.target.padEnd(15)} ${fixed(c.ratio, 2)}x  ${c.met ? "met" : "NOT MET"}`,
+    ),
+  ].join("\n");
+}
+
+/**
+ * @typedef {object} HeadRatios
+ * @property {number} concurrency
+ * @property {number} p50 p50 latency, large record / small record.
+ * @property {number} throughput accepted/s, small record / large record (> 1: the large one is slower).
+ * @property {number | undefined} cpu workerd CPU per read, large record / small record.
+ * @property {boolean} met
+ */
+
+/**
+ * Ratios of the large-record head read to the small one, per in-flight level.
+ * @param {import("./head-scaling.mjs").HeadScaling} result
+ * @returns {HeadRatios[]}
+ */
+export function headRatios(result) {
+  const [large, small] = result.seeded;
+  const levels = [...new Set(result.rows.map((r) => r.concurrency))];
+  return levels.map((concurrency) => {
+    const at = (/** @type {import("./head-scaling.mjs").SeededAgent | undefined} */ agent) =>
+      result.rows.find((r) => r.concurrency === concurrency && r.agent === agent);
+    const l = at(large);
+    const s = at(small);
+    const p50 = (l?.p50Ms ?? Number.NaN) / (s?.p50Ms ?? Number.NaN);
+    const throughput = (s?.perSecond ?? Number.NaN) / (l?.perSecond ?? Number.NaN);
+    const cpu =
+      l?.cpuMsPerRequest === undefined || s?.cpuMsPerRequest === undefined
+        ? undefined
+        : l.cpuMsPerRequest / s.cpuMsPerRequest;
+    const met = p50 <= TARGETS.headRatio && throughput <= TARGETS.headRatio;
+    return { concurrency, p50, throughput, cpu, met };
+  });
+}
+
+/**
+ * The head-read table and its ratios.
+ * @param {import("./head-scaling.mjs").HeadScaling} result
+ * @param {HeadRatios[]} ratios
+ * @returns {string}
+ */
+export function headTable(result, ratios) {
+  const header = [
+    "in flight",
+    "record entries",
+    "reads/s",
+    "p50 ms",
+    "p99 ms",
+    "CPU ms/read",
+    "errors",
+  ];
+  const cells = result.rows.map((r) => [
+    String(r.concurrency),
+    r.agent.entries.toLocaleString("en-US"),
+    fixed(r.perSecond, 0),
+    fixed(r.p50Ms, 2),
+    fixed(r.p99Ms, 2),
+    fixed(r.cpuMsPerRequest, 3),
+    String(r.errors),
+  ]);
+  const [large, small] = result.seeded;
+  const name = `${large?.entries.toLocaleString("en-US")} / ${small?.entries.toLocaleString("en-US")}`;
+  const verdict = ratios.map(
+    (r) =>
+      `  ${r.concurrency} in flight: p50 ${fixed(r.p50, 2)}x, reads/s ${fixed(r.throughput, 2)}x, ` +
+      `CPU/read ${fixed(r.cpu, 2)}x  ${r.met ? "met" : "NOT MET"}`,
+  );
+  return [
+    formatTable(header, cells),
+    "",
+    `Ratio ${name} entries (target: within ${TARGETS.headRatio}x; reads/s ratio is small/large, so > 1 means slower):`,
+    ...verdict,
+  ].join("\n");
+}

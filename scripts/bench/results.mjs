@@ -1,0 +1,138 @@
+import { readFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+
+/**
+ * What the numbers were measured on: they mean little without it.
+ * @param {string} root The repository root.
+ * @returns {Record<string, unknown>}
+ */
+export function environment(root) {
+  const version = (/** @type {string} */ pkg) => {
+    try {
+      const file = join(root, "node_modules", pkg, "package.json");
+      return /** @type {{ version: string }} */ (JSON.parse(readFileSync(file, "utf8"))).version;
+    } catch {
+      return "unknown";
+    }
+  };
+  return {
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? "unknown",
+    memory_gib: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    wrangler: version("wrangler"),
+    miniflare: version("miniflare"),
+    workerd: version("workerd"),
+  };
+}
+
+/**
+ * Share of all CPUs busy (0..1) over the next `ms`, from the kernel's counters. Other
+ * processes competing for the CPUs skew every number the bench prints.
+ *
+ * @example
+ * await busyShare(1000); // 0.03 on an idle machine
+ * @param {number} ms
+ * @returns {Promise<number>}
+ */
+export async function busyShare(ms) {
+  const total = () =>
+    cpus().reduce(
+      (acc, c) => {
+        const t = c.times;
+        acc.busy += t.user + t.nice + t.sys + t.irq;
+        acc.all += t.user + t.nice + t.sys + t.irq + t.idle;
+        return acc;
+      },
+      { busy: 0, all: 0 },
+    );
+  const before = total();
+  await new Promise((r) => setTimeout(r, ms));
+  const after = total();
+  return (after.busy - before.busy) / Math.max(1, after.all - before.all);
+}
+
+/** The 1-minute load average, as a reading of how busy the machine was. */
+export function loadAverage() {
+  return Number((loadavg()[0] ?? 0).toFixed(2));
+}
+
+/** @param {import("./stats.mjs").Summary} s */
+function numbers(s) {
+  return {
+    ok: s.ok,
+    errors: s.errors,
+    seconds: round(s.seconds, 3),
+    per_second: round(s.perSecond, 1),
+    p50_ms: round(s.p50Ms, 3),
+    p99_ms: round(s.p99Ms, 3),
+  };
+}
+
+/** @param {number | undefined} n @param {number} digits */
+function round(n, digits) {
+  return n === undefined || !Number.isFinite(n) ? null : Number(n.toFixed(digits));
+}
+
+/**
+ * The machine-readable record of one run, written to `bench/results.json`.
+ *
+ * @example
+ * writeFileSync("bench/results.json", JSON.stringify(buildResults(parts), null, 2));
+ * @param {{
+ *   environment: Record<string, unknown>,
+ *   options: Record<string, unknown>,
+ *   throughput: import("./report.mjs").RatedRow[],
+ *   admission: import("./report.mjs").AdmissionCheck[],
+ *   head: import("./head-scaling.mjs").HeadScaling | undefined,
+ *   headRatios: import("./report.mjs").HeadRatios[],
+ *   targets: Record<string, unknown>,
+ *   seconds: number,
+ * }} parts
+ */
+export function buildResults(parts) {
+  return {
+    generated_at: new Date().toISOString(),
+    total_seconds: round(parts.seconds, 1),
+    environment: parts.environment,
+    options: parts.options,
+    targets: parts.targets,
+    admission: parts.throughput.map((r) => ({
+      shape: r.shape.id,
+      concurrency: r.shape.concurrency,
+      objects: r.shape.objects,
+      endpoint: r.target.id,
+      ...numbers(r),
+      ratio_vs_bare: round(r.ratio, 3),
+      workerd_cpu_ms_per_request: round(r.cpuMsPerRequest, 3),
+      cpu_ratio_vs_bare: round(r.cpuRatio, 3),
+      backlog_drain_ms: round(r.drainMs, 0),
+      first_error: r.firstError ?? null,
+    })),
+    admission_checks: parts.admission.map((c) => ({ ...c, ratio: round(c.ratio, 3) })),
+    head_read: parts.head
+      ? {
+          seeded: parts.head.seeded.map((a) => ({
+            agent_id: a.agentId,
+            entries: a.entries,
+            seconds: round(a.seconds, 1),
+          })),
+          runs: parts.head.rows.map((r) => ({
+            entries: r.agent.entries,
+            concurrency: r.concurrency,
+            ...numbers(r),
+            workerd_cpu_ms_per_request: round(r.cpuMsPerRequest, 4),
+            first_error: r.firstError ?? null,
+          })),
+          ratios: parts.headRatios.map((r) => ({
+            ...r,
+            p50: round(r.p50, 3),
+            throughput: round(r.throughput, 3),
+            cpu: round(r.cpu, 3),
+          })),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,50 @@
+import { dirname } from "node:path";
+import { Miniflare } from "miniflare";
+import { childPids } from "./proc-cpu.mjs";
+
+/**
+ * @typedef {object} RunningWorker
+ * @property {string} name
+ * @property {URL} url Loopback origin the Worker answers on.
+ * @property {number | undefined} pid The workerd process serving it (Linux), for CPU time.
+ * @property {() => Promise<void>} dispose Stops workerd.
+ */
+
+/**
+ * Serves a bundled Worker with Miniflare's programmatic API on 127.0.0.1, on a free port,
+ * with its Durable Objects persisted (SQLite files) under `persistDir`, as `wrangler dev`
+ * does. Request logging stays off: it would cost workerd throughput. Start one at a time,
+ * so the new workerd child can be told apart.
+ *
+ * @example
+ * const worker = await serveWorker(bundle, { AURA_JWT_SECRET: secret }, "/tmp/bench/product");
+ * // … load worker.url …
+ * await worker.dispose();
+ * @param {import("./build.mjs").WorkerBundle} bundle
+ * @param {Record<string, string>} extraBindings Added to the wrangler config's vars.
+ * @param {string} persistDir
+ * @returns {Promise<RunningWorker>}
+ */
+export async function serveWorker(bundle, extraBindings, persistDir) {
+  const options = /** @type {Record<string, unknown>} */ (bundle.workerOptions);
+  const before = new Set(childPids("workerd"));
+  const mf = new Miniflare({
+    ...options,
+    bindings: { .../** @type {object} */ (options.bindings), ...extraBindings },
+    modules: true,
+    scriptPath: bundle.scriptPath,
+    modulesRoot: dirname(bundle.scriptPath),
+    host: "127.0.0.1",
+    port: 0,
+    durableObjectsPersist: persistDir,
+  });
+  try {
+    const url = await mf.ready;
+    const started = childPids("workerd").filter((pid) => !before.has(pid));
+    const pid = started.length === 1 ? started[0] : undefined;
+    return { name: bundle.name, url, pid, dispose: () => mf.dispose() };
+  } catch (err) {
+    await mf.dispose().catch(() => {});
+    throw err;
+  }
+}
