@@ -95,6 +95,7 @@ export function newAgentMeta(
     window_size: windowSize,
     head_seq: 0,
     head_hash: ZERO_HASH,
+    admissions: 0,
     open_turn_seq: null,
     registered: false,
   };

@@ -8,14 +8,7 @@ import {
   type StepOutcome,
   step,
 } from "../../src/kernel/step.js";
-import {
-  consumeInboxPos,
-  countInbox,
-  lastInboxPos,
-  peekInbox,
-  pushInbox,
-  removeFromInbox,
-} from "./inbox-table.js";
+import { countInbox, peekInbox, pushInbox, removeFromInbox } from "./inbox-table.js";
 import {
   type AgentMeta,
   insertIdempotency,
@@ -23,6 +16,7 @@ import {
   insertTxFailure,
   markRegistered,
   selectMeta,
+  updateAdmissions,
   updateHead,
   updateStatus,
 } from "./meta-table.js";
@@ -66,7 +60,6 @@ export class AgentStore {
   readonly #storage: DurableObjectStorage;
   #meta: AgentMeta | null | undefined;
   #chain?: ChainState;
-  #lastAdmission?: number;
   /** Rows in the inbox: counted once, then kept (+1 per admission, −1 per dequeue). */
   #queued?: number;
 
@@ -98,13 +91,14 @@ export class AgentStore {
   /** Queues a transaction (creating the agent first if needed), in one storage transaction. */
   admit(admission: Admission): void {
     const { tx, create, pos, idempotency } = admission;
+    const meta = { ...(create ?? this.requireMeta()), admissions: pos };
     this.#storage.transactionSync(() => {
-      if (create) insertMeta(this.sql, create);
+      if (create) insertMeta(this.sql, meta);
+      else updateAdmissions(this.sql, pos);
       pushInbox(this.sql, pos, tx);
       if (idempotency) insertIdempotency(this.sql, idempotency.key, tx.hash, idempotency.digest);
     });
-    if (create) this.#meta = { ...create };
-    this.#lastAdmission = pos;
+    this.#meta = meta;
     this.#queued = this.queuedCount() + 1;
   }
 
@@ -121,23 +115,19 @@ export class AgentStore {
 
   /**
    * Admits a transaction and commits its entry in the same storage transaction (see
-   * {@link canCommitOnAdmission}). The admission number is still consumed through the
-   * inbox's AUTOINCREMENT — a row inserted and deleted in that same transaction — so
-   * numbers never repeat.
+   * {@link canCommitOnAdmission}); the head row records the admission count with the head.
    */
   admitCommitted(admission: Admission, turn: "open" | "close"): RecordEntry {
     const { tx, create, pos, idempotency } = admission;
-    const meta = create ?? this.requireMeta();
+    const meta = { ...(create ?? this.requireMeta()), admissions: pos };
     const [entry] = this.#commitItems(
       meta,
       [{ tx, outcome: EMPTY_OUTCOME, options: { dequeue: false, turn } }],
       () => {
-        if (create) insertMeta(this.sql, create);
-        consumeInboxPos(this.sql, pos, tx.hash);
+        if (create) insertMeta(this.sql, meta);
         if (idempotency) insertIdempotency(this.sql, idempotency.key, tx.hash, idempotency.digest);
       },
     );
-    this.#lastAdmission = pos;
     return entry as RecordEntry;
   }
 
@@ -149,8 +139,7 @@ export class AgentStore {
 
   /** The number the next admission gets (1, 2, 3, … over the agent's life). */
   nextAdmission(): number {
-    this.#lastAdmission ??= lastInboxPos(this.sql);
-    return this.#lastAdmission + 1;
+    return (this.meta()?.admissions ?? 0) + 1;
   }
 
   /** Sets the lifecycle status. */
@@ -217,7 +206,12 @@ export class AgentStore {
           insertTxFailure(this.sql, options.failure.txId, options.failure.error);
         }
       });
-      updateHead(this.sql, last.seq, last.hash, openTurn);
+      updateHead(this.sql, {
+        seq: last.seq,
+        hash: last.hash,
+        admissions: meta.admissions,
+        openTurnSeq: openTurn,
+      });
     });
     this.#chain = chain;
     this.#meta = { ...meta, head_seq: last.seq, head_hash: last.hash, open_turn_seq: openTurn };

@@ -17,17 +17,6 @@ export function pushInbox(sql: SqlStorage, pos: number, tx: Transaction): void {
   );
 }
 
-/**
- * The highest inbox position ever used: the number of the last admission. `AUTOINCREMENT`
- * keeps it in `sqlite_sequence`, so it survives the rows being dequeued and never repeats.
- */
-export function lastInboxPos(sql: SqlStorage): number {
-  const row = sql
-    .exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'inbox'")
-    .toArray()[0];
-  return row?.seq ?? 0;
-}
-
 /** The oldest queued transactions, in admission order, at most `limit`. */
 export function peekInbox(sql: SqlStorage, limit: number): Transaction[] {
   return sql
@@ -47,16 +36,6 @@ export function removeFromInbox(sql: SqlStorage, txId: string): void {
 /** True when the transaction is still waiting in the queue. */
 export function isQueued(sql: SqlStorage, txId: string): boolean {
   return sql.exec("SELECT 1 FROM inbox WHERE tx_id = ?", txId).toArray().length > 0;
-}
-
-/**
- * Uses up admission number `pos` for a transaction committed as it was admitted: the row
- * goes in and out within the caller's storage transaction, leaving only the AUTOINCREMENT
- * high-water mark behind.
- */
-export function consumeInboxPos(sql: SqlStorage, pos: number, txId: string): void {
-  sql.exec("INSERT INTO inbox (pos, tx_id) VALUES (?, ?)", pos, txId);
-  sql.exec("DELETE FROM inbox WHERE pos = ?", pos);
 }
 
 /** Number of queued transactions. */

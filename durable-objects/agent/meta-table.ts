@@ -11,6 +11,8 @@ export interface AgentMeta {
   window_size: number;
   head_seq: number;
   head_hash: string;
+  /** Transactions admitted so far; the next admission gets this plus one. */
+  admissions: number;
   open_turn_seq: number | null;
   registered: boolean;
 }
@@ -24,6 +26,7 @@ interface MetaRow extends Record<string, SqlStorageValue> {
   window_size: number;
   head_seq: number;
   head_hash: string;
+  admissions: number;
   open_turn_seq: number | null;
   registered: number;
 }
@@ -41,6 +44,7 @@ export function selectMeta(sql: SqlStorage): AgentMeta | undefined {
     window_size: row.window_size,
     head_seq: row.head_seq,
     head_hash: row.head_hash,
+    admissions: row.admissions,
     open_turn_seq: row.open_turn_seq,
     registered: row.registered === 1,
   };
@@ -49,8 +53,8 @@ export function selectMeta(sql: SqlStorage): AgentMeta | undefined {
 /** Creates the metadata row of a new agent. */
 export function insertMeta(sql: SqlStorage, meta: AgentMeta): void {
   sql.exec(
-    `INSERT INTO agent (id, agent_id, org, status, created_at, settings, window_size, head_seq, head_hash, open_turn_seq, registered)
-     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO agent (id, agent_id, org, status, created_at, settings, window_size, head_seq, head_hash, admissions, open_turn_seq, registered)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     meta.agent_id,
     meta.org,
     meta.status,
@@ -59,24 +63,29 @@ export function insertMeta(sql: SqlStorage, meta: AgentMeta): void {
     meta.window_size,
     meta.head_seq,
     meta.head_hash,
+    meta.admissions,
     meta.open_turn_seq,
     meta.registered ? 1 : 0,
   );
 }
 
-/** Moves the head after a commit and records which turn, if any, is open. */
+/** Moves the head after a commit, with the admission count and the open turn, if any. */
 export function updateHead(
   sql: SqlStorage,
-  seq: number,
-  hash: string,
-  openTurnSeq: number | null,
+  head: { seq: number; hash: string; admissions: number; openTurnSeq: number | null },
 ): void {
   sql.exec(
-    "UPDATE agent SET head_seq = ?, head_hash = ?, open_turn_seq = ? WHERE id = 1",
-    seq,
-    hash,
-    openTurnSeq,
+    "UPDATE agent SET head_seq = ?, head_hash = ?, admissions = ?, open_turn_seq = ? WHERE id = 1",
+    head.seq,
+    head.hash,
+    head.admissions,
+    head.openTurnSeq,
   );
+}
+
+/** Records the admission count (the last admission's number). */
+export function updateAdmissions(sql: SqlStorage, admissions: number): void {
+  sql.exec("UPDATE agent SET admissions = ? WHERE id = 1", admissions);
 }
 
 /** Sets the lifecycle status. */

@@ -13,6 +13,7 @@ const STATEMENTS = [
      window_size INTEGER NOT NULL,
      head_seq INTEGER NOT NULL,
      head_hash TEXT NOT NULL,
+     admissions INTEGER NOT NULL,
      open_turn_seq INTEGER,
      registered INTEGER NOT NULL
    )`,
@@ -35,7 +36,7 @@ const STATEMENTS = [
   `CREATE TRIGGER IF NOT EXISTS record_no_delete BEFORE DELETE ON record
      BEGIN SELECT RAISE(ABORT, 'record is append-only'); END`,
   `CREATE TABLE IF NOT EXISTS inbox (
-     pos INTEGER PRIMARY KEY AUTOINCREMENT,
+     pos INTEGER PRIMARY KEY,
      tx_id TEXT NOT NULL UNIQUE,
      tx TEXT,
      tx_chunks TEXT
