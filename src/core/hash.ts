@@ -1,5 +1,5 @@
-import { blake3 } from "@noble/hashes/blake3.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { blake3Fast } from "./blake3-fast.js";
 import { canonicalJson } from "./canonical-json.js";
 
 /** The `prev_hash` of the first entry of every record: 32 zero bytes in hex. */
@@ -7,7 +7,7 @@ export const ZERO_HASH = "0".repeat(64);
 
 /** BLAKE3 digest (32 bytes) of a UTF-8 string or raw bytes. */
 export function blake3Bytes(data: string | Uint8Array): Uint8Array {
-  return blake3(typeof data === "string" ? utf8ToBytes(data) : data);
+  return blake3Fast(typeof data === "string" ? utf8ToBytes(data) : data);
 }
 
 /** Lowercase hex BLAKE3 digest of a UTF-8 string or raw bytes. */

@@ -1,5 +1,5 @@
-import { blake3 } from "@noble/hashes/blake3.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { blake3Fast, createBlake3 } from "../core/blake3-fast.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import type { RecordEntry, Transaction, UnsealedEntry } from "../core/record.js";
 import { utf8 } from "./utf8.js";
@@ -15,12 +15,12 @@ export function contextHash(tx: Transaction, window: Uint8Array | readonly strin
 
 /** {@link contextHash} over an already canonical transaction text. */
 export function contextHashOf(canonicalTx: string, window: Uint8Array): string {
-  return bytesToHex(blake3.create().update(utf8(canonicalTx)).update(window).digest());
+  return bytesToHex(createBlake3().update(utf8(canonicalTx)).update(window).digest());
 }
 
 /** `hash = BLAKE3(canonical(entry without hash))`. */
 export function entryHash(entry: UnsealedEntry): string {
-  return bytesToHex(blake3(utf8(canonicalJson(entry))));
+  return bytesToHex(blake3Fast(utf8(canonicalJson(entry))));
 }
 
 /**
@@ -30,7 +30,7 @@ export function entryHash(entry: UnsealedEntry): string {
 export function entryHashWithTx(entry: UnsealedEntry, canonicalTx: string): string {
   const { tx: _tx, ...rest } = entry;
   const head = canonicalJson(rest);
-  return bytesToHex(blake3(utf8(`${head.slice(0, -1)},"tx":${canonicalTx}}`)));
+  return bytesToHex(blake3Fast(utf8(`${head.slice(0, -1)},"tx":${canonicalTx}}`)));
 }
 
 /** Seals an entry with its own hash. */

@@ -40,7 +40,6 @@ export default defineConfig({
             "hono/http-exception",
             "jose",
             "zod",
-            "@noble/hashes/blake3.js",
             "@noble/hashes/utils.js",
             "@anthropic-ai/sdk",
           ],
