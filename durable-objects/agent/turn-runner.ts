@@ -5,7 +5,7 @@ import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js"
 import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
 import { derivedTxHash } from "../../src/kernel/tx-hash.js";
 import type { ModelProvider } from "../../src/reasoner/types.js";
-import type { AgentStore, CommitOptions } from "./agent-store.js";
+import type { AgentStore, CommitItem, CommitOptions } from "./agent-store.js";
 
 /** What the runner works with: the agent's store, its model and its clock. */
 export interface RunnerHost {
@@ -56,7 +56,9 @@ export async function drainInbox(host: RunnerHost): Promise<void> {
 
 /**
  * Runs (or resumes) the turn started by the entry at `turnSeq`, from what the record
- * already holds: recorded model calls are never made again.
+ * already holds: recorded model calls are never made again. Everything decided between two
+ * model calls is committed in one storage transaction — a model's answer together with the
+ * reply it leads to — and always before the next call is made.
  */
 async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   const { store } = host;
@@ -66,59 +68,54 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   const recorded = rest
     .filter((e) => e.tx.tx_type === "reasoning")
     .map((e) => ReasoningRecord.parse(JSON.parse(base64ToText(e.tx.payload))));
-  let index = rest.length + 1;
   const settings = turnSettings(host);
+  const turn = { host, inbound, index: rest.length + 1, pending: [] as CommitItem[] };
 
   for (;;) {
-    if (store.requireMeta().status !== "active") return;
-    const action = nextTurnAction(settings, prompt, recorded);
-    if (action.type === "call_model") {
-      const record: ReasoningRecord = {
-        request_digest: action.request_digest,
-        provider: host.provider.name,
-        model: action.request.model,
-      };
-      try {
-        record.response = await host.provider.complete(action.request);
-      } catch (err) {
-        record.error = {
-          code: "llm_error",
-          message: err instanceof Error ? err.message : String(err),
-        };
-      }
-      const payload = textToBase64(canonicalJson(record));
-      commitDerived(host, inbound, index++, "reasoning", payload, { dequeue: false, turn: "keep" });
-      recorded.push(record);
-      continue;
+    if (store.requireMeta().status !== "active") {
+      flush(turn);
+      return;
     }
-    const options: CommitOptions = { dequeue: false, turn: "close" };
-    if (action.failed) options.failure = { txId: inbound.tx.hash, error: action.text };
-    commitDerived(host, inbound, index++, "agent_msg", textToBase64(action.text), options);
-    return;
+    const action = nextTurnAction(settings, prompt, recorded);
+    if (action.type === "finish") {
+      const options: CommitOptions = { dequeue: false, turn: "close" };
+      if (action.failed) options.failure = { txId: inbound.tx.hash, error: action.text };
+      stage(turn, "agent_msg", textToBase64(action.text), options);
+      flush(turn);
+      return;
+    }
+    flush(turn);
+    const record: ReasoningRecord = {
+      request_digest: action.request_digest,
+      provider: host.provider.name,
+      model: action.request.model,
+    };
+    try {
+      record.response = await host.provider.complete(action.request);
+    } catch (err) {
+      record.error = {
+        code: "llm_error",
+        message: err instanceof Error ? err.message : String(err),
+      };
+    }
+    stage(turn, "reasoning", textToBase64(canonicalJson(record)), { dequeue: false, turn: "keep" });
+    recorded.push(record);
   }
 }
 
-function turnSettings(host: RunnerHost): TurnSettings {
-  const { settings } = host.store.requireMeta();
-  const turn: TurnSettings = {
-    model: settings.model ?? host.provider.name,
-    maxTokens: DEFAULT_MAX_TOKENS,
-  };
-  if (settings.system_prompt !== undefined) turn.system = settings.system_prompt;
-  return turn;
+/** A turn in progress: its inbound entry, the next derived index, and staged commits. */
+interface TurnProgress {
+  host: RunnerHost;
+  inbound: RecordEntry;
+  index: number;
+  pending: CommitItem[];
 }
 
-/** Commits an entry the kernel generates in a turn, answering the turn's inbound entry. */
-function commitDerived(
-  host: RunnerHost,
-  inbound: RecordEntry,
-  index: number,
-  txType: TxType,
-  payload: string,
-  options: CommitOptions,
-): RecordEntry {
-  const cause = inbound.tx;
-  const ts_ms = host.now();
+/** Stages an entry the kernel generates in a turn, answering the turn's inbound entry. */
+function stage(turn: TurnProgress, txType: TxType, payload: string, options: CommitOptions): void {
+  const cause = turn.inbound.tx;
+  const ts_ms = turn.host.now();
+  const index = turn.index++;
   const hash = derivedTxHash({
     agent_id: cause.agent_id,
     reference_tx_hash: cause.hash,
@@ -135,5 +132,22 @@ function commitDerived(
     payload,
     reference_tx_hash: cause.hash,
   };
-  return host.store.commit([{ tx, outcome: EMPTY_OUTCOME, options }])[0] as RecordEntry;
+  turn.pending.push({ tx, outcome: EMPTY_OUTCOME, options });
+}
+
+/** Commits the staged entries, all in one storage transaction. */
+function flush(turn: TurnProgress): void {
+  if (turn.pending.length === 0) return;
+  turn.host.store.commit(turn.pending);
+  turn.pending = [];
+}
+
+function turnSettings(host: RunnerHost): TurnSettings {
+  const { settings } = host.store.requireMeta();
+  const turn: TurnSettings = {
+    model: settings.model ?? host.provider.name,
+    maxTokens: DEFAULT_MAX_TOKENS,
+  };
+  if (settings.system_prompt !== undefined) turn.system = settings.system_prompt;
+  return turn;
 }
