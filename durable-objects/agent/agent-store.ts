@@ -5,8 +5,9 @@ import {
   chainStateAt,
   EMPTY_OUTCOME,
   evolve,
+  type SerializedEntry,
   type StepOutcome,
-  step,
+  stepSerialized,
 } from "../../src/kernel/step.js";
 import { countInbox, peekInbox, pushInbox, removeFromInbox } from "./inbox-table.js";
 import {
@@ -184,20 +185,22 @@ export class AgentStore {
   ): RecordEntry[] {
     let chain = this.#chainState(meta);
     let openTurn = meta.open_turn_seq;
-    const entries: RecordEntry[] = [];
+    const serialized: SerializedEntry[] = [];
     for (const { tx, outcome, options } of items) {
-      const entry = step(chain, tx, outcome);
+      const stepped = stepSerialized(chain, tx, outcome);
+      const { entry } = stepped;
       openTurn = options.turn === "open" ? entry.seq : options.turn === "keep" ? openTurn : null;
-      entries.push(entry);
+      serialized.push(stepped);
       chain = evolve(chain, entry);
     }
+    const entries = serialized.map((s) => s.entry);
     const last = entries.at(-1);
     if (!last) return entries;
     let dequeued = 0;
     this.#storage.transactionSync(() => {
       alsoWrite();
       items.forEach(({ tx, options }, i) => {
-        insertEntry(this.sql, entries[i] as RecordEntry);
+        insertEntry(this.sql, serialized[i] as SerializedEntry);
         if (options.dequeue) {
           removeFromInbox(this.sql, tx.hash);
           dequeued++;

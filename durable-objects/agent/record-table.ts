@@ -1,5 +1,5 @@
-import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, Transaction } from "../../src/core/record.js";
+import type { SerializedEntry } from "../../src/kernel/step.js";
 import { loadText, storeText } from "./blob-store.js";
 
 interface RecordRow extends Record<string, SqlStorageValue> {
@@ -14,18 +14,10 @@ interface RecordRow extends Record<string, SqlStorageValue> {
   body_chunks: string | null;
 }
 
-/** Appends one sealed entry. The caller holds the storage transaction. */
-export function insertEntry(sql: SqlStorage, entry: RecordEntry): void {
-  const tx = storeText(sql, canonicalJson(entry.tx));
-  const body = storeText(
-    sql,
-    canonicalJson({
-      actions: entry.actions,
-      decision: entry.decision,
-      effects: entry.effects,
-      proposals: entry.proposals,
-    }),
-  );
+/** Appends one sealed entry, given its canonical texts. The caller holds the storage transaction. */
+export function insertEntry(sql: SqlStorage, { entry, txText, bodyText }: SerializedEntry): void {
+  const tx = storeText(sql, txText);
+  const body = storeText(sql, bodyText);
   sql.exec(
     `INSERT INTO record (seq, tx_id, tx_type, kernel_version, context_hash, prev_hash, hash, tx, tx_chunks, body, body_chunks)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

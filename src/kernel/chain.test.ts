@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../core/canonical-json.js";
 import { blake3Hex, hashCanonical, ZERO_HASH } from "../core/hash.js";
-import type { RecordEntry } from "../core/record.js";
-import { contextHash, entryHash, entryHashWithTx, sealEntry, windowHashes } from "./chain.js";
+import type { RecordEntry, Transaction } from "../core/record.js";
+import { contextHash, entryHash, sealEntry, windowHashes } from "./chain.js";
 import {
   fixtureChain,
   fixtureOutcome,
@@ -10,7 +10,14 @@ import {
   resealChainFrom,
   stateAfter,
 } from "./chain-fixture.js";
-import { EMPTY_OUTCOME, evolve, initialChainState, step } from "./step.js";
+import {
+  EMPTY_OUTCOME,
+  evolve,
+  initialChainState,
+  type StepOutcome,
+  step,
+  stepSerialized,
+} from "./step.js";
 import { KERNEL_VERSION } from "./version.js";
 
 const LENGTH = 200;
@@ -109,21 +116,35 @@ describe("step and evolve", () => {
   });
 });
 
-describe("entry hash over a pre-serialised transaction", () => {
-  it("given entries with and without optional transaction fields, when hashed with their canonical tx text, then the hash equals BLAKE3 of the whole canonical entry", () => {
+describe("serialised step", () => {
+  it("given transactions with and without optional fields and non-empty outcomes, when stepped, then the texts are the canonical tx and body and the hash is BLAKE3 of the whole canonical entry", () => {
     const chain = fixtureChain(30, 5);
-    const withOptional = {
-      ...(chain[0] as RecordEntry),
-      tx: {
-        ...(chain[0] as RecordEntry).tx,
-        reference_tx_hash: "c".repeat(64),
-        idempotency_key: "k-1",
-      },
-    };
-    for (const entry of [...chain, withOptional]) {
-      const { hash: _hash, ...unsealed } = entry;
-      expect(entryHashWithTx(unsealed, canonicalJson(unsealed.tx))).toBe(entryHash(unsealed));
-      expect(entryHash(unsealed)).toBe(blake3Hex(canonicalJson(unsealed)));
+    let state = initialChainState(5);
+    const cases: Array<{ tx: Transaction; outcome: StepOutcome }> = chain.map((entry, i) => ({
+      tx:
+        i % 3 === 0
+          ? { ...entry.tx, reference_tx_hash: "c".repeat(64), idempotency_key: `k-${i}` }
+          : entry.tx,
+      outcome: entry,
+    }));
+    // An empty outcome that is not the shared constant takes the general path.
+    cases.push({ tx: fixtureTx(99), outcome: { ...EMPTY_OUTCOME } });
+    cases.push({ tx: fixtureTx(100), outcome: EMPTY_OUTCOME });
+    for (const { tx, outcome } of cases) {
+      const { entry, txText, bodyText } = stepSerialized(state, tx, outcome);
+      const { hash, ...unsealed } = entry;
+      expect(txText).toBe(canonicalJson(tx));
+      expect(bodyText).toBe(
+        canonicalJson({
+          actions: entry.actions,
+          decision: entry.decision,
+          effects: entry.effects,
+          proposals: entry.proposals,
+        }),
+      );
+      expect(hash).toBe(blake3Hex(canonicalJson(unsealed)));
+      expect(hash).toBe(entryHash(unsealed));
+      state = evolve(state, entry);
     }
   });
 });

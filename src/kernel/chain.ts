@@ -23,16 +23,6 @@ export function entryHash(entry: UnsealedEntry): string {
   return bytesToHex(blake3Fast(utf8(canonicalJson(entry))));
 }
 
-/**
- * {@link entryHash} given the canonical text of the entry's transaction, which is not
- * serialised again: `tx` sorts after every other key, so it closes the canonical object.
- */
-export function entryHashWithTx(entry: UnsealedEntry, canonicalTx: string): string {
-  const { tx: _tx, ...rest } = entry;
-  const head = canonicalJson(rest);
-  return bytesToHex(blake3Fast(utf8(`${head.slice(0, -1)},"tx":${canonicalTx}}`)));
-}
-
 /** Seals an entry with its own hash. */
 export function sealEntry(entry: UnsealedEntry): RecordEntry {
   return { ...entry, hash: entryHash(entry) };

@@ -1,5 +1,5 @@
 import { canonicalJson } from "../core/canonical-json.js";
-import { ZERO_HASH } from "../core/hash.js";
+import { blake3Hex, ZERO_HASH } from "../core/hash.js";
 import type {
   Action,
   Decision,
@@ -7,9 +7,8 @@ import type {
   ProposalSet,
   RecordEntry,
   Transaction,
-  UnsealedEntry,
 } from "../core/record.js";
-import { contextHashOf, entryHashWithTx, windowBytes } from "./chain.js";
+import { contextHashOf, windowBytes } from "./chain.js";
 import { KERNEL_VERSION } from "./version.js";
 
 /**
@@ -60,6 +59,15 @@ export function chainStateAt(
   };
 }
 
+/** An entry with the canonical texts the store writes, so that nothing is serialised twice. */
+export interface SerializedEntry {
+  entry: RecordEntry;
+  /** `canonical(entry.tx)`. */
+  txText: string;
+  /** `canonical({actions, decision, effects, proposals})` of the entry. */
+  bodyText: string;
+}
+
 /**
  * The kernel's pure step (decide): the entry that `tx` with its recorded `outcome` appends
  * after `state`. Same inputs, same bytes, same hash.
@@ -69,20 +77,61 @@ export function step(
   tx: Transaction,
   outcome: StepOutcome = EMPTY_OUTCOME,
 ): RecordEntry {
-  const canonicalTx = canonicalJson(tx);
-  const unsealed: UnsealedEntry = {
-    seq: state.headSeq + 1,
+  return stepSerialized(state, tx, outcome).entry;
+}
+
+/**
+ * {@link step}, also returning the canonical texts of the transaction and the body. The
+ * entry's canonical text is assembled from those parts in key order (`actions`,
+ * `context_hash`, `decision`, `effects`, `kernel_version`, `prev_hash`, `proposals`, `seq`,
+ * `tx`), each part serialised once.
+ */
+export function stepSerialized(
+  state: ChainState,
+  tx: Transaction,
+  outcome: StepOutcome = EMPTY_OUTCOME,
+): SerializedEntry {
+  const txText = canonicalJson(tx);
+  const parts = outcome === EMPTY_OUTCOME ? EMPTY_PARTS : outcomeParts(outcome);
+  const seq = state.headSeq + 1;
+  const context_hash = contextHashOf(txText, state.window);
+  const entryText =
+    `{"actions":${parts.actions},"context_hash":"${context_hash}","decision":${parts.decision},` +
+    `"effects":${parts.effects},"kernel_version":${KERNEL_VERSION},"prev_hash":${JSON.stringify(state.headHash)},` +
+    `"proposals":${parts.proposals},"seq":${seq},"tx":${txText}}`;
+  const entry: RecordEntry = {
+    seq,
     tx,
     kernel_version: KERNEL_VERSION,
-    context_hash: contextHashOf(canonicalTx, state.window),
+    context_hash,
     proposals: outcome.proposals,
     decision: outcome.decision,
     actions: outcome.actions,
     effects: outcome.effects,
     prev_hash: state.headHash,
+    hash: blake3Hex(entryText),
   };
-  return { ...unsealed, hash: entryHashWithTx(unsealed, canonicalTx) };
+  const bodyText = `{"actions":${parts.actions},"decision":${parts.decision},"effects":${parts.effects},"proposals":${parts.proposals}}`;
+  return { entry, txText, bodyText };
 }
+
+interface OutcomeParts {
+  actions: string;
+  decision: string;
+  effects: string;
+  proposals: string;
+}
+
+function outcomeParts(outcome: StepOutcome): OutcomeParts {
+  return {
+    actions: canonicalJson(outcome.actions),
+    decision: canonicalJson(outcome.decision),
+    effects: canonicalJson(outcome.effects),
+    proposals: canonicalJson(outcome.proposals),
+  };
+}
+
+const EMPTY_PARTS = outcomeParts(EMPTY_OUTCOME);
 
 /** Folds a committed entry into the chain state (evolve). */
 export function evolve(state: ChainState, entry: RecordEntry): ChainState {
