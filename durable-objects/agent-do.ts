@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../src/config.js";
-import { fail, type Result } from "../src/core/errors.js";
-import type { AgentStatus } from "../src/core/record.js";
+import { AuraError, fail, type Result } from "../src/core/errors.js";
+import type { AgentStatus, RecordEntry } from "../src/core/record.js";
+import { agentStub } from "../src/http/stubs.js";
 import type {
   AgentHead,
   AgentSettings,
@@ -19,6 +20,7 @@ import {
   planAdmission,
 } from "./agent/admission.js";
 import { AgentStore } from "./agent/agent-store.js";
+import { copyForkPrefix } from "./agent/fork.js";
 import { isQueued } from "./agent/inbox-table.js";
 import type { AgentMeta } from "./agent/meta-table.js";
 import { selectIdempotency, selectTxFailure } from "./agent/meta-table.js";
@@ -32,6 +34,13 @@ export type { AdmitInput, AgentAddress } from "./agent/admission.js";
 /** `create`: a new agent with its settings. */
 export interface CreateInput extends AgentAddress {
   settings: AgentSettings;
+  now: number;
+}
+
+/** `forkFrom`: this (new) agent becomes a fork of another agent of the same org. */
+export interface ForkInput extends AgentAddress {
+  source_agent_id: string;
+  at_seq: number;
   now: number;
 }
 
@@ -96,6 +105,64 @@ export class AgentDO extends DurableObject<Env> {
     if (admission.create) await this.#register();
     if (opensTurn || this.#store.queuedCount() > 0) this.#scheduleDrain();
     return { ok: true, tx_id: admission.tx.hash, duplicate: false };
+  }
+
+  /**
+   * Becomes a fork of `source_agent_id` at `at_seq`: entries `1..at_seq` copied verbatim
+   * (verified while copying), then the metadata row with the head there. A turn the prefix
+   * leaves unfinished is finished from what it recorded.
+   */
+  async forkFrom(input: ForkInput): Promise<Result<{ agent_id: string }>> {
+    if (this.#store.meta()) return fail("conflict", `agent ${input.agent_id} already exists`);
+    const sourceAddress = { org: input.org, agent_id: input.source_agent_id };
+    const source = agentStub(this.env, input.org, input.source_agent_id);
+    // RPC results lose the discriminated union's narrowing; restate the declared type.
+    const info = (await source.forkInfo(sourceAddress, input.at_seq)) as Result<{
+      settings: AgentSettings;
+      window_size: number;
+    }>;
+    if (!info.ok) return info;
+    const copied = await copyForkPrefix(
+      {
+        page: async (fromSeq, limit) => {
+          const page = (await source.record(sourceAddress, fromSeq, limit)) as Result<{
+            json: string;
+          }>;
+          if (!page.ok) throw new AuraError(page.code, page.message);
+          return JSON.parse(page.json) as RecordEntry[];
+        },
+      },
+      input.at_seq,
+      info.window_size,
+      (entries) => this.#store.insertForkedEntries(entries),
+    );
+    if ("error" in copied) return fail("conflict", copied.error);
+    const meta = newAgentMeta(input, info.settings, info.window_size);
+    this.#store.create({
+      ...meta,
+      head_seq: copied.head.seq,
+      head_hash: copied.head.hash,
+      open_turn_seq: copied.openTurnSeq,
+    });
+    if (copied.openTurnSeq !== null) {
+      this.#armAlarm();
+      this.#scheduleDrain();
+    }
+    await this.#register();
+    return { ok: true, agent_id: input.agent_id };
+  }
+
+  /** What a fork at `atSeq` needs from this agent: its settings and window. */
+  forkInfo(
+    address: AgentAddress,
+    atSeq: number,
+  ): Result<{ settings: AgentSettings; window_size: number }> {
+    const meta = this.#owned(address);
+    if (!meta) return agentNotFound(address.agent_id);
+    if (atSeq > meta.head_seq) {
+      return fail("invalid_request", `at_seq: ${atSeq} is past the head (${meta.head_seq})`);
+    }
+    return { ok: true, settings: meta.settings, window_size: meta.window_size };
   }
 
   /** The head of the record. */

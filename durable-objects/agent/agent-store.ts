@@ -89,6 +89,17 @@ export class AgentStore {
     this.#meta = { ...meta };
   }
 
+  /**
+   * Stores entries of a fork's prefix verbatim. Until {@link create} writes the metadata
+   * row the agent does not exist, so a copy that stops half-way leaves nothing reachable.
+   */
+  insertForkedEntries(entries: readonly SerializedEntry[]): void {
+    this.#storage.transactionSync(() => {
+      for (const entry of entries) insertEntry(this.sql, entry);
+    });
+    this.#chain = undefined;
+  }
+
   /** Queues a transaction (creating the agent first if needed), in one storage transaction. */
   admit(admission: Admission): void {
     const { tx, create, pos, idempotency } = admission;

@@ -26,6 +26,11 @@ export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
 /** Settings an agent is created with; they shape its turns. */
 export type AgentSettings = CreateAgentRequest;
 
+/** `POST /agents/:id/fork` body. */
+export const ForkRequest = z.strictObject({
+  at_seq: z.number().int().min(1),
+});
+
 /** `GET /agents/:id/head` response. */
 export const AgentHead = z.object({
   agent_id: z.string(),

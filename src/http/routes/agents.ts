@@ -3,7 +3,12 @@ import { z } from "zod";
 import { directoryStub } from "../../../durable-objects/directory-do.js";
 import { unwrap } from "../../core/errors.js";
 import { AgentId, newAgentId } from "../../core/ids.js";
-import { type AgentSummary, CreateAgentRequest, RecordQuery } from "../../protocol/agents.js";
+import {
+  type AgentSummary,
+  CreateAgentRequest,
+  ForkRequest,
+  RecordQuery,
+} from "../../protocol/agents.js";
 import { readJson, validate } from "../body.js";
 import type { AppEnv } from "../context.js";
 import { agentStub } from "../stubs.js";
@@ -66,6 +71,21 @@ export const agentRoutes = new Hono<AppEnv>()
     const { org, agentId, stub } = target(c);
     const { report } = unwrap(await stub.verify({ org, agent_id: agentId }));
     return c.json(report);
+  })
+  .post("/:id/fork", async (c) => {
+    const { org, agentId } = target(c);
+    const { at_seq } = await readJson(c, ForkRequest, MAX_CREATE_BODY_BYTES);
+    const forkId = newAgentId();
+    unwrap(
+      await agentStub(c.env, org, forkId).forkFrom({
+        org,
+        agent_id: forkId,
+        source_agent_id: agentId,
+        at_seq,
+        now: Date.now(),
+      }),
+    );
+    return c.json({ agent_id: forkId }, 201);
   })
   .post("/:id/pause", async (c) => {
     const { org, agentId, stub } = target(c);
