@@ -1,0 +1,40 @@
+import type { ContentBlock, ModelMessage, ToolDefinition } from "../reasoner/types.js";
+
+/** Characters per token assumed by the estimates (a common rule of thumb for English and code). */
+export const CHARS_PER_TOKEN = 4;
+
+/** The characters a block puts in front of the model. */
+export function blockChars(block: ContentBlock): number {
+  switch (block.type) {
+    case "text":
+      return block.text.length;
+    case "thinking":
+      return block.thinking.length;
+    case "tool_use":
+      return block.name.length + JSON.stringify(block.input).length;
+    case "tool_result":
+      return block.content.length;
+  }
+}
+
+/**
+ * Estimated tokens of a prompt: its characters over {@link CHARS_PER_TOKEN}, rounded up.
+ * Deterministic in its arguments; used where no measured `input_tokens` is known.
+ *
+ * @example
+ * estimateTokens([{ role: "user", content: [{ type: "text", text: "abcdefgh" }] }]); // 2
+ */
+export function estimateTokens(
+  messages: readonly ModelMessage[],
+  system = "",
+  tools: readonly ToolDefinition[] = [],
+): number {
+  let chars = system.length;
+  for (const tool of tools) {
+    chars += tool.name.length + tool.description.length + JSON.stringify(tool.input_schema).length;
+  }
+  for (const message of messages) {
+    for (const block of message.content) chars += blockChars(block);
+  }
+  return Math.ceil(chars / CHARS_PER_TOKEN);
+}
