@@ -120,9 +120,72 @@ describe("loadConfig: model routing", () => {
     expect(selectProvider(loadConfig({ AURA_JWT_SECRET: SECRET })).name).toBe("mock");
   });
 
-  it("given direct routing in a build without the adapter, when a provider is selected, then it fails with a config_error naming AURA_LLM_ROUTING", () => {
-    const config = loadConfig({ AURA_JWT_SECRET: SECRET, AURA_LLM_ROUTING: "direct" });
-    expect(() => selectProvider(config)).toThrow(/AURA_LLM_ROUTING=direct/);
+  it("given direct routing and a key, when a provider is selected, then it is the anthropic adapter", () => {
+    const config = loadConfig({ AURA_JWT_SECRET: SECRET, AURA_ANTHROPIC_API_KEY: "sk-test" });
+    expect(selectProvider(config).name).toBe("anthropic");
+  });
+
+  it("given proxy routing and a router URL, when a provider is selected, then it is the proxy adapter", () => {
+    const config = loadConfig({ AURA_JWT_SECRET: SECRET, AURA_ROUTER_URL: "https://router.test" });
+    expect(selectProvider(config).name).toBe("proxy");
+  });
+
+  it("given AURA_LLM_ROUTING=direct without AURA_ANTHROPIC_API_KEY, when loaded, then it fails with a config_error naming the key", () => {
+    const err = configError({ AURA_JWT_SECRET: SECRET, AURA_LLM_ROUTING: "direct" });
+    expect(err.code).toBe("config_error");
+    expect(err.message).toMatch(/^AURA_ANTHROPIC_API_KEY: .*AURA_LLM_ROUTING=direct/);
+  });
+
+  it("given AURA_LLM_ROUTING=proxy without AURA_ROUTER_URL, when loaded, then it fails with a config_error naming the router URL", () => {
+    const err = configError({ AURA_JWT_SECRET: SECRET, AURA_LLM_ROUTING: "proxy" });
+    expect(err.code).toBe("config_error");
+    expect(err.message).toMatch(/^AURA_ROUTER_URL: .*AURA_LLM_ROUTING=proxy/);
+  });
+});
+
+describe("loadConfig: model settings", () => {
+  it("given nothing, when loaded, then the base URL, timeout and fallback take their defaults", () => {
+    const config = loadConfig({ AURA_JWT_SECRET: SECRET });
+    expect(config.anthropicBaseUrl).toBe("https://api.anthropic.com");
+    expect(config.modelTimeoutMs).toBe(60_000);
+    expect(config.anthropicFallbackModel).toBeUndefined();
+    expect(config.routerJwt).toBeUndefined();
+  });
+
+  it("given every model variable, when loaded, then each is kept", () => {
+    const config = loadConfig({
+      AURA_JWT_SECRET: SECRET,
+      AURA_LLM_ROUTING: "proxy",
+      AURA_ANTHROPIC_API_KEY: "sk-test",
+      AURA_ANTHROPIC_BASE_URL: "http://127.0.0.1:9400",
+      AURA_ANTHROPIC_FALLBACK_MODEL: "claude-fallback",
+      AURA_MODEL_TIMEOUT_MS: "1500",
+      AURA_ROUTER_URL: "https://router.test/api",
+      AURA_ROUTER_JWT: "eyJ.test.jwt",
+    });
+    expect(config).toMatchObject({
+      anthropicApiKey: "sk-test",
+      anthropicBaseUrl: "http://127.0.0.1:9400",
+      anthropicFallbackModel: "claude-fallback",
+      modelTimeoutMs: 1500,
+      routerUrl: "https://router.test/api",
+      routerJwt: "eyJ.test.jwt",
+    });
+  });
+
+  for (const bad of ["soon", "0", "-5", "600001"]) {
+    it(`given AURA_MODEL_TIMEOUT_MS=${bad}, when loaded, then the message names AURA_MODEL_TIMEOUT_MS`, () => {
+      const err = configError({ AURA_JWT_SECRET: SECRET, AURA_MODEL_TIMEOUT_MS: bad });
+      expect(err.message).toMatch(/^AURA_MODEL_TIMEOUT_MS: /);
+    });
+  }
+
+  it("given an AURA_ANTHROPIC_BASE_URL that is not a URL, when loaded, then the message names it", () => {
+    const err = configError({
+      AURA_JWT_SECRET: SECRET,
+      AURA_ANTHROPIC_BASE_URL: "api dot anthropic",
+    });
+    expect(err.message).toMatch(/^AURA_ANTHROPIC_BASE_URL: /);
   });
 });
 
@@ -137,7 +200,20 @@ describe("loadConfig: parsed once", () => {
   it("given bindings that are not settings, when loaded, then they are ignored", () => {
     const env = { AURA_JWT_SECRET: SECRET, AGENT: { idFromName: () => 1 }, ASSETS: {} };
     expect(Object.keys(loadConfig(env)).sort()).toEqual(
-      ["anthropicModel", "jwksUrl", "jwtSecret", "llmRouting", "policy", "windowSize"].sort(),
+      [
+        "anthropicApiKey",
+        "anthropicBaseUrl",
+        "anthropicFallbackModel",
+        "anthropicModel",
+        "jwksUrl",
+        "jwtSecret",
+        "llmRouting",
+        "modelTimeoutMs",
+        "policy",
+        "routerJwt",
+        "routerUrl",
+        "windowSize",
+      ].sort(),
     );
   });
 });

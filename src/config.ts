@@ -29,8 +29,12 @@ const ConfigSchema = z
       .transform((v) => v ?? "dev"),
     AURA_LLM_ROUTING: optionalString.pipe(z.enum(["proxy", "direct", "mock"]).optional()),
     AURA_ANTHROPIC_API_KEY: optionalString,
+    AURA_ANTHROPIC_BASE_URL: optionalUrl.transform((v) => v ?? "https://api.anthropic.com"),
     AURA_ANTHROPIC_MODEL: optionalString.transform((v) => v ?? "claude-opus-4-6"),
+    AURA_ANTHROPIC_FALLBACK_MODEL: optionalString,
+    AURA_MODEL_TIMEOUT_MS: intFrom(60_000, 1, 600_000),
     AURA_ROUTER_URL: optionalUrl,
+    AURA_ROUTER_JWT: optionalString,
     RECORD_WINDOW_SIZE: intFrom(DEFAULT_WINDOW_SIZE, 1, 1000),
   })
   .superRefine((c, ctx) => {
@@ -48,6 +52,20 @@ const ConfigSchema = z
         message: "must be at least 32 characters",
       });
     }
+    if (c.AURA_LLM_ROUTING === "direct" && c.AURA_ANTHROPIC_API_KEY === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AURA_ANTHROPIC_API_KEY"],
+        message: "must be set when AURA_LLM_ROUTING=direct",
+      });
+    }
+    if (c.AURA_LLM_ROUTING === "proxy" && c.AURA_ROUTER_URL === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AURA_ROUTER_URL"],
+        message: "must be set when AURA_LLM_ROUTING=proxy",
+      });
+    }
   });
 
 /** The Worker's settings, parsed once from its environment. */
@@ -56,7 +74,18 @@ export type Config = Readonly<{
   jwksUrl?: string;
   policy: "dev" | "strict";
   llmRouting: "proxy" | "direct" | "mock";
+  /** Direct mode: the Anthropic API key (required when `llmRouting` is `direct`). */
+  anthropicApiKey?: string;
+  anthropicBaseUrl: string;
   anthropicModel: string;
+  /** Tried after the primary model stays overloaded through its retries. */
+  anthropicFallbackModel?: string;
+  /** Per model request (each attempt), in milliseconds. */
+  modelTimeoutMs: number;
+  /** Proxy mode: the router's base URL (required when `llmRouting` is `proxy`). */
+  routerUrl?: string;
+  /** Proxy mode: the JWT sent when a call carries none of its own. */
+  routerJwt?: string;
   windowSize: number;
 }>;
 
@@ -81,7 +110,13 @@ export function loadConfig(env: object): Config {
     jwksUrl: c.AURA_JWKS_URL,
     policy: c.AURA_POLICY,
     llmRouting: c.AURA_LLM_ROUTING ?? defaultRouting(c),
+    anthropicApiKey: c.AURA_ANTHROPIC_API_KEY,
+    anthropicBaseUrl: c.AURA_ANTHROPIC_BASE_URL,
     anthropicModel: c.AURA_ANTHROPIC_MODEL,
+    anthropicFallbackModel: c.AURA_ANTHROPIC_FALLBACK_MODEL,
+    modelTimeoutMs: c.AURA_MODEL_TIMEOUT_MS,
+    routerUrl: c.AURA_ROUTER_URL,
+    routerJwt: c.AURA_ROUTER_JWT,
     windowSize: c.RECORD_WINDOW_SIZE,
   });
   cache.set(env, config);

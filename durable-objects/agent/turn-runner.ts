@@ -1,4 +1,7 @@
-import { nextTurnAction, ReasoningRecord, type TurnSettings } from "../../src/agent/turn.js";
+import { runAgentLoop } from "../../src/agent/loop.js";
+import type { LoopResult, LoopSettings } from "../../src/agent/loop-types.js";
+import { ReasoningRecord } from "../../src/agent/reasoning-record.js";
+import type { ToolExecutor } from "../../src/agent/tool-executor.js";
 import { base64ToText, textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js";
@@ -6,6 +9,7 @@ import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
 import { derivedTxHash } from "../../src/kernel/tx-hash.js";
 import type { ModelProvider } from "../../src/reasoner/types.js";
 import type { AgentStore, CommitItem, CommitOptions } from "./agent-store.js";
+import { RecordingModelGateway, TurnSuspended } from "./model-gateway.js";
 
 /** What the runner works with: the agent's store, its model and its clock. */
 export interface RunnerHost {
@@ -13,8 +17,6 @@ export interface RunnerHost {
   provider: ModelProvider;
   now(): number;
 }
-
-const DEFAULT_MAX_TOKENS = 16384;
 
 /** Queued transactions committed per storage transaction while no turn runs. */
 const BATCH = 64;
@@ -55,53 +57,81 @@ export async function drainInbox(host: RunnerHost): Promise<void> {
 }
 
 /**
- * Runs (or resumes) the turn started by the entry at `turnSeq`, from what the record
- * already holds: recorded model calls are never made again. Everything decided between two
- * model calls is committed in one storage transaction — a model's answer together with the
- * reply it leads to — and always before the next call is made.
+ * Runs (or resumes) the turn started by the entry at `turnSeq` through the agent loop, with a
+ * recording model gateway: model calls the turn already recorded are answered from the
+ * record, so resuming never calls the model again for recorded work. Everything decided
+ * between two real model calls is committed in one storage transaction — a model's answer
+ * together with the reply it leads to — and always before the next real call.
  */
 async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   const { store } = host;
   const [inbound, ...rest] = store.entriesFrom(turnSeq);
   if (!inbound) throw new Error(`open turn at seq ${turnSeq} has no entry`);
-  const prompt = base64ToText(inbound.tx.payload);
   const recorded = rest
     .filter((e) => e.tx.tx_type === "reasoning")
     .map((e) => ReasoningRecord.parse(JSON.parse(base64ToText(e.tx.payload))));
-  const settings = turnSettings(host);
-  const turn = { host, inbound, index: rest.length + 1, pending: [] as CommitItem[] };
-
-  for (;;) {
-    if (store.requireMeta().status !== "active") {
-      flush(turn);
-      return;
-    }
-    const action = nextTurnAction(settings, prompt, recorded);
-    if (action.type === "finish") {
-      const options: CommitOptions = { dequeue: false, turn: "close" };
-      if (action.failed) options.failure = { txId: inbound.tx.hash, error: action.text };
-      stage(turn, "agent_msg", textToBase64(action.text), options);
-      flush(turn);
-      return;
-    }
+  const turn: TurnProgress = { host, inbound, index: rest.length + 1, pending: [] };
+  const gateway = new RecordingModelGateway({
+    provider: host.provider,
+    recorded,
+    record: (reasoning) =>
+      stage(turn, "reasoning", textToBase64(canonicalJson(reasoning)), {
+        dequeue: false,
+        turn: "keep",
+      }),
+    flush: () => flush(turn),
+    mayCall: () => store.requireMeta().status === "active",
+  });
+  let result: LoopResult;
+  try {
+    result = await runAgentLoop(
+      {
+        settings: loopSettings(host),
+        conversation: [],
+        user_message: base64ToText(inbound.tx.payload),
+        message_id: inbound.tx.hash,
+      },
+      {
+        provider: gateway,
+        tools: NO_TOOLS,
+        context: { agent_id: inbound.tx.agent_id, org_id: store.requireMeta().org },
+      },
+    );
+  } catch (err) {
+    if (!(err instanceof TurnSuspended)) throw err;
     flush(turn);
-    const record: ReasoningRecord = {
-      request_digest: action.request_digest,
-      provider: host.provider.name,
-      model: action.request.model,
-    };
-    try {
-      record.response = await host.provider.complete(action.request);
-    } catch (err) {
-      record.error = {
-        code: "llm_error",
-        message: err instanceof Error ? err.message : String(err),
-      };
-    }
-    stage(turn, "reasoning", textToBase64(canonicalJson(record)), { dequeue: false, turn: "keep" });
-    recorded.push(record);
+    return;
   }
+  if (store.requireMeta().status !== "active") {
+    // Paused while the model answered: keep what was recorded; the reply comes on resume.
+    flush(turn);
+    return;
+  }
+  const options: CommitOptions = { dequeue: false, turn: "close" };
+  if (result.stop_reason === "error") {
+    options.failure = { txId: inbound.tx.hash, error: result.error?.message ?? "the turn failed" };
+  }
+  stage(turn, "agent_msg", textToBase64(replyText(result)), options);
+  flush(turn);
 }
+
+/** The reply recorded as the turn's `agent_msg`: the final text, or the error. */
+function replyText(result: LoopResult): string {
+  if (result.stop_reason === "error" && result.error) return `error: ${result.error.message}`;
+  return result.final_text;
+}
+
+function loopSettings(host: RunnerHost): LoopSettings {
+  const { settings } = host.store.requireMeta();
+  const loop: LoopSettings = { model: settings.model ?? host.provider.defaultModel };
+  if (settings.system_prompt !== undefined) loop.system = settings.system_prompt;
+  return loop;
+}
+
+/** No tools are offered yet: the loop answers any tool call itself with `unknown_tool`. */
+const NO_TOOLS: ToolExecutor = {
+  execute: () => Promise.reject(new Error("no tool executor is configured")),
+};
 
 /** A turn in progress: its inbound entry, the next derived index, and staged commits. */
 interface TurnProgress {
@@ -140,14 +170,4 @@ function flush(turn: TurnProgress): void {
   if (turn.pending.length === 0) return;
   turn.host.store.commit(turn.pending);
   turn.pending = [];
-}
-
-function turnSettings(host: RunnerHost): TurnSettings {
-  const { settings } = host.store.requireMeta();
-  const turn: TurnSettings = {
-    model: settings.model ?? host.provider.name,
-    maxTokens: DEFAULT_MAX_TOKENS,
-  };
-  if (settings.system_prompt !== undefined) turn.system = settings.system_prompt;
-  return turn;
 }

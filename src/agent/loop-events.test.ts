@@ -27,6 +27,7 @@ const input: LoopInput = {
 /** A provider that streams its scripted response's pieces before returning it. */
 class StreamingProvider implements ModelProvider {
   readonly name = "anthropic";
+  readonly defaultModel = "claude-test";
   #next = 0;
   constructor(readonly script: ModelResponse[]) {}
   async complete(_request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse> {

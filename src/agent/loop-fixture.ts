@@ -45,6 +45,7 @@ export const TOOLS: ToolDefinition[] = [
 /** A {@link MockProvider} over a script that keeps a copy of every request and its options. */
 export class RecordingProvider implements ModelProvider {
   readonly name = "mock";
+  readonly defaultModel = "mock";
   readonly requests: ModelRequest[] = [];
   readonly options: (ModelCallOptions | undefined)[] = [];
   readonly #inner: MockProvider;

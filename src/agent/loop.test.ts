@@ -255,6 +255,7 @@ describe("runAgentLoop: determinism", () => {
     // First attempt: the Durable Object is evicted during the third model call.
     const evicted: ModelProvider = {
       name: "mock",
+      defaultModel: "mock",
       async complete(request) {
         if (recorded.length === 2) throw new Error("evicted");
         const response = script[recorded.length]!;
@@ -269,6 +270,7 @@ describe("runAgentLoop: determinism", () => {
     let call = 0;
     const replaying: ModelProvider = {
       name: "mock",
+      defaultModel: "mock",
       async complete(request) {
         const entry = recorded[call++];
         if (entry === undefined) return script[2]!;

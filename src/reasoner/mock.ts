@@ -14,6 +14,7 @@ export type MockScript = ModelResponse | ((request: ModelRequest) => ModelRespon
  */
 export class MockProvider implements ModelProvider {
   readonly name = "mock";
+  readonly defaultModel = "mock";
   readonly #script: MockScript[];
   #next = 0;
 

@@ -129,6 +129,8 @@ export class ModelError extends Error {
 export interface ModelProvider {
   /** Provider name recorded in reasoning entries (`mock`, `anthropic`, `proxy`). */
   readonly name: string;
+  /** The model requests use when the agent names none (`AURA_ANTHROPIC_MODEL`, or `mock`). */
+  readonly defaultModel: string;
   /**
    * Sends one request (streaming where the adapter streams, `onEvent` receiving the pieces)
    * and returns the whole response, or throws a {@link ModelError}.

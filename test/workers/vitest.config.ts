@@ -26,6 +26,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/workers/**/*.test.ts"],
+    // The fake Anthropic API and router, on a free local port; tests `inject` their URLs.
+    globalSetup: [fileURLToPath(new URL("./fake-anthropic.setup.ts", import.meta.url))],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Pre-bundled once and cached: without it every test file re-transforms these packages
