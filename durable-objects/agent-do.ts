@@ -20,6 +20,7 @@ import {
   planAdmission,
 } from "./agent/admission.js";
 import { AgentStore } from "./agent/agent-store.js";
+import { ConversationCache } from "./agent/conversation.js";
 import { copyForkPrefix } from "./agent/fork.js";
 import { isQueued } from "./agent/inbox-table.js";
 import type { AgentMeta } from "./agent/meta-table.js";
@@ -58,6 +59,7 @@ export class AgentDO extends DurableObject<Env> {
   #provider?: ModelProvider;
   #draining?: Promise<void>;
   #drainScheduled = false;
+  readonly #conversation = new ConversationCache();
   /** An alarm is known to be pending; a cache (eviction forgets it, which only re-arms). */
   #alarmArmed = false;
 
@@ -271,6 +273,7 @@ export class AgentDO extends DurableObject<Env> {
   #drain(): Promise<void> {
     this.#draining ??= drainInbox({
       store: this.#store,
+      conversation: this.#conversation,
       provider: this.#providerInstance(),
       now: () => Date.now(),
     }).finally(() => {

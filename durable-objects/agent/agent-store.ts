@@ -21,7 +21,13 @@ import {
   updateHead,
   updateStatus,
 } from "./meta-table.js";
-import { insertEntry, isRowError, selectEntries, selectWindow } from "./record-table.js";
+import {
+  insertEntry,
+  isRowError,
+  selectEntries,
+  selectEntriesOfTypes,
+  selectWindow,
+} from "./record-table.js";
 import { migrate } from "./schema.js";
 
 /** How a commit changes the queue and the open-turn marker. */
@@ -174,6 +180,16 @@ export class AgentStore {
   /** Entries from `fromSeq` to the head; a row that does not decode is an internal error. */
   entriesFrom(fromSeq: number, limit = 100_000): RecordEntry[] {
     const rows = selectEntries(this.sql, fromSeq, limit);
+    const bad = rows.find(isRowError);
+    if (bad) {
+      throw new AuraError("internal", `stored entry ${bad.seq} cannot be read: ${bad.error}`);
+    }
+    return rows as RecordEntry[];
+  }
+
+  /** Entries of the given types with `fromSeq ≤ seq < beforeSeq`, in order. */
+  entriesOfTypes(types: readonly string[], fromSeq: number, beforeSeq: number): RecordEntry[] {
+    const rows = selectEntriesOfTypes(this.sql, types, fromSeq, beforeSeq);
     const bad = rows.find(isRowError);
     if (bad) {
       throw new AuraError("internal", `stored entry ${bad.seq} cannot be read: ${bad.error}`);

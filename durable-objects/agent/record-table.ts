@@ -56,6 +56,29 @@ export function selectEntries(
   return rows.map((row) => decodeRow(sql, row));
 }
 
+/**
+ * Entries of the given types with `fromSeq ≤ seq < beforeSeq`, in order (undecodable rows
+ * are returned as errors in their place).
+ */
+export function selectEntriesOfTypes(
+  sql: SqlStorage,
+  types: readonly string[],
+  fromSeq: number,
+  beforeSeq: number,
+): Array<RecordEntry | RowError> {
+  const marks = types.map(() => "?").join(", ");
+  const rows = sql
+    .exec<RecordRow>(
+      `SELECT seq, kernel_version, context_hash, prev_hash, hash, tx, tx_chunks, body, body_chunks
+       FROM record WHERE seq >= ? AND seq < ? AND tx_type IN (${marks}) ORDER BY seq`,
+      fromSeq,
+      beforeSeq,
+      ...types,
+    )
+    .toArray();
+  return rows.map((row) => decodeRow(sql, row));
+}
+
 /** A stored row that could not be decoded into an entry. */
 export interface RowError {
   seq: number;

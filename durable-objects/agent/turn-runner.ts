@@ -9,11 +9,14 @@ import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
 import { derivedTxHash } from "../../src/kernel/tx-hash.js";
 import type { ModelProvider } from "../../src/reasoner/types.js";
 import type { AgentStore, CommitItem, CommitOptions } from "./agent-store.js";
+import type { ConversationCache } from "./conversation.js";
 import { RecordingModelGateway, TurnSuspended } from "./model-gateway.js";
 
 /** What the runner works with: the agent's store, its model and its clock. */
 export interface RunnerHost {
   store: AgentStore;
+  /** The conversation of earlier turns, cached across turns of this object instance. */
+  conversation: ConversationCache;
   provider: ModelProvider;
   now(): number;
 }
@@ -87,7 +90,9 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     result = await runAgentLoop(
       {
         settings: loopSettings(host),
-        conversation: [],
+        conversation: host.conversation.before(turnSeq, (fromSeq, beforeSeq) =>
+          store.entriesOfTypes(["user_prompt", "reasoning"], fromSeq, beforeSeq),
+        ),
         user_message: base64ToText(inbound.tx.payload),
         message_id: inbound.tx.hash,
       },
