@@ -113,16 +113,18 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     return;
   }
   const options: CommitOptions = { dequeue: false, turn: "close" };
-  if (result.stop_reason === "error") {
-    options.failure = { txId: inbound.tx.hash, error: result.error?.message ?? "the turn failed" };
-  }
+  if (result.error)
+    options.failure = {
+      txId: inbound.tx.hash,
+      error: `${result.error.code}: ${result.error.message}`,
+    };
   stage(turn, "agent_msg", textToBase64(replyText(result)), options);
   flush(turn);
 }
 
-/** The reply recorded as the turn's `agent_msg`: the final text, or the error. */
+/** The reply recorded as the turn's `agent_msg`: the final text, or why the turn stopped. */
 function replyText(result: LoopResult): string {
-  if (result.stop_reason === "error" && result.error) return `error: ${result.error.message}`;
+  if (result.error) return `error: ${result.error.message}`;
   return result.final_text;
 }
 

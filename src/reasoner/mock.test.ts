@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { echoResponse, MockProvider } from "./mock.js";
 import type { ModelRequest, ModelResponse } from "./types.js";
-import { ModelResponse as ModelResponseSchema } from "./types.js";
+import { ModelError, ModelResponse as ModelResponseSchema } from "./types.js";
 
 function request(text: string, system?: string): ModelRequest {
   const req: ModelRequest = {
@@ -95,6 +95,27 @@ describe("MockProvider", () => {
       ],
     });
     expect(reply.content).toEqual([{ type: "text", text: "Mock reply: ab" }]);
+  });
+
+  it("given a scripted ModelError, when asked, then it is thrown with its code, and the script goes on after it", async () => {
+    const provider = new MockProvider([
+      new ModelError("insufficient_credits", "no credits left"),
+      (request) => new ModelError("overloaded", `busy with ${request.model}`),
+    ]);
+    const request = {
+      model: "m",
+      max_tokens: 10,
+      messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "hi" }] }],
+    };
+    await expect(provider.complete(request)).rejects.toMatchObject({
+      code: "insufficient_credits",
+      message: "no credits left",
+    });
+    await expect(provider.complete(request)).rejects.toMatchObject({
+      code: "overloaded",
+      message: "busy with m",
+    });
+    await expect(provider.complete(request)).resolves.toMatchObject({ stop_reason: "end_turn" });
   });
 
   it("given the provider, when named, then it is recorded as mock", () => {

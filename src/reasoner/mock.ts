@@ -1,11 +1,15 @@
-import type { ModelProvider, ModelRequest, ModelResponse } from "./types.js";
+import { ModelError, type ModelProvider, type ModelRequest, type ModelResponse } from "./types.js";
 
-/** A scripted reply; a function sees the request. */
-export type MockScript = ModelResponse | ((request: ModelRequest) => ModelResponse);
+/** A scripted reply, or a scripted failure; a function sees the request. */
+export type MockScript =
+  | ModelResponse
+  | ModelError
+  | ((request: ModelRequest) => ModelResponse | ModelError);
 
 /**
- * The deterministic provider: the same request always gets the same response. Without a
- * script it answers every prompt with a fixed acknowledgement that quotes the prompt, which
+ * The deterministic provider: the same request always gets the same response. A script
+ * gives replies (text, thinking, tool calls) or failures (a {@link ModelError}, thrown) in
+ * order; without one, or once it is used up, it answers every prompt with a fixed acknowledgement that quotes the prompt, which
  * is what the zero-configuration local stack runs on.
  *
  * @example
@@ -26,7 +30,9 @@ export class MockProvider implements ModelProvider {
     const scripted = this.#script[this.#next];
     if (scripted !== undefined) {
       this.#next++;
-      return typeof scripted === "function" ? scripted(request) : scripted;
+      const outcome = typeof scripted === "function" ? scripted(request) : scripted;
+      if (outcome instanceof ModelError) throw outcome;
+      return outcome;
     }
     return echoResponse(request);
   }

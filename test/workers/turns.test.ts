@@ -2,7 +2,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RecordEntry } from "../../src/core/record.js";
 import { MockProvider } from "../../src/reasoner/mock.js";
-import type { ModelRequest, ModelResponse } from "../../src/reasoner/types.js";
+import { ModelError, type ModelRequest, type ModelResponse } from "../../src/reasoner/types.js";
 import {
   agentStub,
   createAgent,
@@ -128,5 +128,28 @@ describe("turns", () => {
     expect(texts(second.at(-1))).toEqual(["user:go", "assistant:tool_use", "user:tool_result"]);
     expect(payloadText(entries[3] as RecordEntry)).toMatch(/^Mock reply: /);
     expect(await getVerify(token, agentId)).toMatchObject({ ok: true, head_seq: 4 });
+  });
+});
+
+describe("turns that fail", () => {
+  it("records a 402 from the model once, ends the turn with the error and marks the prompt failed", async () => {
+    const agentId = await createAgent(token);
+    const spy = vi
+      .spyOn(MockProvider.prototype, "complete")
+      .mockRejectedValue(new ModelError("insufficient_credits", "credit balance is too low"));
+    const txId = await submitTx(token, { agent_id: agentId, kind: "user_prompt", text: "hi" });
+    const status = await waitForTx(token, agentId, txId);
+    expect(status).toMatchObject({ status: "failed", seq: 1 });
+    expect(status.error).toContain("credit balance is too low");
+    expect(spy).toHaveBeenCalledTimes(1);
+    const entries = await getRecord(token, agentId);
+    expect(entries.map((e) => e.tx.tx_type)).toEqual(["user_prompt", "reasoning", "agent_msg"]);
+    const recorded = JSON.parse(payloadText(entries[1] as RecordEntry));
+    expect(recorded.error).toMatchObject({
+      code: "insufficient_credits",
+      message: "credit balance is too low",
+    });
+    expect(payloadText(entries[2] as RecordEntry)).toBe("error: credit balance is too low");
+    expect(await getVerify(token, agentId)).toMatchObject({ ok: true });
   });
 });
