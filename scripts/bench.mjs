@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench`: admission throughput of `POST /tx` through the real Worker against a
-// bare one-INSERT Durable Object endpoint, and head-read latency on a long record against a
-// short one. Both Workers are bundled by wrangler and served by Miniflare on 127.0.0.1.
-// Prints a table and writes bench/results.json. Exits 1 when the run itself fails (an
-// error answer, a backlog that never drains, a timeout); with --check-targets, also when a
-// target is missed.
+// bare one-INSERT Durable Object endpoint (trigger: admission alone; user_prompt: a whole
+// mock turn), head-read latency on a long record against a short one, and the rate at which
+// `GET /agents/:id/verify` re-folds a record. Both Workers are bundled by wrangler and
+// served by Miniflare on 127.0.0.1. Prints tables and a summary of targets, and writes
+// bench/results.json. Exits 1 when the run itself fails (an error answer, a backlog that
+// never drains, a timeout); with --check-targets, also when a target is missed.
 //
 // Usage: node scripts/bench.mjs [--quick] [--warmup-ms N] [--duration-ms N] [--rounds N]
-//                               [--head-entries N] [--small-entries N] [--check-targets]
+//                               [--head-entries N] [--small-entries N] [--verify-entries N]
+//                               [--verify-repetitions N] [--check-targets]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -15,11 +17,19 @@ import { fileURLToPath } from "node:url";
 import { runHeadScaling } from "./bench/head-scaling.mjs";
 import { readOptions } from "./bench/options.mjs";
 import { formatReport } from "./bench/print.mjs";
-import { admissionChecks, headRatios, rateAgainstBare, TARGETS } from "./bench/report.mjs";
+import { headRatios, rateAgainstBare } from "./bench/report.mjs";
 import { buildResults, busyShare, environment, loadAverage } from "./bench/results.mjs";
 import { startStack } from "./bench/stack.mjs";
+import {
+  admissionChecks,
+  allMet,
+  TARGETS,
+  turnCheck,
+  verifyCheck,
+} from "./bench/target-checks.mjs";
 import { makeTargets } from "./bench/targets.mjs";
 import { runThroughput } from "./bench/throughput.mjs";
+import { runVerifyRate } from "./bench/verify-rate.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = join(ROOT, "bench/results.json");
@@ -76,7 +86,6 @@ async function main() {
   const throughput = rateAgainstBare(
     await runThroughput({ ...stack, targets: makeTargets(stack.token), timing, log }),
   );
-  const admission = admissionChecks(throughput);
 
   log(`head read: seeding ${options.headEntries} and ${options.smallEntries} entries…`);
   const head = await runHeadScaling({
@@ -93,6 +102,25 @@ async function main() {
   });
   const ratios = headRatios(head);
 
+  log(
+    `verify rate: seeding ${options.verifyEntries} entries, verifying ${options.verifyRepetitions} times…`,
+  );
+  const verify = await runVerifyRate({
+    client: stack.clients.product,
+    pid: stack.pids.product,
+    token: stack.token,
+    entries: options.verifyEntries,
+    repetitions: options.verifyRepetitions,
+    seedTimeoutMs: SEED_TIMEOUT_MS,
+    log,
+  });
+  const checks = {
+    admission: admissionChecks(throughput),
+    turn: turnCheck(throughput),
+    verify: verifyCheck(verify),
+    head: ratios,
+  };
+
   const seconds = (performance.now() - t0) / 1000;
   const env = {
     ...environment(ROOT),
@@ -104,9 +132,9 @@ async function main() {
     options,
     targets: TARGETS,
     throughput,
-    admission,
+    checks,
     head,
-    headRatios: ratios,
+    verify,
     seconds,
   });
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -115,17 +143,18 @@ async function main() {
     timing,
     busyWarning: BUSY_WARNING,
     throughput,
-    admission,
     head,
     ratios,
+    verify,
+    checks,
     seconds,
   });
   process.stdout.write(report);
 
   const errors = [...throughput, ...head.rows].reduce((n, r) => n + r.errors, 0);
   if (errors > 0) throw new Error(`${errors} requests failed; see the errors column`);
-  const missed = admission.some((c) => !c.met) || ratios.some((r) => !r.met);
-  if (options.checkTargets && missed) throw new Error("a target was missed (--check-targets)");
+  if (options.checkTargets && !allMet(checks))
+    throw new Error("a target was missed (--check-targets)");
 }
 
 const hardLimit = setTimeout(() => {

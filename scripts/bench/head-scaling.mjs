@@ -1,19 +1,13 @@
-import { headSeq, waitForHeads } from "./agent-api.mjs";
 import { runLoad } from "./load.mjs";
 import { cpuMs } from "./proc-cpu.mjs";
+import { seedAgent } from "./seed-agent.mjs";
 import { summarise } from "./stats.mjs";
-import { agentIdFor, txBody } from "./targets.mjs";
+import { agentIdFor } from "./targets.mjs";
 
-/** In-flight requests while seeding and while reading concurrently. */
-const SEED_CONCURRENCY = 50;
+/** In-flight requests while reading concurrently. */
 const READ_CONCURRENCY = [1, 10];
 
-/**
- * @typedef {object} SeededAgent
- * @property {string} agentId
- * @property {number} entries Entries in its record.
- * @property {number} seconds Time to admit and process them.
- */
+/** @typedef {import("./seed-agent.mjs").SeededAgent} SeededAgent */
 
 /**
  * @typedef {import("./stats.mjs").Summary & { agent: SeededAgent, concurrency: number,
@@ -51,17 +45,14 @@ const READ_CONCURRENCY = [1, 10];
 export async function runHeadScaling(options) {
   const { client, token, log } = options;
   const seeded = [];
-  for (const [name, entries] of [
+  /** @type {Array<[string, number]>} */
+  const records = [
     ["large", options.large],
     ["small", options.small],
-  ]) {
-    const agent = await seed(
-      client,
-      token,
-      agentIdFor("head", name),
-      entries,
-      options.seedTimeoutMs,
-    );
+  ];
+  for (const [name, entries] of records) {
+    const agentId = agentIdFor("head", name);
+    const agent = await seedAgent(client, token, agentId, entries, options.seedTimeoutMs);
     log(
       `  seeded ${agent.entries} entries in ${agent.seconds.toFixed(1)} s (${(agent.entries / agent.seconds).toFixed(0)} entries/s)`,
     );
@@ -77,41 +68,6 @@ export async function runHeadScaling(options) {
     }
   }
   return { seeded, rows };
-}
-
-/**
- * Admits `entries` trigger transactions to one agent and waits until all are committed.
- * @param {import("./agent-api.mjs").Client} client
- * @param {string} token
- * @param {string} agentId
- * @param {number} entries
- * @param {number} timeoutMs
- * @returns {Promise<SeededAgent>}
- */
-async function seed(client, token, agentId, entries, timeoutMs) {
-  const body = txBody(agentId, "trigger");
-  const headers = { authorization: `Bearer ${token}` };
-  const started = performance.now();
-  const run = await runLoad({
-    client,
-    concurrency: Math.min(SEED_CONCURRENCY, entries),
-    durationMs: timeoutMs,
-    maxRequests: entries,
-    next: () => ({ method: "POST", path: "/tx", body, headers }),
-    expectStatus: 202,
-  });
-  if (run.errors > 0)
-    throw new Error(`seeding ${agentId}: ${run.errors} errors: ${run.firstError}`);
-  if (run.latencies.length < entries)
-    throw new Error(
-      `seeding ${agentId}: only ${run.latencies.length}/${entries} admitted in ${timeoutMs} ms`,
-    );
-  const left = Math.max(1000, timeoutMs - (performance.now() - started));
-  await waitForHeads(client, token, new Map([[agentId, entries]]), left);
-  const have = await headSeq(client, token, agentId);
-  if (have !== entries)
-    throw new Error(`seeding ${agentId}: head_seq ${have}, expected ${entries}`);
-  return { agentId, entries, seconds: (performance.now() - started) / 1000 };
 }
 
 /**

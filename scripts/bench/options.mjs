@@ -7,6 +7,8 @@ import { parseArgs } from "node:util";
  * @property {number} rounds Rounds the measured load is split into (endpoints alternate).
  * @property {number} headEntries Entries in the long record of the head-read test.
  * @property {number} smallEntries Entries in the short record of the head-read test.
+ * @property {number} verifyEntries Entries in the record the verify-rate test verifies.
+ * @property {number} verifyRepetitions Times it verifies that record (p50 over them).
  * @property {boolean} checkTargets Exit 1 when a target is missed, not only on failures.
  */
 
@@ -14,7 +16,7 @@ import { parseArgs } from "node:util";
  * Parses `npm run bench -- [options]`. `--quick` shortens every phase (a smoke run).
  *
  * @example
- * readOptions(["--quick"]); // { warmupMs: 300, durationMs: 1000, rounds: 2, headEntries: 5000, … }
+ * readOptions(["--quick"]); // { warmupMs: 300, …, headEntries: 5000, verifyEntries: 2000, … }
  * @param {string[]} args
  * @returns {BenchOptions}
  */
@@ -28,6 +30,8 @@ export function readOptions(args) {
       rounds: { type: "string" },
       "head-entries": { type: "string" },
       "small-entries": { type: "string" },
+      "verify-entries": { type: "string" },
+      "verify-repetitions": { type: "string" },
       "check-targets": { type: "boolean", default: false },
     },
   });
@@ -46,6 +50,8 @@ export function readOptions(args) {
     rounds: int("rounds", quick ? 2 : 3),
     headEntries: int("head-entries", quick ? 5000 : 100_000),
     smallEntries: int("small-entries", 100),
+    verifyEntries: int("verify-entries", quick ? 2000 : 10_000),
+    verifyRepetitions: int("verify-repetitions", quick ? 3 : 5),
     checkTargets: values["check-targets"] === true,
   };
 }

@@ -1,4 +1,5 @@
-import { admissionVerdict, headTable, throughputTable } from "./report.mjs";
+import { headTable, throughputTable, verifyTable } from "./report.mjs";
+import { TARGETS, targetSummary } from "./target-checks.mjs";
 
 /**
  * @typedef {object} Measurements
@@ -6,15 +7,16 @@ import { admissionVerdict, headTable, throughputTable } from "./report.mjs";
  * @property {{ warmupMs: number, durationMs: number, rounds: number }} timing
  * @property {number} busyWarning Share of busy CPU above which the report warns.
  * @property {import("./report.mjs").RatedRow[]} throughput
- * @property {import("./report.mjs").AdmissionCheck[]} admission
  * @property {import("./head-scaling.mjs").HeadScaling} head
  * @property {import("./report.mjs").HeadRatios[]} ratios
+ * @property {import("./verify-rate.mjs").VerifyRate} verify
+ * @property {import("./target-checks.mjs").TargetChecks} checks
  * @property {number} seconds
  */
 
 /**
- * The human-readable report: what was measured and how, the admission table with its
- * verdict, and the head-read table with its ratios.
+ * The human-readable report: what was measured and how, the admission table, the head-read
+ * table with its ratios, the verify-rate table, and the summary of targets.
  *
  * @example
  * process.stdout.write(formatReport(measurements));
@@ -22,7 +24,7 @@ import { admissionVerdict, headTable, throughputTable } from "./report.mjs";
  * @returns {string}
  */
 export function formatReport(m) {
-  const { env, timing, head } = m;
+  const { env, timing, head, verify } = m;
   const busy = Number(env.cpu_busy_before_start);
   const seeded = head.seeded
     .map((a) => `${a.entries.toLocaleString("en-US")} entries in ${a.seconds.toFixed(1)} s`)
@@ -37,8 +39,9 @@ export function formatReport(m) {
     `${timing.durationMs} ms measured in ${timing.rounds} rounds that alternate between the endpoints.`,
     "(a) bare insert: Worker -> DO RPC -> one SQLite INSERT -> 202 (bench/bare-worker.ts).",
     "(b) POST /tx: JWT auth, zod validation, admission into the AgentDO -> 202; the agent",
-    "    then processes it in the same DO: trigger = 1 entry, user_prompt = a turn with the",
-    "    mock reasoner (3 entries). drain s = wait after the rounds until all was committed.",
+    "    then processes it in the same DO: trigger = 1 entry (admission only), user_prompt =",
+    "    admission plus a whole turn with the mock reasoner (user_prompt, reasoning, agent_msg:",
+    "    3 entries). drain s = wait after the rounds until all was committed.",
     "CPU ms/req = workerd CPU time (user+sys) over the rounds and their drains / accepted:",
     "what a request costs including the processing it causes; steadier than req/s when",
     "other processes share the CPUs.",
@@ -51,11 +54,20 @@ export function formatReport(m) {
     "",
     throughputTable(m.throughput),
     "",
-    admissionVerdict(m.admission),
-    "",
     `Head read: GET /agents/:id/head. Records seeded through POST /tx (trigger, 50 in flight): ${seeded}.`,
     "",
     headTable(head, m.ratios),
+    "",
+    `Verify rate: GET /agents/:id/verify, one request at a time, on a record of ${verify.seeded.entries.toLocaleString("en-US")} entries` +
+      (verify.seeded.entries < TARGETS.verifyEntries
+        ? ` (reduced from ${TARGETS.verifyEntries.toLocaleString("en-US")}).`
+        : "."),
+    `Seeded through POST /tx (trigger, 50 in flight) in ${verify.seeded.seconds.toFixed(1)} s. entries/s = checked / request`,
+    "seconds; CPU ms = workerd CPU time (user+sys, 10 ms ticks) during the request.",
+    "",
+    verifyTable(verify),
+    "",
+    targetSummary(m.checks),
     "",
     `Total ${m.seconds.toFixed(0)} s. Results written to bench/results.json.`,
     "",

@@ -1,15 +1,5 @@
 import { fixed, formatTable } from "./table.mjs";
-import { SHAPES } from "./throughput.mjs";
-
-/** The issue's targets. */
-export const TARGETS = Object.freeze({
-  /** Admission through the full Worker ≥ this × the bare insert, at 50 in flight. */
-  admissionRatio: 0.8,
-  /** Shapes the admission target applies to. */
-  admissionShapes: ["c50-1", "c50-50"],
-  /** Head read on 100k entries within this × the head read on 100 entries. */
-  headRatio: 1.5,
-});
+import { TARGETS } from "./target-checks.mjs";
 
 /**
  * @typedef {import("./throughput.mjs").ThroughputRow & {
@@ -65,46 +55,6 @@ export function throughputTable(rows) {
     String(r.errors),
   ]);
   return formatTable(header, cells);
-}
-
-/**
- * @typedef {object} AdmissionCheck
- * @property {string} shape
- * @property {string} target
- * @property {number | undefined} ratio
- * @property {boolean} met
- */
-
-/**
- * The admission target, checked for each `POST /tx` kind in each shape it applies to.
- * @param {RatedRow[]} rows
- * @returns {AdmissionCheck[]}
- */
-export function admissionChecks(rows) {
-  return rows
-    .filter((r) => r.ratio !== undefined && TARGETS.admissionShapes.includes(r.shape.id))
-    .map((r) => ({
-      shape: r.shape.id,
-      target: r.target.id,
-      ratio: r.ratio,
-      met: (r.ratio ?? 0) >= TARGETS.admissionRatio,
-    }));
-}
-
-/**
- * Lines stating each admission check.
- * @param {AdmissionCheck[]} checks
- * @returns {string}
- */
-export function admissionVerdict(checks) {
-  const label = (/** @type {string} */ id) => SHAPES.find((s) => s.id === id)?.label ?? id;
-  return [
-    `Target: (b) >= ${TARGETS.admissionRatio}x (a) accepted/s at 50 in flight, 1 agent and 50 agents.`,
-    ...checks.map(
-      (c) =>
-        `  ${label(c.shape).padEnd(26)} ${c.target.padEnd(15)} ${fixed(c.ratio, 2)}x  ${c.met ? "met" : "NOT MET"}`,
-    ),
-  ].join("\n");
 }
 
 /**
@@ -178,4 +128,25 @@ export function headTable(result, ratios) {
     `Ratio ${name} entries (target: within ${TARGETS.headRatio}x; reads/s ratio is small/large, so > 1 means slower):`,
     ...verdict,
   ].join("\n");
+}
+
+/**
+ * The verify-rate table: one row per repetition, then the p50 row the target reads.
+ * @param {import("./verify-rate.mjs").VerifyRate} rate
+ * @returns {string}
+ */
+export function verifyTable(rate) {
+  const header = ["repetition", "checked", "ms", "entries/s", "CPU ms"];
+  const row = (
+    /** @type {string} */ name,
+    /** @type {{ ms: number, entriesPerSecond: number, cpuMs: number | undefined }} */ r,
+  ) => [
+    name,
+    rate.seeded.entries.toLocaleString("en-US"),
+    fixed(r.ms, 1),
+    fixed(r.entriesPerSecond, 0),
+    fixed(r.cpuMs, 0),
+  ];
+  const p50 = { ms: rate.p50Ms, entriesPerSecond: rate.p50EntriesPerSecond, cpuMs: rate.p50CpuMs };
+  return formatTable(header, [...rate.runs.map((r, i) => row(String(i + 1), r)), row("p50", p50)]);
 }

@@ -85,9 +85,9 @@ function round(n, digits) {
  *   environment: Record<string, unknown>,
  *   options: Record<string, unknown>,
  *   throughput: import("./report.mjs").RatedRow[],
- *   admission: import("./report.mjs").AdmissionCheck[],
+ *   checks: import("./target-checks.mjs").TargetChecks,
  *   head: import("./head-scaling.mjs").HeadScaling | undefined,
- *   headRatios: import("./report.mjs").HeadRatios[],
+ *   verify: import("./verify-rate.mjs").VerifyRate,
  *   targets: Record<string, unknown>,
  *   seconds: number,
  * }} parts
@@ -111,7 +111,8 @@ export function buildResults(parts) {
       backlog_drain_ms: round(r.drainMs, 0),
       first_error: r.firstError ?? null,
     })),
-    admission_checks: parts.admission.map((c) => ({ ...c, ratio: round(c.ratio, 3) })),
+    admission_checks: parts.checks.admission.map(ratioCheck),
+    turn_check: ratioCheck(parts.checks.turn),
     head_read: parts.head
       ? {
           seeded: parts.head.seeded.map((a) => ({
@@ -126,7 +127,7 @@ export function buildResults(parts) {
             workerd_cpu_ms_per_request: round(r.cpuMsPerRequest, 4),
             first_error: r.firstError ?? null,
           })),
-          ratios: parts.headRatios.map((r) => ({
+          ratios: parts.checks.head.map((r) => ({
             ...r,
             p50: round(r.p50, 3),
             throughput: round(r.throughput, 3),
@@ -134,5 +135,31 @@ export function buildResults(parts) {
           })),
         }
       : null,
+    verify: {
+      agent_id: parts.verify.seeded.agentId,
+      entries: parts.verify.seeded.entries,
+      seed_seconds: round(parts.verify.seeded.seconds, 1),
+      runs: parts.verify.runs.map((r) => ({
+        checked: r.checked,
+        ms: round(r.ms, 1),
+        entries_per_second: round(r.entriesPerSecond, 0),
+        workerd_cpu_ms: round(r.cpuMs, 0),
+      })),
+      p50_ms: round(parts.verify.p50Ms, 1),
+      p50_entries_per_second: round(parts.verify.p50EntriesPerSecond, 0),
+      p50_workerd_cpu_ms: round(parts.verify.p50CpuMs, 0),
+      check: {
+        entries: parts.checks.verify.entries,
+        entries_per_second: round(parts.checks.verify.entriesPerSecond, 0),
+        target: parts.checks.verify.target,
+        met: parts.checks.verify.met,
+        reduced: parts.checks.verify.reduced,
+      },
+    },
   };
+}
+
+/** @param {import("./target-checks.mjs").RatioCheck} c */
+function ratioCheck(c) {
+  return { ...c, ratio: round(c.ratio, 3) };
 }

@@ -32,7 +32,7 @@ const TRIGGER = JSON.stringify({ source: "bench", event: "tick" });
  * @example
  * agentIdFor("tx_trigger/c50-50", 7); // "9c1e…" (64 lowercase hex)
  * @param {string} key
- * @param {number} index
+ * @param {number | string} index
  * @returns {string}
  */
 export function agentIdFor(key, index) {

@@ -52,6 +52,7 @@ export const Proposal = z.strictObject({
   payload: z.json(),
   rationale: z.string().optional(),
 });
+export type Proposal = z.infer<typeof Proposal>;
 
 export const ProposalSet = z.strictObject({
   proposals: z.array(Proposal),

@@ -4,6 +4,7 @@ import { requireAuth } from "./auth.js";
 import type { AppEnv } from "./context.js";
 import { notFound, onError } from "./on-error.js";
 import { agentRoutes } from "./routes/agents.js";
+import { proposeRoutes } from "./routes/propose.js";
 import { txRoutes } from "./routes/tx.js";
 
 /**
@@ -23,6 +24,8 @@ app.use("/tx", requireAuth);
 app.use("/tx/*", requireAuth);
 app.use("/agents", requireAuth);
 app.use("/agents/*", requireAuth);
+app.use("/propose", requireAuth);
 
 app.route("/tx", txRoutes);
 app.route("/agents", agentRoutes);
+app.route("/propose", proposeRoutes);
