@@ -60,6 +60,8 @@ export class AgentDO extends DurableObject<Env> {
   #draining?: Promise<void>;
   #drainScheduled = false;
   readonly #conversation = new ConversationCache();
+  /** Callers' JWTs by transaction, for the turns they start (memory only, bounded). */
+  readonly #callerJwts = new Map<string, string>();
   /** An alarm is known to be pending; a cache (eviction forgets it, which only re-arms). */
   #alarmArmed = false;
 
@@ -105,6 +107,8 @@ export class AgentDO extends DurableObject<Env> {
     // Same synchronous block as the write above: SQLite-backed storage commits both together.
     if (opensTurn || this.#store.queuedCount() > 0) this.#armAlarm();
     if (admission.create) await this.#register();
+    if (opensTurn && input.caller_jwt !== undefined)
+      this.#rememberJwt(admission.tx.hash, input.caller_jwt);
     if (opensTurn || this.#store.queuedCount() > 0) this.#scheduleDrain();
     return { ok: true, tx_id: admission.tx.hash, duplicate: false };
   }
@@ -274,12 +278,21 @@ export class AgentDO extends DurableObject<Env> {
     this.#draining ??= drainInbox({
       store: this.#store,
       conversation: this.#conversation,
+      callerJwt: (txId) => this.#callerJwts.get(txId),
       provider: this.#providerInstance(),
       now: () => Date.now(),
     }).finally(() => {
       this.#draining = undefined;
     });
     return this.#draining;
+  }
+
+  #rememberJwt(txId: string, jwt: string): void {
+    if (this.#callerJwts.size >= 1000) {
+      const oldest = this.#callerJwts.keys().next().value;
+      if (oldest !== undefined) this.#callerJwts.delete(oldest);
+    }
+    this.#callerJwts.set(txId, jwt);
   }
 
   #providerInstance(): ModelProvider {

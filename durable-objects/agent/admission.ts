@@ -18,6 +18,11 @@ export interface AdmitInput extends AgentAddress {
   payload: string;
   idempotency_key?: string;
   now: number;
+  /**
+   * The caller's JWT, kept in memory only (never recorded) for the model calls of the turn
+   * this transaction starts: proxy mode forwards it to the router.
+   */
+  caller_jwt?: string;
 }
 
 /** What admitting a transaction comes to. */

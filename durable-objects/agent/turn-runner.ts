@@ -7,7 +7,7 @@ import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js";
 import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
 import { derivedTxHash } from "../../src/kernel/tx-hash.js";
-import type { ModelProvider } from "../../src/reasoner/types.js";
+import type { ModelCallContext, ModelProvider } from "../../src/reasoner/types.js";
 import type { AgentStore, CommitItem, CommitOptions } from "./agent-store.js";
 import type { ConversationCache } from "./conversation.js";
 import { RecordingModelGateway, TurnSuspended } from "./model-gateway.js";
@@ -19,6 +19,8 @@ export interface RunnerHost {
   conversation: ConversationCache;
   provider: ModelProvider;
   now(): number;
+  /** The JWT of the caller whose transaction started a turn, while this instance holds it. */
+  callerJwt(txId: string): string | undefined;
 }
 
 /** Queued transactions committed per storage transaction while no turn runs. */
@@ -99,7 +101,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
       {
         provider: gateway,
         tools: NO_TOOLS,
-        context: { agent_id: inbound.tx.agent_id, org_id: store.requireMeta().org },
+        context: callContext(host, inbound),
       },
     );
   } catch (err) {
@@ -126,6 +128,17 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
 function replyText(result: LoopResult): string {
   if (result.error) return `error: ${result.error.message}`;
   return result.final_text;
+}
+
+/** Who the turn's model calls are for; the caller's JWT when this instance still holds it. */
+function callContext(host: RunnerHost, inbound: RecordEntry): ModelCallContext {
+  const context: ModelCallContext = {
+    agent_id: inbound.tx.agent_id,
+    org_id: host.store.requireMeta().org,
+  };
+  const jwt = host.callerJwt(inbound.tx.hash);
+  if (jwt !== undefined) context.jwt = jwt;
+  return context;
 }
 
 function loopSettings(host: RunnerHost): LoopSettings {

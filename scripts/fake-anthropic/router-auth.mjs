@@ -1,12 +1,11 @@
 import { jwtVerify } from "jose";
 
-/** The headers the fake router requires on every model call, besides the bearer JWT. */
-export const AURA_HEADERS = Object.freeze([
-  "x-aura-agent-id",
-  "x-aura-session-id",
-  "x-aura-org-id",
-  "x-aura-project-id",
-]);
+/**
+ * The headers the fake router requires on every model call, besides the bearer JWT. A call
+ * made outside a session or a project (a turn started by `POST /tx`) has no
+ * `X-Aura-Session-Id` or `X-Aura-Project-Id`, so those are recorded but not required.
+ */
+export const AURA_HEADERS = Object.freeze(["x-aura-agent-id", "x-aura-org-id"]);
 
 /**
  * Checks a router request: an `Authorization: Bearer <jwt>` that verifies as HS256 with

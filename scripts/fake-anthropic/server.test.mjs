@@ -232,8 +232,8 @@ describe("fake router", () => {
     expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
   });
 
-  it("given a valid JWT but no X-Aura-Project-Id, when created, then the router refuses with 400", async () => {
-    const { "X-Aura-Project-Id": _, ...headers } = AURA;
+  it("given a valid JWT but no X-Aura-Org-Id, when created, then the router refuses with 400", async () => {
+    const { "X-Aura-Org-Id": _, ...headers } = AURA;
     const router = new Anthropic({
       authToken: await routerToken(ROUTER_SECRET),
       baseURL: fake.routerUrl,
@@ -242,6 +242,6 @@ describe("fake router", () => {
     });
     const err = await rejection(router.messages.create(REQUEST));
     expect(err).toMatchObject({ status: 400 });
-    expect(String(err)).toContain("x-aura-project-id");
+    expect(String(err)).toContain("x-aura-org-id");
   });
 });

@@ -18,6 +18,7 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   }
   const token = bearerToken(c.req.header("authorization")) ?? wsQueryToken(c.req.raw);
   c.set("principal", await verifier.verify(token, Date.now()));
+  c.set("token", token as string);
   c.set("config", config);
   await next();
 });

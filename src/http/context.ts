@@ -4,5 +4,6 @@ import type { Config } from "../config.js";
 /** Hono environment of the Worker: bindings plus what middleware resolves per request. */
 export interface AppEnv {
   Bindings: Env;
-  Variables: { principal: Principal; config: Config };
+  /** `token` is the caller's raw JWT: proxy-mode model calls forward it to the router. */
+  Variables: { principal: Principal; config: Config; token: string };
 }

@@ -26,6 +26,7 @@ export const txRoutes = new Hono<AppEnv>()
         payload: body.payload,
         ...(body.idempotency_key === undefined ? {} : { idempotency_key: body.idempotency_key }),
         now: Date.now(),
+        caller_jwt: c.get("token"),
       }),
     );
     const response: SubmitTxResponse = { accepted: true, tx_id: result.tx_id };
