@@ -36,7 +36,10 @@ export class ConversationCache {
   #beforeSeq = 1;
   #messages: ModelMessage[] = [];
 
-  /** The conversation of every turn recorded before `turnSeq`. */
+  /**
+   * The conversation of every turn recorded before `turnSeq`. The array is extended in
+   * place by later calls: callers use it for one turn and do not keep it.
+   */
   before(
     turnSeq: number,
     read: (fromSeq: number, beforeSeq: number) => RecordEntry[],
@@ -46,7 +49,8 @@ export class ConversationCache {
       this.#messages = [];
     }
     if (turnSeq > this.#beforeSeq) {
-      this.#messages = [...this.#messages, ...conversationOf(read(this.#beforeSeq, turnSeq))];
+      for (const message of conversationOf(read(this.#beforeSeq, turnSeq)))
+        this.#messages.push(message);
       this.#beforeSeq = turnSeq;
     }
     return this.#messages;

@@ -63,7 +63,8 @@ export function formatReport(m) {
         ? ` (reduced from ${TARGETS.verifyEntries.toLocaleString("en-US")}).`
         : "."),
     `Seeded through POST /tx (trigger, 50 in flight) in ${verify.seeded.seconds.toFixed(1)} s. entries/s = checked / request`,
-    "seconds; CPU ms = workerd CPU time (user+sys, 10 ms ticks) during the request.",
+    "seconds; CPU ms = workerd CPU time during the request (user+sys of all its threads, V8's",
+    "background GC and compiler included, so it can exceed the wall time; 10 ms ticks).",
     "",
     verifyTable(verify),
     "",

@@ -1,0 +1,159 @@
+import { fixed } from "./table.mjs";
+import { SHAPES } from "./throughput.mjs";
+
+/** The issue's targets. */
+export const TARGETS = Object.freeze({
+  /** Admission: `POST /tx` trigger (one entry, no turn) ≥ this × the bare insert. */
+  admissionRatio: 0.8,
+  admissionEndpoint: "tx_trigger",
+  /** Shapes the admission target applies to: 50 in flight, 1 agent and 50 agents. */
+  admissionShapes: ["c50-1", "c50-50"],
+  /** Turn: `POST /tx` user_prompt (a whole mock turn, 3 entries) ≥ this × the bare insert. */
+  turnRatio: 0.4,
+  turnEndpoint: "tx_user_prompt",
+  /** The one shape the turn target applies to: 50 in flight over 50 agents. */
+  turnShape: "c50-50",
+  /** `GET /agents/:id/verify` re-folds at least this many entries per second (p50). */
+  verifyEntriesPerSecond: 50_000,
+  /** Record length the verify target is stated for. */
+  verifyEntries: 10_000,
+  /** Head read on 100k entries within this × the head read on 100 entries. */
+  headRatio: 1.5,
+});
+
+/**
+ * @typedef {object} RatioCheck One `POST /tx` row against the bare insert in its shape.
+ * @property {string} shape
+ * @property {string} endpoint
+ * @property {number | undefined} ratio accepted/s, `POST /tx` / bare insert.
+ * @property {number} target
+ * @property {boolean} met
+ */
+
+/**
+ * @param {import("./report.mjs").RatedRow[]} rows
+ * @param {string} endpoint
+ * @param {string[]} shapes
+ * @param {number} target
+ * @returns {RatioCheck[]}
+ */
+function ratioChecks(rows, endpoint, shapes, target) {
+  return shapes.map((shape) => {
+    const ratio = rows.find((r) => r.shape.id === shape && r.target.id === endpoint)?.ratio;
+    return { shape, endpoint, ratio, target, met: ratio !== undefined && ratio >= target };
+  });
+}
+
+/**
+ * The admission targets: trigger rows only, since a trigger admits one entry and runs no
+ * turn, so its ratio to the bare insert is the cost of admission itself.
+ *
+ * @example
+ * admissionChecks(rows); // [{ shape: "c50-1", endpoint: "tx_trigger", ratio: 0.86, … }, …]
+ * @param {import("./report.mjs").RatedRow[]} rows
+ * @returns {RatioCheck[]}
+ */
+export function admissionChecks(rows) {
+  const { admissionEndpoint, admissionShapes, admissionRatio } = TARGETS;
+  return ratioChecks(rows, admissionEndpoint, admissionShapes, admissionRatio);
+}
+
+/**
+ * The turn target, read from the user_prompt row at 50 in flight over 50 agents: each of
+ * its requests is admitted and then runs a complete mock turn (user_prompt, reasoning,
+ * agent_msg), all measured within the same rounds.
+ *
+ * @example
+ * turnCheck(rows); // { shape: "c50-50", endpoint: "tx_user_prompt", ratio: 0.52, met: true, … }
+ * @param {import("./report.mjs").RatedRow[]} rows
+ * @returns {RatioCheck}
+ */
+export function turnCheck(rows) {
+  const { turnEndpoint, turnShape, turnRatio } = TARGETS;
+  return /** @type {RatioCheck} */ (ratioChecks(rows, turnEndpoint, [turnShape], turnRatio)[0]);
+}
+
+/**
+ * @typedef {object} VerifyCheck
+ * @property {number} entries Entries in the verified record.
+ * @property {number} entriesPerSecond p50 over the repetitions.
+ * @property {number} target
+ * @property {boolean} met
+ * @property {boolean} reduced The record is shorter than the target is stated for.
+ */
+
+/**
+ * The verify-rate target against a run's p50.
+ *
+ * @example
+ * verifyCheck(rate); // { entries: 10000, entriesPerSecond: 61234, target: 50000, met: true, … }
+ * @param {import("./verify-rate.mjs").VerifyRate} rate
+ * @returns {VerifyCheck}
+ */
+export function verifyCheck(rate) {
+  const target = TARGETS.verifyEntriesPerSecond;
+  return {
+    entries: rate.seeded.entries,
+    entriesPerSecond: rate.p50EntriesPerSecond,
+    target,
+    met: rate.p50EntriesPerSecond >= target,
+    reduced: rate.seeded.entries < TARGETS.verifyEntries,
+  };
+}
+
+/**
+ * @typedef {object} TargetChecks
+ * @property {RatioCheck[]} admission
+ * @property {RatioCheck} turn
+ * @property {VerifyCheck} verify
+ * @property {import("./report.mjs").HeadRatios[]} head
+ */
+
+/**
+ * Whether every target was met.
+ * @param {TargetChecks} checks
+ * @returns {boolean}
+ */
+export function allMet(checks) {
+  return (
+    checks.admission.every((c) => c.met) &&
+    checks.turn.met &&
+    checks.verify.met &&
+    checks.head.every((h) => h.met)
+  );
+}
+
+const verdict = (/** @type {boolean} */ met) => (met ? "met" : "NOT MET");
+const shapeLabel = (/** @type {string} */ id) => SHAPES.find((s) => s.id === id)?.label ?? id;
+
+/**
+ * The summary of targets, one group per kind of target, each line with its verdict. Ratios
+ * to the bare insert carry three decimals, so a miss never prints as the target value.
+ *
+ * @example
+ * process.stdout.write(targetSummary(checks));
+ * @param {TargetChecks} checks
+ * @returns {string}
+ */
+export function targetSummary(checks) {
+  const { turn, verify } = checks;
+  const ratioLine = (/** @type {RatioCheck} */ c) =>
+    `  ${shapeLabel(c.shape).padEnd(26)} ${c.endpoint.padEnd(15)} ${fixed(c.ratio, 3)}x  ${verdict(c.met)}`;
+  const rate = Math.round(verify.entriesPerSecond).toLocaleString("en-US");
+  return [
+    "Targets",
+    `Admission: POST /tx trigger (1 entry, no turn) >= ${TARGETS.admissionRatio}x bare insert accepted/s, 50 in flight, 1 agent and 50 agents.`,
+    ...checks.admission.map(ratioLine),
+    `Turn: complete mock turn (3 entries) >= ${TARGETS.turnRatio}x bare insert, 50 agents in parallel.`,
+    "  (A user_prompt row includes a whole turn, so it is not an admission-only measurement;",
+    "  the other user_prompt rows are for reference and have no target.)",
+    ratioLine(turn),
+    `Verify: GET /agents/:id/verify >= ${TARGETS.verifyEntriesPerSecond.toLocaleString("en-US")} entries/s (p50) on ${TARGETS.verifyEntries.toLocaleString("en-US")} entries.`,
+    `  ${verify.entries.toLocaleString("en-US")} entries${verify.reduced ? " (reduced record: --quick or --verify-entries)" : ""}: ${rate} entries/s  ${verdict(verify.met)}`,
+    `Head read: long record within ${TARGETS.headRatio}x of short record, p50 and reads/s.`,
+    ...checks.head.map(
+      (h) =>
+        `  ${h.concurrency} in flight: p50 ${fixed(h.p50, 2)}x, reads/s ${fixed(h.throughput, 2)}x  ${verdict(h.met)}`,
+    ),
+  ].join("\n");
+}
