@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import pkg from "../../package.json" with { type: "json" };
+import { loadConfig } from "../config.js";
 import { requireAuth } from "./auth.js";
 import type { AppEnv } from "./context.js";
 import { notFound, onError } from "./on-error.js";
@@ -18,7 +19,11 @@ export const app = new Hono<AppEnv>();
 app.onError(onError);
 app.notFound(notFound);
 
-app.get("/health", (c) => c.json({ status: "ok", version: pkg.version }));
+// Healthy means configured: a bad setting answers 500 `config_error` naming the variable.
+app.get("/health", (c) => {
+  loadConfig(c.env);
+  return c.json({ status: "ok", version: pkg.version });
+});
 
 app.use("/tx", requireAuth);
 app.use("/tx/*", requireAuth);

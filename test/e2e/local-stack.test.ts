@@ -190,4 +190,23 @@ describe("npm start", () => {
       blocker.close();
     }
   });
+
+  it("fails at start-up, naming the variable, when the reasoner is misconfigured", async () => {
+    const port = await freePort();
+    const run = runCommand(
+      process.execPath,
+      ["scripts/start.mjs"],
+      cleanEnv({
+        AURA_PORT: String(port),
+        AURA_DATA_DIR: tempDataDir(),
+        AURA_JWT_SECRET: TEST_SECRET,
+        AURA_LLM_ROUTING: "proxy",
+      }),
+    );
+    const exit = await run.exited;
+    expect(exit.code, run.output()).toBe(1);
+    expect(run.output()).toContain("the Worker's configuration is invalid");
+    expect(run.output()).toContain("AURA_ROUTER_URL");
+    expect(await acceptsConnections(port)).toBe(false);
+  });
 });
