@@ -28,31 +28,56 @@ export function conversationOf(entries: readonly RecordEntry[]): ModelMessage[] 
   return messages;
 }
 
+/** Tokens (input + output) the model calls recorded in `entries` used. */
+export function tokensUsedBy(entries: readonly RecordEntry[]): number {
+  let used = 0;
+  for (const entry of entries) {
+    if (entry.tx.tx_type !== "reasoning") continue;
+    const usage = ReasoningRecord.parse(JSON.parse(base64ToText(entry.tx.payload))).response?.usage;
+    if (usage) used += usage.input_tokens + usage.output_tokens;
+  }
+  return used;
+}
+
+/** Reads the entries of `fromSeq ≤ seq < beforeSeq` that a conversation is made of. */
+export type ReadTurns = (fromSeq: number, beforeSeq: number) => RecordEntry[];
+
 /**
- * The conversation before a turn, kept per Durable Object instance: built from the record
- * once after a wake, then extended with each turn's entries as later turns start.
+ * The conversation before a turn, and the tokens spent before it, kept per Durable Object
+ * instance: built from the record once after a wake, then extended with each turn's entries
+ * as later turns start.
  */
 export class ConversationCache {
   #beforeSeq = 1;
   #messages: ModelMessage[] = [];
+  #tokensUsed = 0;
 
   /**
    * The conversation of every turn recorded before `turnSeq`. The array is extended in
    * place by later calls: callers use it for one turn and do not keep it.
    */
-  before(
-    turnSeq: number,
-    read: (fromSeq: number, beforeSeq: number) => RecordEntry[],
-  ): ModelMessage[] {
+  before(turnSeq: number, read: ReadTurns): ModelMessage[] {
+    this.#extend(turnSeq, read);
+    return this.#messages;
+  }
+
+  /** Tokens (input + output) that the model calls recorded before `turnSeq` used. */
+  tokensUsedBefore(turnSeq: number, read: ReadTurns): number {
+    this.#extend(turnSeq, read);
+    return this.#tokensUsed;
+  }
+
+  #extend(turnSeq: number, read: ReadTurns): void {
     if (turnSeq < this.#beforeSeq) {
       this.#beforeSeq = 1;
       this.#messages = [];
+      this.#tokensUsed = 0;
     }
     if (turnSeq > this.#beforeSeq) {
-      for (const message of conversationOf(read(this.#beforeSeq, turnSeq)))
-        this.#messages.push(message);
+      const entries = read(this.#beforeSeq, turnSeq);
+      for (const message of conversationOf(entries)) this.#messages.push(message);
+      this.#tokensUsed += tokensUsedBy(entries);
       this.#beforeSeq = turnSeq;
     }
-    return this.#messages;
   }
 }

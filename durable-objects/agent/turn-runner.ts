@@ -9,7 +9,7 @@ import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
 import { derivedTxHash } from "../../src/kernel/tx-hash.js";
 import type { ModelCallContext, ModelProvider } from "../../src/reasoner/types.js";
 import type { AgentStore, CommitItem, CommitOptions } from "./agent-store.js";
-import type { ConversationCache } from "./conversation.js";
+import type { ConversationCache, ReadTurns } from "./conversation.js";
 import { RecordingModelGateway, TurnSuspended } from "./model-gateway.js";
 
 /** What the runner works with: the agent's store, its model and its clock. */
@@ -75,6 +75,8 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   const recorded = rest
     .filter((e) => e.tx.tx_type === "reasoning")
     .map((e) => ReasoningRecord.parse(JSON.parse(base64ToText(e.tx.payload))));
+  const readTurns: ReadTurns = (fromSeq, beforeSeq) =>
+    store.entriesOfTypes(["user_prompt", "reasoning"], fromSeq, beforeSeq);
   const turn: TurnProgress = { host, inbound, index: rest.length + 1, pending: [] };
   const gateway = new RecordingModelGateway({
     provider: host.provider,
@@ -91,10 +93,8 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   try {
     result = await runAgentLoop(
       {
-        settings: loopSettings(host),
-        conversation: host.conversation.before(turnSeq, (fromSeq, beforeSeq) =>
-          store.entriesOfTypes(["user_prompt", "reasoning"], fromSeq, beforeSeq),
-        ),
+        settings: loopSettings(host, host.conversation.tokensUsedBefore(turnSeq, readTurns)),
+        conversation: host.conversation.before(turnSeq, readTurns),
         user_message: base64ToText(inbound.tx.payload),
         message_id: inbound.tx.hash,
       },
@@ -141,10 +141,14 @@ function callContext(host: RunnerHost, inbound: RecordEntry): ModelCallContext {
   return context;
 }
 
-function loopSettings(host: RunnerHost): LoopSettings {
+/** The loop's settings: the agent's, with what is left of its credit budget, if it has one. */
+function loopSettings(host: RunnerHost, tokensUsed: number): LoopSettings {
   const { settings } = host.store.requireMeta();
   const loop: LoopSettings = { model: settings.model ?? host.provider.defaultModel };
   if (settings.system_prompt !== undefined) loop.system = settings.system_prompt;
+  if (settings.credit_budget_tokens !== undefined) {
+    loop.credit_budget_tokens = Math.max(0, settings.credit_budget_tokens - tokensUsed);
+  }
   return loop;
 }
 

@@ -20,6 +20,8 @@ export const CreateAgentRequest = z.strictObject({
   system_prompt: z.string().max(100_000).optional(),
   model: z.string().min(1).max(200).optional(),
   policy: PolicySetting.optional(),
+  /** Tokens (input + output) the agent may spend over its life; absent means no budget. */
+  credit_budget_tokens: z.number().int().positive().optional(),
 });
 export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
 

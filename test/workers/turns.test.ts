@@ -5,7 +5,10 @@ import { MockProvider } from "../../src/reasoner/mock.js";
 import { ModelError, type ModelRequest, type ModelResponse } from "../../src/reasoner/types.js";
 import {
   agentStub,
+  bodyOf,
+  call,
   createAgent,
+  type ErrorResponse,
   evictAgents,
   getRecord,
   getVerify,
@@ -151,5 +154,39 @@ describe("turns that fail", () => {
     });
     expect(payloadText(entries[2] as RecordEntry)).toBe("error: credit balance is too low");
     expect(await getVerify(token, agentId)).toMatchObject({ ok: true });
+  });
+});
+
+describe("credit budget", () => {
+  it("stops a turn before a model call the agent's remaining budget cannot cover, without calling the model", async () => {
+    // Given an agent whose budget covers one long exchange but not a second
+    const agentId = await createAgent(token, { credit_budget_tokens: 1300 });
+    const spy = vi.spyOn(MockProvider.prototype, "complete");
+    await prompt(agentId, "x".repeat(400));
+    expect(spy).toHaveBeenCalledTimes(1);
+
+    // When the next prompt arrives
+    const txId = await submitTx(token, { agent_id: agentId, kind: "user_prompt", text: "more" });
+
+    // Then the turn stops for credits before any model call, and says so
+    const status = await waitForTx(token, agentId, txId);
+    expect(status.status).toBe("failed");
+    expect(status.error).toMatch(/^insufficient_credits: /);
+    expect(spy).toHaveBeenCalledTimes(1);
+    const entries = await getRecord(token, agentId);
+    expect(entries.map((e) => e.tx.tx_type)).toEqual([
+      "user_prompt",
+      "reasoning",
+      "agent_msg",
+      "user_prompt",
+      "agent_msg",
+    ]);
+    expect(payloadText(entries[4] as RecordEntry)).toMatch(/^error: /);
+  });
+
+  it("refuses a budget that is not a positive whole number, naming credit_budget_tokens", async () => {
+    const response = await call("POST", "/agents", { token, json: { credit_budget_tokens: 0 } });
+    expect(response.status).toBe(400);
+    expect((await bodyOf<ErrorResponse>(response)).error.message).toMatch(/^credit_budget_tokens/);
   });
 });
