@@ -104,4 +104,36 @@ describe("npm start with a real reasoner configuration", () => {
     ]);
     expect(Buffer.from(record[2]?.tx.payload ?? "", "base64").toString()).toBe("Direct hello.");
   });
+
+  it("in direct mode, records a stream cut after text arrived as a failed call, fails the prompt, and commits nothing half-way", async () => {
+    const fake = await startFakeAnthropic({ apiKey: "sk-e2e" });
+    cleanups.push(() => fake.close());
+    fake.script([
+      {
+        kind: "cut",
+        after_events: 4,
+        reply: { content: [{ type: "text", text: "This answer never ends" }] },
+      },
+    ]);
+    const stack = await stackWith({
+      AURA_ANTHROPIC_API_KEY: "sk-e2e",
+      AURA_ANTHROPIC_BASE_URL: fake.url,
+    });
+
+    const { status, record } = await promptAndWait(stack, "ef".repeat(32), "tell me a story");
+
+    expect(status.status).toBe("failed");
+    expect(status.error).toMatch(/^llm_error: /);
+    expect(fake.requests()).toHaveLength(1);
+    expect(record.map((e) => e.tx.tx_type)).toEqual(["user_prompt", "reasoning", "agent_msg"]);
+    const reasoning = JSON.parse(Buffer.from(record[1]?.tx.payload ?? "", "base64").toString());
+    expect(reasoning.response).toBeUndefined();
+    expect(reasoning.error).toMatchObject({ code: "stream_interrupted" });
+    expect(reasoning.error.attempts).toHaveLength(1);
+    const reply = Buffer.from(record[2]?.tx.payload ?? "", "base64").toString();
+    expect(reply).toMatch(/^error: /);
+    expect(reply).not.toContain("This answer");
+    const verify = await client(stack.url, stack.token).get(`/agents/${"ef".repeat(32)}/verify`);
+    expect(verify.body).toMatchObject({ ok: true, head_seq: 3 });
+  });
 });
