@@ -1,5 +1,5 @@
 import type { ReasoningRecord } from "../../src/agent/reasoning-record.js";
-import { hashCanonical } from "../../src/core/hash.js";
+import { requestDigest } from "../../src/reasoner/request-digest.js";
 import {
   type ModelCallOptions,
   ModelError,
@@ -50,7 +50,7 @@ export class RecordingModelGateway implements ModelProvider {
   }
 
   async complete(request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse> {
-    const digest = hashCanonical(request);
+    const digest = requestDigest(request);
     const index = this.#next++;
     const prior = this.#host.recorded[index];
     if (prior) {

@@ -26,7 +26,8 @@ export const txRoutes = new Hono<AppEnv>()
         payload: body.payload,
         ...(body.idempotency_key === undefined ? {} : { idempotency_key: body.idempotency_key }),
         now: Date.now(),
-        caller_jwt: c.get("token"),
+        // Only a prompt starts a turn whose model calls may forward the caller's token.
+        ...(body.kind === "user_prompt" ? { caller_jwt: c.get("token") } : {}),
       }),
     );
     const response: SubmitTxResponse = { accepted: true, tx_id: result.tx_id };
