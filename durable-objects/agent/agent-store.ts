@@ -67,6 +67,8 @@ export class AgentStore {
   readonly #storage: DurableObjectStorage;
   #meta: AgentMeta | null | undefined;
   #chain?: ChainState;
+  /** The entry at the head, when this object committed it (entries are immutable). */
+  #headEntry?: RecordEntry;
   /** Rows in the inbox: counted once, then kept (+1 per admission, −1 per dequeue). */
   #queued?: number;
 
@@ -104,6 +106,7 @@ export class AgentStore {
       for (const entry of entries) insertEntry(this.sql, entry);
     });
     this.#chain = undefined;
+    this.#headEntry = undefined;
   }
 
   /** Queues a transaction (creating the agent first if needed), in one storage transaction. */
@@ -179,6 +182,10 @@ export class AgentStore {
 
   /** Entries from `fromSeq` to the head; a row that does not decode is an internal error. */
   entriesFrom(fromSeq: number, limit = 100_000): RecordEntry[] {
+    // The head entry this object just committed is read back from memory.
+    const head = this.#headEntry;
+    if (head !== undefined && head.seq === fromSeq && head.seq === this.meta()?.head_seq)
+      return [head];
     const rows = selectEntries(this.sql, fromSeq, limit);
     const bad = rows.find(isRowError);
     if (bad) {
@@ -244,6 +251,7 @@ export class AgentStore {
       });
     });
     this.#chain = chain;
+    this.#headEntry = last;
     this.#meta = { ...meta, head_seq: last.seq, head_hash: last.hash, open_turn_seq: openTurn };
     if (this.#queued !== undefined) this.#queued -= dequeued;
     return entries;
