@@ -67,6 +67,18 @@ export class ConversationCache {
     return this.#tokensUsed;
   }
 
+  /**
+   * Adds the entries of the turn at `turnSeq`, which this object just finished, without
+   * reading them back; `nextSeq` is the seq after its last entry. Ignored unless the cache
+   * already covers everything before the turn (it is then rebuilt from the record).
+   */
+  append(turnSeq: number, entries: readonly RecordEntry[], nextSeq: number): void {
+    if (this.#beforeSeq !== turnSeq) return;
+    for (const message of conversationOf(entries)) this.#messages.push(message);
+    this.#tokensUsed += tokensUsedBy(entries);
+    this.#beforeSeq = nextSeq;
+  }
+
   #extend(turnSeq: number, read: ReadTurns): void {
     if (turnSeq < this.#beforeSeq) {
       this.#beforeSeq = 1;

@@ -47,6 +47,7 @@ export async function drainInbox(host: RunnerHost): Promise<void> {
       if (store.requireMeta().open_turn_seq !== null) return;
       continue;
     }
+    if (store.queuedCount() === 0) return;
     const queued = store.queued(BATCH);
     if (queued.length === 0) return;
     const turnAt = queued.findIndex(startsTurn);
@@ -77,7 +78,13 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     .map((e) => ReasoningRecord.parse(JSON.parse(base64ToText(e.tx.payload))));
   const readTurns: ReadTurns = (fromSeq, beforeSeq) =>
     store.entriesOfTypes(["user_prompt", "reasoning"], fromSeq, beforeSeq);
-  const turn: TurnProgress = { host, inbound, index: rest.length + 1, pending: [] };
+  const turn: TurnProgress = {
+    host,
+    inbound,
+    index: rest.length + 1,
+    pending: [],
+    committed: [],
+  };
   const gateway = new RecordingModelGateway({
     provider: host.provider,
     recorded,
@@ -122,6 +129,8 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     };
   stage(turn, "agent_msg", textToBase64(replyText(result)), options);
   flush(turn);
+  const turnEntries = [inbound, ...rest, ...turn.committed];
+  host.conversation.append(turnSeq, turnEntries, (turnEntries.at(-1)?.seq ?? turnSeq) + 1);
 }
 
 /** The reply recorded as the turn's `agent_msg`: the final text, or why the turn stopped. */
@@ -163,6 +172,8 @@ interface TurnProgress {
   inbound: RecordEntry;
   index: number;
   pending: CommitItem[];
+  /** Entries this run of the turn committed, in order. */
+  committed: RecordEntry[];
 }
 
 /** Stages an entry the kernel generates in a turn, answering the turn's inbound entry. */
@@ -192,6 +203,6 @@ function stage(turn: TurnProgress, txType: TxType, payload: string, options: Com
 /** Commits the staged entries, all in one storage transaction. */
 function flush(turn: TurnProgress): void {
   if (turn.pending.length === 0) return;
-  turn.host.store.commit(turn.pending);
+  turn.committed.push(...turn.host.store.commit(turn.pending));
   turn.pending = [];
 }
