@@ -4,11 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { textToBase64 } from "../../src/core/base64.js";
 import { RecordEntry } from "../../src/core/record.js";
 import { AgentHead, AgentSummary, VerifyReport } from "../../src/protocol/agents.js";
-import { TxStatus } from "../../src/protocol/tx.js";
-import { client, eventually, expectShape } from "./helpers/api.js";
+import { client, expectShape, sendPrompt } from "./helpers/api.js";
 import { cleanEnv, type LocalStack, runCommand, startLocalStack } from "./helpers/local-stack.js";
 import { acceptsConnections, freePort } from "./helpers/net.js";
 import { stillRunning } from "./helpers/processes.js";
@@ -16,7 +14,6 @@ import { stillRunning } from "./helpers/processes.js";
 const TEST_SECRET = "e2e-test-secret-0123456789abcdefghijklmnop";
 
 const Created = z.object({ agent_id: z.string() });
-const Accepted = z.object({ accepted: z.literal(true), tx_id: z.string() });
 
 const running: LocalStack[] = [];
 const dirs: string[] = [];
@@ -54,18 +51,7 @@ async function stopAndCheck(stack: LocalStack): Promise<void> {
 
 /** Sends a prompt and waits until its turn is processed; returns the tx id. */
 async function prompt(api: ReturnType<typeof client>, agentId: string, text: string) {
-  const sent = await api.post("/tx", {
-    agent_id: agentId,
-    kind: "user_prompt",
-    payload: textToBase64(text),
-  });
-  expect(sent.status).toBe(202);
-  const { tx_id } = expectShape(Accepted, sent.body);
-  const status = await eventually(async () => {
-    const res = await api.get(`/tx/status/${agentId}/${tx_id}`);
-    const s = expectShape(TxStatus, res.body);
-    return s.status === "pending" ? undefined : s;
-  });
+  const { tx_id, status } = await sendPrompt(api, agentId, text);
   expect(status.status).toBe("processed");
   return tx_id;
 }

@@ -4,15 +4,12 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
-import { textToBase64 } from "../../src/core/base64.js";
 import { RecordEntry } from "../../src/core/record.js";
-import { TxStatus } from "../../src/protocol/tx.js";
-import { client, eventually, expectShape } from "./helpers/api.js";
+import { client, expectShape, sendPrompt } from "./helpers/api.js";
 import { type LocalStack, startLocalStack } from "./helpers/local-stack.js";
 import { freePort } from "./helpers/net.js";
 
 const SECRET = "e2e-reasoner-secret-0123456789abcdefghijk";
-const Accepted = z.object({ accepted: z.literal(true), tx_id: z.string() });
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -35,17 +32,7 @@ async function stackWith(env: Record<string, string>): Promise<LocalStack> {
 
 async function promptAndWait(stack: LocalStack, agentId: string, text: string) {
   const api = client(stack.url, stack.token);
-  const sent = await api.post("/tx", {
-    agent_id: agentId,
-    kind: "user_prompt",
-    payload: textToBase64(text),
-  });
-  expect(sent.status).toBe(202);
-  const { tx_id } = expectShape(Accepted, sent.body);
-  const status = await eventually(async () => {
-    const s = expectShape(TxStatus, (await api.get(`/tx/status/${agentId}/${tx_id}`)).body);
-    return s.status === "pending" ? undefined : s;
-  });
+  const { status } = await sendPrompt(api, agentId, text);
   const record = expectShape(
     z.array(RecordEntry),
     (await api.get(`/agents/${agentId}/record`)).body,

@@ -1,4 +1,6 @@
-import type { z } from "zod";
+import { z } from "zod";
+import { textToBase64 } from "../../../src/core/base64.js";
+import { TxStatus } from "../../../src/protocol/tx.js";
 
 /** A response: its status and its parsed JSON body (`undefined` when not JSON). */
 export interface ApiResponse {
@@ -57,4 +59,30 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+const Accepted = z.object({ accepted: z.literal(true), tx_id: z.string() });
+
+/**
+ * Posts a `user_prompt` (expecting 202) and waits until it is no longer pending; returns its
+ * id and final status.
+ */
+export async function sendPrompt(
+  api: ReturnType<typeof client>,
+  agentId: string,
+  text: string,
+): Promise<{ tx_id: string; status: TxStatus }> {
+  const sent = await api.post("/tx", {
+    agent_id: agentId,
+    kind: "user_prompt",
+    payload: textToBase64(text),
+  });
+  if (sent.status !== 202)
+    throw new Error(`POST /tx answered ${sent.status}: ${JSON.stringify(sent.body)}`);
+  const { tx_id } = expectShape(Accepted, sent.body);
+  const status = await eventually(async () => {
+    const s = expectShape(TxStatus, (await api.get(`/tx/status/${agentId}/${tx_id}`)).body);
+    return s.status === "pending" ? undefined : s;
+  });
+  return { tx_id, status };
 }
