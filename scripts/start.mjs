@@ -22,7 +22,7 @@ try {
 // These modules import dependencies, so they load once the install is done.
 const { parseSettings } = await import("./lib/settings.mjs");
 const { ensureDevSecret } = await import("./lib/dev-secret.mjs");
-const { isPortFree } = await import("./lib/port.mjs");
+const { isPortFree, waitForPortFree } = await import("./lib/port.mjs");
 const { waitForHealth } = await import("./lib/health.mjs");
 const { startWrangler } = await import("./lib/wrangler-process.mjs");
 const { mintToken } = await import("./lib/mint-token.mjs");
@@ -57,7 +57,7 @@ async function main() {
   const stop = onceStopRequested(async (signal) => {
     stopping = true;
     console.log(`\nnpm start: ${signal}, stopping wrangler (process group ${wrangler.pid})`);
-    await wrangler.stop();
+    await stopWrangler(wrangler, settings.port);
     process.exit(0);
   });
   await waitUntilReady(wrangler, url, () => stopping);
@@ -71,7 +71,7 @@ async function main() {
   const status = await wrangler.exited;
   if (stopping) return;
   stop.cancel();
-  await wrangler.stop();
+  await stopWrangler(wrangler, settings.port);
   fail(`wrangler exited unexpectedly (${describeExit(status)})`, status.code || 1);
 }
 
@@ -96,7 +96,7 @@ async function waitUntilReady(wrangler, url, stopping) {
     problem = messageOf(err);
   }
   console.error(wrangler.heldOutput());
-  await wrangler.stop();
+  await stopWrangler(wrangler, Number(new URL(url).port));
   fail(problem);
 }
 
@@ -217,4 +217,16 @@ function messageOf(err) {
 function fail(message, code = 1) {
   console.error(`npm start: ${message}`);
   process.exit(code);
+}
+
+/**
+ * Stops wrangler's process group and waits until its port is released, so `npm start`
+ * returns only once nothing it started still serves.
+ * @param {import("./lib/wrangler-process.mjs").WranglerProcess} wrangler
+ * @param {number} port
+ */
+async function stopWrangler(wrangler, port) {
+  await wrangler.stop();
+  if (!(await waitForPortFree(port, HOST)))
+    console.error(`npm start: port ${port} is still in use after stopping wrangler`);
 }

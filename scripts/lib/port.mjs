@@ -18,3 +18,20 @@ export function isPortFree(port, host = "127.0.0.1") {
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
 }
+
+/**
+ * Waits until nothing listens on `host:port` any more — a killed server's sockets close only
+ * once its last thread has exited — for at most `timeoutMs`. Resolves whether it is free.
+ * @param {number} port
+ * @param {string} [host]
+ * @param {number} [timeoutMs]
+ * @returns {Promise<boolean>}
+ */
+export async function waitForPortFree(port, host = "127.0.0.1", timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await isPortFree(port, host)) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
