@@ -3,40 +3,38 @@ import { base64ToText } from "../../src/core/base64.js";
 import type { RecordEntry } from "../../src/core/record.js";
 import type { ModelMessage } from "../../src/reasoner/types.js";
 
+/** What a run of entries adds to an agent's conversation. */
+export interface ConversationPart {
+  messages: ModelMessage[];
+  /** Tokens (input + output) the model calls recorded in the entries used. */
+  tokensUsed: number;
+}
+
 /**
  * The conversation an agent's finished turns add up to, derived from their entries alone:
  * each `user_prompt` is a user message, each recorded model answer an assistant message.
  * Tool calls are answered in the next request by the loop's sanitising (a call with no
  * recorded result gets an error result), so the same record always yields the same
- * conversation — which is what lets a resumed turn repeat its requests exactly.
+ * conversation — which is what lets a resumed turn repeat its requests exactly. Each
+ * reasoning entry is decoded once, for its answer and its usage.
  */
-export function conversationOf(entries: readonly RecordEntry[]): ModelMessage[] {
-  const messages: ModelMessage[] = [];
+export function conversationOf(entries: readonly RecordEntry[]): ConversationPart {
+  const part: ConversationPart = { messages: [], tokensUsed: 0 };
   for (const entry of entries) {
     if (entry.tx.tx_type === "user_prompt") {
-      messages.push({
+      part.messages.push({
         role: "user",
         content: [{ type: "text", text: base64ToText(entry.tx.payload) }],
       });
     } else if (entry.tx.tx_type === "reasoning") {
-      const record = ReasoningRecord.parse(JSON.parse(base64ToText(entry.tx.payload)));
-      if (record.response && record.response.content.length > 0) {
-        messages.push({ role: "assistant", content: record.response.content });
-      }
+      const { response } = ReasoningRecord.parse(JSON.parse(base64ToText(entry.tx.payload)));
+      if (!response) continue;
+      part.tokensUsed += response.usage.input_tokens + response.usage.output_tokens;
+      if (response.content.length > 0)
+        part.messages.push({ role: "assistant", content: response.content });
     }
   }
-  return messages;
-}
-
-/** Tokens (input + output) the model calls recorded in `entries` used. */
-export function tokensUsedBy(entries: readonly RecordEntry[]): number {
-  let used = 0;
-  for (const entry of entries) {
-    if (entry.tx.tx_type !== "reasoning") continue;
-    const usage = ReasoningRecord.parse(JSON.parse(base64ToText(entry.tx.payload))).response?.usage;
-    if (usage) used += usage.input_tokens + usage.output_tokens;
-  }
-  return used;
+  return part;
 }
 
 /** Reads the entries of `fromSeq ≤ seq < beforeSeq` that a conversation is made of. */
@@ -74,8 +72,7 @@ export class ConversationCache {
    */
   append(turnSeq: number, entries: readonly RecordEntry[], nextSeq: number): void {
     if (this.#beforeSeq !== turnSeq) return;
-    for (const message of conversationOf(entries)) this.#messages.push(message);
-    this.#tokensUsed += tokensUsedBy(entries);
+    this.#add(conversationOf(entries));
     this.#beforeSeq = nextSeq;
   }
 
@@ -86,10 +83,13 @@ export class ConversationCache {
       this.#tokensUsed = 0;
     }
     if (turnSeq > this.#beforeSeq) {
-      const entries = read(this.#beforeSeq, turnSeq);
-      for (const message of conversationOf(entries)) this.#messages.push(message);
-      this.#tokensUsed += tokensUsedBy(entries);
+      this.#add(conversationOf(read(this.#beforeSeq, turnSeq)));
       this.#beforeSeq = turnSeq;
     }
+  }
+
+  #add(part: ConversationPart): void {
+    for (const message of part.messages) this.#messages.push(message);
+    this.#tokensUsed += part.tokensUsed;
   }
 }
