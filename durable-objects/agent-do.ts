@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../src/config.js";
+import { setBounded } from "../src/core/bounded-map.js";
 import { AuraError, fail, type Result } from "../src/core/errors.js";
 import type { AgentStatus, RecordEntry } from "../src/core/record.js";
 import { agentStub } from "../src/http/stubs.js";
@@ -25,7 +26,7 @@ import { copyForkPrefix } from "./agent/fork.js";
 import { isQueued } from "./agent/inbox-table.js";
 import type { AgentMeta } from "./agent/meta-table.js";
 import { selectIdempotency, selectTxFailure } from "./agent/meta-table.js";
-import { isRowError, selectEntries, seqOfTx } from "./agent/record-table.js";
+import { selectEntries, seqOfTx, unreadableRow } from "./agent/record-table.js";
 import { drainInbox, startsTurn } from "./agent/turn-runner.js";
 import { verifyRecord } from "./agent/verify-record.js";
 import { directoryStub } from "./directory-do.js";
@@ -44,6 +45,9 @@ export interface ForkInput extends AgentAddress {
   at_seq: number;
   now: number;
 }
+
+/** Callers' JWTs held at most (the oldest is dropped first). */
+const MAX_CALLER_JWTS = 1000;
 
 /** How long after an admission the durable backstop alarm fires if nothing drained first. */
 const BACKSTOP_MS = 1000;
@@ -105,11 +109,12 @@ export class AgentDO extends DurableObject<Env> {
       this.#store.admit(admission);
     }
     // Same synchronous block as the write above: SQLite-backed storage commits both together.
-    if (opensTurn || this.#store.queuedCount() > 0) this.#armAlarm();
+    const workToDo = opensTurn || this.#store.queuedCount() > 0;
+    if (workToDo) this.#armAlarm();
     if (admission.create) await this.#register();
     if (opensTurn && input.caller_jwt !== undefined)
-      this.#rememberJwt(admission.tx.hash, input.caller_jwt);
-    if (opensTurn || this.#store.queuedCount() > 0) this.#scheduleDrain();
+      setBounded(this.#callerJwts, admission.tx.hash, input.caller_jwt, MAX_CALLER_JWTS);
+    if (workToDo) this.#scheduleDrain();
     return { ok: true, tx_id: admission.tx.hash, duplicate: false };
   }
 
@@ -191,8 +196,8 @@ export class AgentDO extends DurableObject<Env> {
   record(address: AgentAddress, fromSeq: number, limit: number): Result<{ json: string }> {
     if (!this.#owned(address)) return agentNotFound(address.agent_id);
     const rows = selectEntries(this.#store.sql, fromSeq, limit);
-    const bad = rows.find(isRowError);
-    if (bad) return fail("internal", `stored entry ${bad.seq} cannot be read: ${bad.error}`);
+    const problem = unreadableRow(rows);
+    if (problem !== undefined) return fail("internal", problem);
     return { ok: true, json: JSON.stringify(rows) };
   }
 
@@ -285,14 +290,6 @@ export class AgentDO extends DurableObject<Env> {
       this.#draining = undefined;
     });
     return this.#draining;
-  }
-
-  #rememberJwt(txId: string, jwt: string): void {
-    if (this.#callerJwts.size >= 1000) {
-      const oldest = this.#callerJwts.keys().next().value;
-      if (oldest !== undefined) this.#callerJwts.delete(oldest);
-    }
-    this.#callerJwts.set(txId, jwt);
   }
 
   #providerInstance(): ModelProvider {

@@ -23,10 +23,11 @@ import {
 } from "./meta-table.js";
 import {
   insertEntry,
-  isRowError,
+  type RowError,
   selectEntries,
   selectEntriesOfTypes,
   selectWindow,
+  unreadableRow,
 } from "./record-table.js";
 import { migrate } from "./schema.js";
 
@@ -186,22 +187,12 @@ export class AgentStore {
     const head = this.#headEntry;
     if (head !== undefined && head.seq === fromSeq && head.seq === this.meta()?.head_seq)
       return [head];
-    const rows = selectEntries(this.sql, fromSeq, limit);
-    const bad = rows.find(isRowError);
-    if (bad) {
-      throw new AuraError("internal", `stored entry ${bad.seq} cannot be read: ${bad.error}`);
-    }
-    return rows as RecordEntry[];
+    return readable(selectEntries(this.sql, fromSeq, limit));
   }
 
   /** Entries of the given types with `fromSeq ≤ seq < beforeSeq`, in order. */
   entriesOfTypes(types: readonly string[], fromSeq: number, beforeSeq: number): RecordEntry[] {
-    const rows = selectEntriesOfTypes(this.sql, types, fromSeq, beforeSeq);
-    const bad = rows.find(isRowError);
-    if (bad) {
-      throw new AuraError("internal", `stored entry ${bad.seq} cannot be read: ${bad.error}`);
-    }
-    return rows as RecordEntry[];
+    return readable(selectEntriesOfTypes(this.sql, types, fromSeq, beforeSeq));
   }
 
   /**
@@ -265,4 +256,11 @@ export class AgentStore {
     );
     return this.#chain;
   }
+}
+
+/** The entries of a page, or an internal error naming its first unreadable row. */
+function readable(rows: Array<RecordEntry | RowError>): RecordEntry[] {
+  const problem = unreadableRow(rows);
+  if (problem !== undefined) throw new AuraError("internal", problem);
+  return rows as RecordEntry[];
 }

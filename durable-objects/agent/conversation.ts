@@ -1,4 +1,4 @@
-import { ReasoningRecord } from "../../src/agent/reasoning-record.js";
+import { decodeReasoning } from "../../src/agent/reasoning-record.js";
 import { base64ToText } from "../../src/core/base64.js";
 import type { RecordEntry } from "../../src/core/record.js";
 import type { ModelMessage } from "../../src/reasoner/types.js";
@@ -27,7 +27,7 @@ export function conversationOf(entries: readonly RecordEntry[]): ConversationPar
         content: [{ type: "text", text: base64ToText(entry.tx.payload) }],
       });
     } else if (entry.tx.tx_type === "reasoning") {
-      const { response } = ReasoningRecord.parse(JSON.parse(base64ToText(entry.tx.payload)));
+      const { response } = decodeReasoning(entry.tx.payload);
       if (!response) continue;
       part.tokensUsed += response.usage.input_tokens + response.usage.output_tokens;
       if (response.content.length > 0)

@@ -40,6 +40,10 @@ export function insertEntry(sql: SqlStorage, { entry, txText, bodyText }: Serial
  * validation: verification is what judges them. A row that does not decode is returned as
  * an `Error` in its place.
  */
+/** The columns an entry is decoded from. */
+const ENTRY_COLUMNS =
+  "seq, kernel_version, context_hash, prev_hash, hash, tx, tx_chunks, body, body_chunks";
+
 export function selectEntries(
   sql: SqlStorage,
   fromSeq: number,
@@ -47,8 +51,7 @@ export function selectEntries(
 ): Array<RecordEntry | RowError> {
   const rows = sql
     .exec<RecordRow>(
-      `SELECT seq, kernel_version, context_hash, prev_hash, hash, tx, tx_chunks, body, body_chunks
-       FROM record WHERE seq >= ? ORDER BY seq LIMIT ?`,
+      `SELECT ${ENTRY_COLUMNS} FROM record WHERE seq >= ? ORDER BY seq LIMIT ?`,
       fromSeq,
       limit,
     )
@@ -69,8 +72,8 @@ export function selectEntriesOfTypes(
   const marks = types.map(() => "?").join(", ");
   const rows = sql
     .exec<RecordRow>(
-      `SELECT seq, kernel_version, context_hash, prev_hash, hash, tx, tx_chunks, body, body_chunks
-       FROM record WHERE seq >= ? AND seq < ? AND tx_type IN (${marks}) ORDER BY seq`,
+      `SELECT ${ENTRY_COLUMNS} FROM record
+       WHERE seq >= ? AND seq < ? AND tx_type IN (${marks}) ORDER BY seq`,
       fromSeq,
       beforeSeq,
       ...types,
@@ -107,6 +110,12 @@ function decodeRow(sql: SqlStorage, row: RecordRow): RecordEntry | RowError {
   } catch (err) {
     return { seq: row.seq, error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** Why a page of decoded rows cannot be served: its first unreadable row, if any. */
+export function unreadableRow(rows: ReadonlyArray<RecordEntry | RowError>): string | undefined {
+  const bad = rows.find(isRowError);
+  return bad && `stored entry ${bad.seq} cannot be read: ${bad.error}`;
 }
 
 /** True when a decoded row is an error rather than an entry. */

@@ -1,6 +1,6 @@
 import { runAgentLoop } from "../../src/agent/loop.js";
 import type { LoopResult, LoopSettings } from "../../src/agent/loop-types.js";
-import { ReasoningRecord } from "../../src/agent/reasoning-record.js";
+import { decodeReasoning } from "../../src/agent/reasoning-record.js";
 import type { ToolExecutor } from "../../src/agent/tool-executor.js";
 import { base64ToText, textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
@@ -75,7 +75,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   if (!inbound) throw new Error(`open turn at seq ${turnSeq} has no entry`);
   const recorded = rest
     .filter((e) => e.tx.tx_type === "reasoning")
-    .map((e) => ReasoningRecord.parse(JSON.parse(base64ToText(e.tx.payload))));
+    .map((e) => decodeReasoning(e.tx.payload));
   const readTurns: ReadTurns = (fromSeq, beforeSeq) =>
     store.entriesOfTypes(["user_prompt", "reasoning"], fromSeq, beforeSeq);
   const turn: TurnProgress = {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { base64ToText } from "../core/base64.js";
 import { ModelAttempt, ModelResponse } from "../reasoner/types.js";
 
 /**
@@ -19,3 +20,8 @@ export const ReasoningRecord = z.object({
     .optional(),
 });
 export type ReasoningRecord = z.infer<typeof ReasoningRecord>;
+
+/** Decodes a `reasoning` transaction's payload (base64 of its canonical JSON). */
+export function decodeReasoning(payload: string): ReasoningRecord {
+  return ReasoningRecord.parse(JSON.parse(base64ToText(payload)));
+}

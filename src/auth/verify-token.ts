@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { z } from "zod";
 import type { Config } from "../config.js";
+import { setBounded } from "../core/bounded-map.js";
 import { AuraError } from "../core/errors.js";
 
 /** Who is calling: the verified claims the Worker acts on. */
@@ -19,6 +20,9 @@ const Claims = z.object({
     .regex(/^[A-Za-z0-9._-]+$/, "org must be letters, digits, '.', '_' or '-'"),
   exp: z.number().int(),
 });
+
+/** Verified tokens kept at most. */
+const MAX_CACHED_TOKENS = 10_000;
 
 const HMAC_ALGS = ["HS256"];
 const ASYMMETRIC_ALGS = ["RS256", "ES256"];
@@ -56,7 +60,7 @@ export class TokenVerifier {
         `token claim ${String(issue?.path[0] ?? "")}: ${issue?.message ?? "invalid"}`,
       );
     }
-    this.#remember(token, claims.data);
+    setBounded(this.#cache, token, claims.data, MAX_CACHED_TOKENS);
     return claims.data;
   }
 
@@ -85,14 +89,6 @@ export class TokenVerifier {
         throw new AuraError("unauthorized", `invalid token (${err.code})`);
       throw err;
     }
-  }
-
-  #remember(token: string, principal: Principal): void {
-    if (this.#cache.size >= 10_000) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest !== undefined) this.#cache.delete(oldest);
-    }
-    this.#cache.set(token, principal);
   }
 }
 

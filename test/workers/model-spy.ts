@@ -48,3 +48,17 @@ export function slowModelCalls(ms: number): ModelSpy {
     return original.call(this, request);
   });
 }
+
+/** Lets every mock model call through, keeping a copy of each request, in order. */
+export function recordModelRequests(): ModelRequest[] {
+  const original = MockProvider.prototype.complete;
+  const seen: ModelRequest[] = [];
+  vi.spyOn(MockProvider.prototype, "complete").mockImplementation(async function (
+    this: MockProvider,
+    request: ModelRequest,
+  ) {
+    seen.push(structuredClone(request));
+    return original.call(this, request);
+  });
+  return seen;
+}

@@ -18,6 +18,7 @@ import {
   waitFor,
   waitForTx,
 } from "./helpers.js";
+import { recordModelRequests } from "./model-spy.js";
 
 const ORG = "org-turns";
 let token: string;
@@ -29,20 +30,6 @@ beforeAll(async () => {
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** Every request the agents' mock model receives, in order. */
-function spyRequests(): ModelRequest[] {
-  const original = MockProvider.prototype.complete;
-  const seen: ModelRequest[] = [];
-  vi.spyOn(MockProvider.prototype, "complete").mockImplementation(async function (
-    this: MockProvider,
-    request: ModelRequest,
-  ) {
-    seen.push(structuredClone(request));
-    return original.call(this, request);
-  });
-  return seen;
-}
 
 const texts = (request: ModelRequest | undefined) =>
   (request?.messages ?? []).map(
@@ -60,7 +47,7 @@ async function prompt(agentId: string, text: string): Promise<void> {
 describe("turns", () => {
   it("carries the conversation of earlier turns into the next model call", async () => {
     const agentId = await createAgent(token, { system_prompt: "be brief" });
-    const requests = spyRequests();
+    const requests = recordModelRequests();
     await prompt(agentId, "one");
     await prompt(agentId, "two");
     expect(texts(requests[1])).toEqual(["user:one", "assistant:Mock reply: one", "user:two"]);
@@ -72,7 +59,7 @@ describe("turns", () => {
     await prompt(agentId, "one");
     await prompt(agentId, "two");
     await evictAgents();
-    const requests = spyRequests();
+    const requests = recordModelRequests();
     await prompt(agentId, "three");
     expect(texts(requests[0])).toEqual([
       "user:one",
