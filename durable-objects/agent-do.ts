@@ -21,17 +21,20 @@ import {
   planAdmission,
 } from "./agent/admission.js";
 import { AgentStore } from "./agent/agent-store.js";
+import { type ApproveInput, recordApproval } from "./agent/approval.js";
 import { ConversationCache } from "./agent/conversation.js";
 import { copyForkPrefix } from "./agent/fork.js";
 import { isQueued } from "./agent/inbox-table.js";
 import type { AgentMeta } from "./agent/meta-table.js";
 import { selectIdempotency, selectTxFailure } from "./agent/meta-table.js";
 import { selectEntries, seqOfTx, unreadableRow } from "./agent/record-table.js";
+import { toolHostOf } from "./agent/tool-host.js";
 import { drainInbox, startsTurn } from "./agent/turn-runner.js";
 import { verifyRecord } from "./agent/verify-record.js";
 import { directoryStub } from "./directory-do.js";
 
 export type { AdmitInput, AgentAddress } from "./agent/admission.js";
+export type { ApproveInput } from "./agent/approval.js";
 
 /** `create`: a new agent with its settings. */
 export interface CreateInput extends AgentAddress {
@@ -148,7 +151,9 @@ export class AgentDO extends DurableObject<Env> {
       (entries) => this.#store.insertForkedEntries(entries),
     );
     if ("error" in copied) return fail("conflict", copied.error);
-    const meta = newAgentMeta(input, info.settings, info.window_size);
+    // A fork is nobody's child: only the spawned agent itself answers its parent.
+    const { parent: _parent, ...settings } = info.settings;
+    const meta = newAgentMeta(input, settings, info.window_size);
     this.#store.create({
       ...meta,
       head_seq: copied.head.seq,
@@ -225,6 +230,21 @@ export class AgentDO extends DurableObject<Env> {
     return { ok: true, report: verifyRecord(this.#store.sql, meta) };
   }
 
+  /**
+   * Answers a tool call the agent's open turn is parked on: records the person's decision as
+   * an `action_result` entry of the turn, then resumes the turn, which runs or refuses the call.
+   */
+  async approve(input: ApproveInput): Promise<Result<{ seq: number }>> {
+    if (!this.#owned(input)) return agentNotFound(input.agent_id);
+    // One writer: wait for a running drain, then decide and commit without yielding.
+    while (this.#draining) await this.#draining;
+    const decided = recordApproval(this.#store, input, Date.now());
+    if (!decided.ok) return decided;
+    this.#armAlarm();
+    this.#scheduleDrain();
+    return decided;
+  }
+
   /** Pauses (admits, does not process) or resumes the agent. */
   setStatus(
     address: AgentAddress,
@@ -249,6 +269,34 @@ export class AgentDO extends DurableObject<Env> {
     if (!this.#store.meta()) return;
     await this.#register();
     await this.#drain();
+  }
+
+  /** Delivers messages owed to other agents; what cannot be delivered now waits for the alarm. */
+  async #deliverOutbox(): Promise<void> {
+    const meta = this.#store.meta();
+    if (!meta || !this.#store.hasOutbox()) return;
+    for (const message of this.#store.outbox(20)) {
+      try {
+        const admitted = (await agentStub(this.env, meta.org, message.target_agent_id).admit({
+          org: meta.org,
+          agent_id: message.target_agent_id,
+          kind: "agent_msg",
+          payload: message.payload,
+          idempotency_key: message.key,
+          existing_only: true,
+          now: Date.now(),
+          ...(message.reference_tx_hash === undefined
+            ? {}
+            : { reference_tx_hash: message.reference_tx_hash }),
+        })) as Result<{ tx_id: string }>;
+        if (!admitted.ok && admitted.code !== "not_found") throw new Error(admitted.message);
+        this.#store.delivered(message.key);
+      } catch (err) {
+        console.error("message delivery failed; the alarm retries it", err);
+        this.#armAlarm();
+        return;
+      }
+    }
   }
 
   #owned(address: AgentAddress): Readonly<AgentMeta> | undefined {
@@ -280,15 +328,19 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   #drain(): Promise<void> {
+    const config = loadConfig(this.env);
     this.#draining ??= drainInbox({
       store: this.#store,
       conversation: this.#conversation,
       callerJwt: (txId) => this.#callerJwts.get(txId),
       provider: this.#providerInstance(),
+      tools: toolHostOf(this.env, config, this.#store.requireMeta()),
       now: () => Date.now(),
-    }).finally(() => {
-      this.#draining = undefined;
-    });
+    })
+      .then(() => this.#deliverOutbox())
+      .finally(() => {
+        this.#draining = undefined;
+      });
     return this.#draining;
   }
 

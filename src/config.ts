@@ -36,6 +36,8 @@ const ConfigSchema = z
     AURA_ROUTER_URL: optionalUrl,
     AURA_ROUTER_JWT: optionalString,
     RECORD_WINDOW_SIZE: intFrom(DEFAULT_WINDOW_SIZE, 1, 1000),
+    SANDBOX_URL: optionalUrl,
+    SANDBOX_TOKEN_SECRET: optionalString,
   })
   .superRefine((c, ctx) => {
     if (c.AURA_JWT_SECRET === undefined && c.AURA_JWKS_URL === undefined) {
@@ -50,6 +52,20 @@ const ConfigSchema = z
         code: "custom",
         path: ["AURA_JWT_SECRET"],
         message: "must be at least 32 characters",
+      });
+    }
+    if (c.SANDBOX_TOKEN_SECRET !== undefined && c.SANDBOX_TOKEN_SECRET.length < 32) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SANDBOX_TOKEN_SECRET"],
+        message: "must be at least 32 characters",
+      });
+    }
+    if (c.SANDBOX_URL !== undefined && c.SANDBOX_TOKEN_SECRET === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SANDBOX_TOKEN_SECRET"],
+        message: "must be set when SANDBOX_URL is set (the Worker signs every sandbox request)",
       });
     }
     if (c.AURA_LLM_ROUTING === "direct" && c.AURA_ANTHROPIC_API_KEY === undefined) {
@@ -87,6 +103,10 @@ export type Config = Readonly<{
   /** Proxy mode: the JWT sent when a call carries none of its own. */
   routerJwt?: string;
   windowSize: number;
+  /** Where tools are dispatched locally (the Node sandbox); absent: the Container binding. */
+  sandboxUrl?: string;
+  /** The secret sandbox tokens are signed with. */
+  sandboxTokenSecret?: string;
 }>;
 
 const cache = new WeakMap<object, Config>();
@@ -118,6 +138,8 @@ export function loadConfig(env: object): Config {
     routerUrl: c.AURA_ROUTER_URL,
     routerJwt: c.AURA_ROUTER_JWT,
     windowSize: c.RECORD_WINDOW_SIZE,
+    sandboxUrl: c.SANDBOX_URL,
+    sandboxTokenSecret: c.SANDBOX_TOKEN_SECRET,
   });
   cache.set(env, config);
   return config;

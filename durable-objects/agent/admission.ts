@@ -23,6 +23,10 @@ export interface AdmitInput extends AgentAddress {
    * this transaction starts: proxy mode forwards it to the router.
    */
   caller_jwt?: string;
+  /** Set by agents, not clients: the transaction this one answers (in the sender's record). */
+  reference_tx_hash?: string;
+  /** Refuse (`not_found`) instead of creating the agent when it does not exist. */
+  existing_only?: boolean;
 }
 
 /** What admitting a transaction comes to. */
@@ -43,7 +47,7 @@ export function planAdmission(
   admission: number,
   windowSize: number,
 ): AdmissionPlan {
-  if (meta && meta.org !== input.org)
+  if ((meta && meta.org !== input.org) || (!meta && input.existing_only === true))
     return { type: "refuse", failure: agentNotFound(input.agent_id) };
   if (meta?.status === "dead") {
     return { type: "refuse", failure: fail("agent_dead", `agent ${input.agent_id} is dead`) };
@@ -77,6 +81,9 @@ export function planAdmission(
     ts_ms: input.now,
     tx_type: input.kind,
     payload: input.payload,
+    ...(input.reference_tx_hash === undefined
+      ? {}
+      : { reference_tx_hash: input.reference_tx_hash }),
     ...keyed,
   };
   const queued: Admission = { tx, pos: admission };

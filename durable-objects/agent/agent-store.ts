@@ -21,6 +21,7 @@ import {
   updateHead,
   updateStatus,
 } from "./meta-table.js";
+import { deleteOutbox, insertOutbox, type OutboxMessage, selectOutbox } from "./outbox-table.js";
 import {
   insertEntry,
   type RowError,
@@ -39,6 +40,8 @@ export interface CommitOptions {
   turn: "open" | "keep" | "close";
   /** Marks the turn's inbound transaction as failed, with this message. */
   failure?: { txId: string; error: string };
+  /** A message owed to another agent, queued with the entry. */
+  outbox?: OutboxMessage;
 }
 
 /** One commit of a batch. */
@@ -72,6 +75,8 @@ export class AgentStore {
   #headEntry?: RecordEntry;
   /** Rows in the inbox: counted once, then kept (+1 per admission, −1 per dequeue). */
   #queued?: number;
+  /** Whether messages to other agents wait in the outbox (read once, then kept). */
+  #outboxPending?: boolean;
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
@@ -176,6 +181,25 @@ export class AgentStore {
     this.#meta = { ...this.requireMeta(), registered: true };
   }
 
+  /** True when messages to other agents wait to be delivered. */
+  hasOutbox(): boolean {
+    this.#outboxPending ??= selectOutbox(this.sql, 1).length > 0;
+    return this.#outboxPending;
+  }
+
+  /** The oldest undelivered messages, at most `limit`. */
+  outbox(limit: number): OutboxMessage[] {
+    const messages = selectOutbox(this.sql, limit);
+    this.#outboxPending = messages.length > 0;
+    return messages;
+  }
+
+  /** Forgets a delivered message. */
+  delivered(key: string): void {
+    deleteOutbox(this.sql, key);
+    this.#outboxPending = undefined;
+  }
+
   /** The oldest queued transactions, at most `limit`. */
   queued(limit: number): Transaction[] {
     return peekInbox(this.sql, limit);
@@ -233,6 +257,7 @@ export class AgentStore {
         if (options.failure) {
           insertTxFailure(this.sql, options.failure.txId, options.failure.error);
         }
+        if (options.outbox) insertOutbox(this.sql, options.outbox);
       });
       updateHead(this.sql, {
         seq: last.seq,
@@ -245,6 +270,7 @@ export class AgentStore {
     this.#headEntry = last;
     this.#meta = { ...meta, head_seq: last.seq, head_hash: last.hash, open_turn_seq: openTurn };
     if (this.#queued !== undefined) this.#queued -= dequeued;
+    if (items.some((item) => item.options.outbox !== undefined)) this.#outboxPending = true;
     return entries;
   }
 

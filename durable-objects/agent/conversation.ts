@@ -1,6 +1,9 @@
 import { decodeReasoning } from "../../src/agent/reasoning-record.js";
+import type { ToolResultBlock } from "../../src/agent/tool-executor.js";
+import { decodeToolExecution, executionText } from "../../src/agent/tool-record.js";
 import { base64ToText } from "../../src/core/base64.js";
 import type { RecordEntry } from "../../src/core/record.js";
+import { inboundAgentMessageText } from "../../src/protocol/agent-message.js";
 import type { ModelMessage } from "../../src/reasoner/types.js";
 
 /** What a run of entries adds to an agent's conversation. */
@@ -12,29 +15,53 @@ export interface ConversationPart {
 
 /**
  * The conversation an agent's finished turns add up to, derived from their entries alone:
- * each `user_prompt` is a user message, each recorded model answer an assistant message.
- * Tool calls are answered in the next request by the loop's sanitising (a call with no
- * recorded result gets an error result), so the same record always yields the same
- * conversation — which is what lets a resumed turn repeat its requests exactly. Each
- * reasoning entry is decoded once, for its answer and its usage.
+ * each turn's inbound entry (a `user_prompt`, or an `agent_msg` that is not the turn's own
+ * reply) is a user message, each recorded model answer an assistant message, and the
+ * recorded tool executions after it the user message of its tool results. A tool call with
+ * no recorded execution is answered in the next request by the loop's sanitising, so the
+ * same record always yields the same conversation — which is what lets a resumed turn repeat
+ * its requests exactly. Each reasoning entry is decoded once, for its answer and its usage.
  */
 export function conversationOf(entries: readonly RecordEntry[]): ConversationPart {
   const part: ConversationPart = { messages: [], tokensUsed: 0 };
+  let inbound: string | undefined;
+  let results: ToolResultBlock[] = [];
+  const closeResults = () => {
+    if (results.length > 0) part.messages.push({ role: "user", content: results });
+    results = [];
+  };
   for (const entry of entries) {
-    if (entry.tx.tx_type === "user_prompt") {
-      part.messages.push({
-        role: "user",
-        content: [{ type: "text", text: base64ToText(entry.tx.payload) }],
-      });
-    } else if (entry.tx.tx_type === "reasoning") {
-      const { response } = decodeReasoning(entry.tx.payload);
+    const { tx } = entry;
+    if (tx.tx_type === "tool_execution") {
+      const execution = decodeToolExecution(tx.payload);
+      results.push(
+        resultBlock(execution.tool_use_id, executionText(execution), execution.is_error),
+      );
+      continue;
+    }
+    if (tx.tx_type === "agent_msg" && tx.reference_tx_hash === inbound) continue;
+    closeResults();
+    if (tx.tx_type === "user_prompt" || tx.tx_type === "agent_msg") {
+      inbound = tx.hash;
+      const text =
+        tx.tx_type === "agent_msg" ? inboundAgentMessageText(tx.payload) : base64ToText(tx.payload);
+      part.messages.push({ role: "user", content: [{ type: "text", text }] });
+    } else if (tx.tx_type === "reasoning") {
+      const { response } = decodeReasoning(tx.payload);
       if (!response) continue;
       part.tokensUsed += response.usage.input_tokens + response.usage.output_tokens;
       if (response.content.length > 0)
         part.messages.push({ role: "assistant", content: response.content });
     }
   }
+  closeResults();
   return part;
+}
+
+function resultBlock(toolUseId: string, content: string, isError: boolean): ToolResultBlock {
+  return isError
+    ? { type: "tool_result", tool_use_id: toolUseId, content, is_error: true }
+    : { type: "tool_result", tool_use_id: toolUseId, content, is_error: false };
 }
 
 /** Reads the entries of `fromSeq ≤ seq < beforeSeq` that a conversation is made of. */

@@ -1,4 +1,5 @@
 import type { ReasoningRecord } from "../../src/agent/reasoning-record.js";
+import { TurnSuspension } from "../../src/agent/tool-executor.js";
 import { requestDigest } from "../../src/reasoner/request-digest.js";
 import {
   type ModelCallOptions,
@@ -10,10 +11,9 @@ import {
 } from "../../src/reasoner/types.js";
 
 /** Thrown to stop a turn where it stands (the agent was paused); the turn stays open. */
-export class TurnSuspended extends Error {
+export class TurnSuspended extends TurnSuspension {
   constructor() {
     super("the agent was paused during its turn");
-    this.name = new.target.name;
   }
 }
 

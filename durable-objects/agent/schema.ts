@@ -50,6 +50,12 @@ const STATEMENTS = [
      tx_id TEXT PRIMARY KEY,
      error TEXT NOT NULL
    )`,
+  `CREATE TABLE IF NOT EXISTS outbox (
+     key TEXT PRIMARY KEY,
+     target_agent_id TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     reference_tx_hash TEXT
+   )`,
   `CREATE TABLE IF NOT EXISTS chunk (
      hash TEXT PRIMARY KEY,
      data TEXT NOT NULL

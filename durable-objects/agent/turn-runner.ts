@@ -1,23 +1,34 @@
 import { runAgentLoop } from "../../src/agent/loop.js";
 import type { LoopResult, LoopSettings } from "../../src/agent/loop-types.js";
-import { decodeReasoning } from "../../src/agent/reasoning-record.js";
-import type { ToolExecutor } from "../../src/agent/tool-executor.js";
+import { decodeReasoning, type ReasoningRecord } from "../../src/agent/reasoning-record.js";
+import { TurnSuspension } from "../../src/agent/tool-executor.js";
+import {
+  decodeApproval,
+  decodeToolExecution,
+  decodeToolProposal,
+} from "../../src/agent/tool-record.js";
 import { base64ToText, textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js";
+import type { Policy } from "../../src/kernel/policy.js";
 import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
 import { derivedTxHash } from "../../src/kernel/tx-hash.js";
-import type { ModelCallContext, ModelProvider } from "../../src/reasoner/types.js";
+import { type AgentMessage, inboundAgentMessageText } from "../../src/protocol/agent-message.js";
+import type { ModelCallContext, ModelProvider, ToolDefinition } from "../../src/reasoner/types.js";
 import type { AgentStore, CommitItem, CommitOptions } from "./agent-store.js";
 import type { ConversationCache, ReadTurns } from "./conversation.js";
-import { RecordingModelGateway, TurnSuspended } from "./model-gateway.js";
+import { RecordingModelGateway } from "./model-gateway.js";
+import type { OutboxMessage } from "./outbox-table.js";
+import { type RecordedToolCall, RecordingToolGateway, type ToolDispatch } from "./tool-gateway.js";
 
-/** What the runner works with: the agent's store, its model and its clock. */
+/** What the runner works with: the agent's store, its model, its tools and its clock. */
 export interface RunnerHost {
   store: AgentStore;
   /** The conversation of earlier turns, cached across turns of this object instance. */
   conversation: ConversationCache;
   provider: ModelProvider;
+  /** The tools offered to the model, the policy over them and how approved calls run. */
+  tools: { definitions: ToolDefinition[]; policy: Policy; dispatch: ToolDispatch };
   now(): number;
   /** The JWT of the caller whose transaction started a turn, while this instance holds it. */
   callerJwt(txId: string): string | undefined;
@@ -26,9 +37,24 @@ export interface RunnerHost {
 /** Queued transactions committed per storage transaction while no turn runs. */
 const BATCH = 64;
 
-/** True when the transaction's arrival starts an agent turn. */
+/**
+ * True when an admitted transaction starts an agent turn: a prompt, or a message (from a
+ * client or another agent). The kernel's own `agent_msg` replies are never admitted.
+ */
 export function startsTurn(tx: Transaction): boolean {
-  return tx.tx_type === "user_prompt";
+  return tx.tx_type === "user_prompt" || tx.tx_type === "agent_msg";
+}
+
+/** The text a turn's inbound entry puts before the model. */
+function inboundText(tx: Transaction): string {
+  return tx.tx_type === "agent_msg"
+    ? inboundAgentMessageText(tx.payload)
+    : base64ToText(tx.payload);
+}
+
+/** The idempotency key a spawned child's task is admitted with. */
+export function spawnTaskKey(spawnTx: string): string {
+  return `spawn:${spawnTx}`;
 }
 
 /**
@@ -73,11 +99,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   const { store } = host;
   const [inbound, ...rest] = store.entriesFrom(turnSeq);
   if (!inbound) throw new Error(`open turn at seq ${turnSeq} has no entry`);
-  const recorded = rest
-    .filter((e) => e.tx.tx_type === "reasoning")
-    .map((e) => decodeReasoning(e.tx.payload));
-  const readTurns: ReadTurns = (fromSeq, beforeSeq) =>
-    store.entriesOfTypes(["user_prompt", "reasoning"], fromSeq, beforeSeq);
+  const recorded = recordedTurn(rest);
   const turn: TurnProgress = {
     host,
     inbound,
@@ -85,38 +107,47 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     pending: [],
     committed: [],
   };
+  const mayProceed = () => store.requireMeta().status === "active";
   const gateway = new RecordingModelGateway({
     provider: host.provider,
-    recorded,
+    recorded: recorded.reasoning,
     record: (reasoning) =>
-      stage(turn, "reasoning", textToBase64(canonicalJson(reasoning)), {
-        dequeue: false,
-        turn: "keep",
-      }),
+      stage(turn, "reasoning", textToBase64(canonicalJson(reasoning)), KEEP_TURN),
     flush: () => flush(turn),
-    mayCall: () => store.requireMeta().status === "active",
+    mayCall: mayProceed,
   });
+  const tools = new RecordingToolGateway({
+    policy: host.tools.policy,
+    recorded: recorded.tools,
+    approvedThisSession: (tool) => approvedBefore(host, tool),
+    propose: (proposal) =>
+      stage(turn, "tool_proposal", textToBase64(canonicalJson(proposal)), KEEP_TURN).hash,
+    executed: (execution) => {
+      stage(turn, "tool_execution", textToBase64(canonicalJson(execution)), KEEP_TURN);
+    },
+    flush: () => flush(turn),
+    mayDispatch: mayProceed,
+    dispatch: host.tools.dispatch,
+  });
+  const readTurns: ReadTurns = (fromSeq, beforeSeq) =>
+    store.entriesOfTypes(CONVERSATION_TYPES, fromSeq, beforeSeq);
   let result: LoopResult;
   try {
     result = await runAgentLoop(
       {
         settings: loopSettings(host, host.conversation.tokensUsedBefore(turnSeq, readTurns)),
         conversation: host.conversation.before(turnSeq, readTurns),
-        user_message: base64ToText(inbound.tx.payload),
+        user_message: inboundText(inbound.tx),
         message_id: inbound.tx.hash,
       },
-      {
-        provider: gateway,
-        tools: NO_TOOLS,
-        context: callContext(host, inbound),
-      },
+      { provider: gateway, tools, context: callContext(host, inbound) },
     );
   } catch (err) {
-    if (!(err instanceof TurnSuspended)) throw err;
+    if (!(err instanceof TurnSuspension)) throw err;
     flush(turn);
     return;
   }
-  if (store.requireMeta().status !== "active") {
+  if (!mayProceed()) {
     // Paused while the model answered: keep what was recorded; the reply comes on resume.
     flush(turn);
     return;
@@ -127,10 +158,70 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
       txId: inbound.tx.hash,
       error: `${result.error.code}: ${result.error.message}`,
     };
-  stage(turn, "agent_msg", textToBase64(replyText(result)), options);
+  const reply = stage(turn, "agent_msg", textToBase64(replyText(result)), options);
+  const parent = store.requireMeta().settings.parent;
+  if (parent && inbound.tx.idempotency_key === spawnTaskKey(parent.spawn_tx)) {
+    options.outbox = taskResultFor(parent, inbound.tx.agent_id, reply, replyText(result));
+  }
   flush(turn);
   const turnEntries = [inbound, ...rest, ...turn.committed];
   host.conversation.append(turnSeq, turnEntries, (turnEntries.at(-1)?.seq ?? turnSeq) + 1);
+}
+
+/** Entry types a conversation is rebuilt from. */
+const CONVERSATION_TYPES = ["user_prompt", "agent_msg", "reasoning", "tool_execution"];
+
+const KEEP_TURN: CommitOptions = { dequeue: false, turn: "keep" };
+
+/** What an open turn recorded so far: its model calls, and its tool calls with their answers. */
+function recordedTurn(entries: readonly RecordEntry[]): {
+  reasoning: ReasoningRecord[];
+  tools: RecordedToolCall[];
+} {
+  const reasoning: ReasoningRecord[] = [];
+  const tools: RecordedToolCall[] = [];
+  const open = (id: string) => tools.findLast((c) => c.proposal.tool_use_id === id);
+  for (const entry of entries) {
+    const { tx } = entry;
+    if (tx.tx_type === "reasoning") reasoning.push(decodeReasoning(tx.payload));
+    else if (tx.tx_type === "tool_proposal") {
+      tools.push({ proposal: decodeToolProposal(tx.payload), proposal_tx: tx.hash });
+    } else if (tx.tx_type === "tool_execution") {
+      const execution = decodeToolExecution(tx.payload);
+      const call = open(execution.tool_use_id);
+      if (call) call.execution = execution;
+    } else if (tx.tx_type === "action_result") {
+      const approval = decodeApproval(tx.payload);
+      const call = approval && open(approval.tool_use_id);
+      if (approval && call) call.approval = approval;
+    }
+  }
+  return { reasoning, tools };
+}
+
+/** Whether a person approved `tool` in an earlier answer recorded by this agent. */
+function approvedBefore(host: RunnerHost, tool: string): boolean {
+  const head = host.store.requireMeta().head_seq;
+  return host.store.entriesOfTypes(["action_result"], 1, head + 1).some((e) => {
+    const approval = decodeApproval(e.tx.payload);
+    return approval?.approved === true && approval.tool === tool;
+  });
+}
+
+/** The message owed to a spawning parent once the child's task turn ends. */
+function taskResultFor(
+  parent: { agent_id: string; spawn_tx: string },
+  self: string,
+  reply: Transaction,
+  text: string,
+): OutboxMessage {
+  const message: AgentMessage = { kind: "task_result", from_agent_id: self, content: text };
+  return {
+    key: `task_result:${reply.hash}`,
+    target_agent_id: parent.agent_id,
+    payload: textToBase64(canonicalJson(message)),
+    reference_tx_hash: parent.spawn_tx,
+  };
 }
 
 /** The reply recorded as the turn's `agent_msg`: the final text, or why the turn stopped. */
@@ -153,18 +244,16 @@ function callContext(host: RunnerHost, inbound: RecordEntry): ModelCallContext {
 /** The loop's settings: the agent's, with what is left of its credit budget, if it has one. */
 function loopSettings(host: RunnerHost, tokensUsed: number): LoopSettings {
   const { settings } = host.store.requireMeta();
-  const loop: LoopSettings = { model: settings.model ?? host.provider.defaultModel };
+  const loop: LoopSettings = {
+    model: settings.model ?? host.provider.defaultModel,
+    tools: host.tools.definitions,
+  };
   if (settings.system_prompt !== undefined) loop.system = settings.system_prompt;
   if (settings.credit_budget_tokens !== undefined) {
     loop.credit_budget_tokens = Math.max(0, settings.credit_budget_tokens - tokensUsed);
   }
   return loop;
 }
-
-/** No tools are offered yet: the loop answers any tool call itself with `unknown_tool`. */
-const NO_TOOLS: ToolExecutor = {
-  execute: () => Promise.reject(new Error("no tool executor is configured")),
-};
 
 /** A turn in progress: its inbound entry, the next derived index, and staged commits. */
 interface TurnProgress {
@@ -176,8 +265,16 @@ interface TurnProgress {
   committed: RecordEntry[];
 }
 
-/** Stages an entry the kernel generates in a turn, answering the turn's inbound entry. */
-function stage(turn: TurnProgress, txType: TxType, payload: string, options: CommitOptions): void {
+/**
+ * Stages an entry the kernel generates in a turn, answering the turn's inbound entry, and
+ * returns its transaction (whose hash is final once staged).
+ */
+function stage(
+  turn: TurnProgress,
+  txType: TxType,
+  payload: string,
+  options: CommitOptions,
+): Transaction {
   const cause = turn.inbound.tx;
   const ts_ms = turn.host.now();
   const index = turn.index++;
@@ -198,6 +295,7 @@ function stage(turn: TurnProgress, txType: TxType, payload: string, options: Com
     reference_tx_hash: cause.hash,
   };
   turn.pending.push({ tx, outcome: EMPTY_OUTCOME, options });
+  return tx;
 }
 
 /** Commits the staged entries, all in one storage transaction. */

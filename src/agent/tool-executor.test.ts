@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { FakeExecutor } from "./loop-fixture.js";
-import { addFilesChanged, type FilesChanged, runToolCall } from "./tool-executor.js";
+import {
+  addFilesChanged,
+  type FilesChanged,
+  runToolCall,
+  TurnSuspension,
+} from "./tool-executor.js";
 
 const call = { tool_use_id: "t1", name: "read_file", input: { path: "a" } };
 const known = new Set(["read_file"]);
@@ -36,5 +41,17 @@ describe("addFilesChanged", () => {
     addFilesChanged(total, { created: ["a", "b"], modified: ["c"] });
     addFilesChanged(total, undefined);
     expect(total).toEqual({ created: ["a", "b"], modified: ["c"], deleted: [] });
+  });
+});
+
+describe("runToolCall and suspension", () => {
+  it("lets a TurnSuspension through instead of turning it into an error result", async () => {
+    const executor = {
+      execute: () => Promise.reject(new TurnSuspension("waits for approval")),
+    };
+    const call = { tool_use_id: "t1", name: "run_command", input: {} };
+    await expect(runToolCall(executor, call, new Set(["run_command"]), {})).rejects.toBeInstanceOf(
+      TurnSuspension,
+    );
   });
 });

@@ -37,7 +37,7 @@ export interface ToolExecutionOptions {
  * Runs tool calls. Adapters: the sandbox (behind policy and recording, in the Durable Object)
  * and fakes in tests. The loop calls it once per `tool_use`, in order, never concurrently; an
  * adapter reports a failed tool as an outcome with `is_error: true`, and may throw for anything
- * else — the loop turns a throw into an error result.
+ * else — the loop turns a throw into an error result, except a {@link TurnSuspension}.
  *
  * @example
  * const echo: ToolExecutor = {
@@ -46,6 +46,18 @@ export interface ToolExecutionOptions {
  */
 export interface ToolExecutor {
   execute(call: ToolCall, options: ToolExecutionOptions): Promise<ToolOutcome>;
+}
+
+/**
+ * Thrown by a model or tool adapter to stop the turn where it stands, leaving it open to be
+ * resumed later from the record (the agent was paused, or a tool call waits for approval).
+ * The loop never turns it into a result: it propagates to whoever runs the loop.
+ */
+export class TurnSuspension extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
 
 /** The tool names the loop treats as writes for stall detection. */
@@ -71,6 +83,7 @@ export async function runToolCall(
   try {
     return await executor.execute(call, options);
   } catch (err) {
+    if (err instanceof TurnSuspension) throw err;
     const message = err instanceof Error ? err.message : String(err);
     return { content: `tool execution failed: ${message}`, is_error: true };
   }

@@ -26,7 +26,18 @@ export const CreateAgentRequest = z.strictObject({
 export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
 
 /** Settings an agent is created with; they shape its turns. */
-export type AgentSettings = CreateAgentRequest;
+export type AgentSettings = CreateAgentRequest & {
+  /** Set on an agent another agent spawned: where its task's answer goes back to. */
+  parent?: { agent_id: string; spawn_tx: string };
+};
+
+/** A model's `tool_use` id, as it appears in a URL. */
+export const ToolUseId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1-128 of [A-Za-z0-9_-]");
+
+/** `POST /agents/:id/approvals/:tool_use_id` body: a person's answer to a parked tool call. */
+export const ApprovalRequest = z.strictObject({ approved: z.boolean() });
 
 /** `POST /agents/:id/fork` body. */
 export const ForkRequest = z.strictObject({

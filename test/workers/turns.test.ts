@@ -1,8 +1,10 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { estimateTokens } from "../../src/agent/token-estimate.js";
 import type { RecordEntry } from "../../src/core/record.js";
 import { MockProvider } from "../../src/reasoner/mock.js";
 import { ModelError, type ModelRequest, type ModelResponse } from "../../src/reasoner/types.js";
+import { builtinToolDefinitions } from "../../src/tools/catalog.js";
 import {
   agentStub,
   bodyOf,
@@ -146,8 +148,10 @@ describe("turns that fail", () => {
 
 describe("credit budget", () => {
   it("stops a turn before a model call the agent's remaining budget cannot cover, without calling the model", async () => {
-    // Given an agent whose budget covers one long exchange but not a second
-    const agentId = await createAgent(token, { credit_budget_tokens: 1300 });
+    // Given an agent whose budget covers one long exchange but not a second (every request
+    // also carries the tool catalog, which the budget counts)
+    const catalog = estimateTokens([], "", builtinToolDefinitions());
+    const agentId = await createAgent(token, { credit_budget_tokens: 1300 + catalog });
     const spy = vi.spyOn(MockProvider.prototype, "complete");
     await prompt(agentId, "x".repeat(400));
     expect(spy).toHaveBeenCalledTimes(1);

@@ -6,8 +6,10 @@ import { AgentId, newAgentId } from "../../core/ids.js";
 import {
   type AgentSummary,
   CreateAgentRequest,
+  ApprovalRequest,
   ForkRequest,
   RecordQuery,
+  ToolUseId,
 } from "../../protocol/agents.js";
 import { readJson, validate } from "../body.js";
 import type { AppEnv } from "../context.js";
@@ -24,7 +26,7 @@ const ListQuery = z.object({
     .transform((n) => Math.min(1000, Math.max(1, n))),
 });
 
-/** `/agents` routes: list, create, head, record, verify, pause and resume. */
+/** `/agents` routes: list, create, head, record, verify, fork, pause, resume and approvals. */
 export const agentRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const query = validate(ListQuery, c.req.query(), "query");
@@ -100,12 +102,27 @@ export const agentRoutes = new Hono<AppEnv>()
       await stub.setStatus({ org, agent_id: agentId }, "active"),
     );
     return c.json(status);
+  })
+  .post("/:id/approvals/:tool_use_id", async (c) => {
+    const { org, agentId, stub } = target(c);
+    const toolUseId = validate(ToolUseId, c.req.param("tool_use_id"), "tool_use_id");
+    const { approved } = await readJson(c, ApprovalRequest, MAX_CREATE_BODY_BYTES);
+    const { seq } = unwrap(
+      await stub.approve({
+        org,
+        agent_id: agentId,
+        tool_use_id: toolUseId,
+        approved,
+        approver: c.get("principal").sub,
+      }),
+    );
+    return c.json({ agent_id: agentId, tool_use_id: toolUseId, approved, seq });
   });
 
 function target(c: {
   env: Env;
   req: { param(name: "id"): string };
-  get(key: "principal"): { org: string };
+  get(key: "principal"): { org: string; sub: string };
 }) {
   const agentId = validate(AgentId, c.req.param("id"), "agent_id");
   const { org } = c.get("principal");

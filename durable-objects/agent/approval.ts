@@ -1,0 +1,83 @@
+import type { ApprovalRecord } from "../../src/agent/tool-record.js";
+import {
+  decodeApproval,
+  decodeToolExecution,
+  decodeToolProposal,
+} from "../../src/agent/tool-record.js";
+import { textToBase64 } from "../../src/core/base64.js";
+import { canonicalJson } from "../../src/core/canonical-json.js";
+import { fail, type Result } from "../../src/core/errors.js";
+import type { Transaction } from "../../src/core/record.js";
+import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
+import { derivedTxHash } from "../../src/kernel/tx-hash.js";
+import type { AgentAddress } from "./admission.js";
+import type { AgentStore } from "./agent-store.js";
+
+/** `approve`: a person's answer to a parked tool call. */
+export interface ApproveInput extends AgentAddress {
+  tool_use_id: string;
+  approved: boolean;
+  /** `sub` of the token that answered. */
+  approver?: string;
+}
+
+/**
+ * Records the answer to the tool call the agent's open turn is parked on, as an
+ * `action_result` entry of that turn (the parked state and its answer both live in the record,
+ * so they survive eviction). Refuses when no turn waits on that call.
+ */
+export function recordApproval(
+  store: AgentStore,
+  input: ApproveInput,
+  now: number,
+): Result<{ seq: number }> {
+  const meta = store.requireMeta();
+  const notWaiting = fail("not_found", `no tool call ${input.tool_use_id} is waiting for approval`);
+  if (meta.open_turn_seq === null) return notWaiting;
+  const [inbound, ...rest] = store.entriesFrom(meta.open_turn_seq);
+  if (!inbound) return notWaiting;
+  const proposal = rest.findLast(
+    (e) =>
+      e.tx.tx_type === "tool_proposal" &&
+      decodeToolProposal(e.tx.payload).tool_use_id === input.tool_use_id,
+  );
+  if (!proposal) return notWaiting;
+  const decoded = decodeToolProposal(proposal.tx.payload);
+  const after = rest.filter((e) => e.seq > proposal.seq);
+  const answered = after.some(
+    (e) =>
+      (e.tx.tx_type === "action_result" &&
+        decodeApproval(e.tx.payload)?.tool_use_id === input.tool_use_id) ||
+      (e.tx.tx_type === "tool_execution" &&
+        decodeToolExecution(e.tx.payload).tool_use_id === input.tool_use_id),
+  );
+  if (decoded.decision !== "pending_approval" || answered) return notWaiting;
+  const approval: ApprovalRecord = {
+    kind: "approval",
+    tool_use_id: input.tool_use_id,
+    tool: decoded.tool,
+    approved: input.approved,
+  };
+  if (input.approver !== undefined) approval.approver = input.approver;
+  const payload = textToBase64(canonicalJson(approval));
+  const fields = {
+    agent_id: inbound.tx.agent_id,
+    reference_tx_hash: inbound.tx.hash,
+    index: rest.length + 1,
+    tx_type: "action_result" as const,
+    payload,
+    ts_ms: now,
+  };
+  const tx: Transaction = {
+    hash: derivedTxHash(fields),
+    agent_id: fields.agent_id,
+    ts_ms: now,
+    tx_type: "action_result",
+    payload,
+    reference_tx_hash: inbound.tx.hash,
+  };
+  const [entry] = store.commit([
+    { tx, outcome: EMPTY_OUTCOME, options: { dequeue: false, turn: "keep" } },
+  ]);
+  return { ok: true, seq: entry?.seq ?? meta.head_seq };
+}

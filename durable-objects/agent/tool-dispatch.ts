@@ -1,0 +1,72 @@
+import type { FilesChanged } from "../../src/agent/tool-executor.js";
+import { SANDBOX_TOOL_NAMES } from "../../src/tools/catalog.js";
+import { type SandboxClient, SandboxUnavailable } from "../../src/tools/sandbox-client.js";
+import { type DispatchOutcome, failure, type ToolDispatch } from "./tool-gateway.js";
+
+/** The tools that act on other agents, run by the Durable Object itself. */
+export interface AgentTools {
+  send_message(args: Record<string, unknown>, actionId: string): Promise<DispatchOutcome>;
+  spawn_agent(args: Record<string, unknown>, actionId: string): Promise<DispatchOutcome>;
+}
+
+/** Where an agent's approved tool calls go. */
+export interface DispatchTargets {
+  /** The sandbox and the agent's workspace in it; absent when no sandbox is configured. */
+  sandbox?: { client: SandboxClient; workspace: string };
+  agents: AgentTools;
+  /** Waits between re-sends of a dispatch whose outcome is unknown (ms). */
+  retryDelaysMs?: readonly number[];
+}
+
+const DEFAULT_RETRY_DELAYS_MS = [250, 1000];
+
+/**
+ * Routes an approved call: file and shell tools to the sandbox, agent tools to the object.
+ * A sandbox that cannot be reached leaves the outcome unknown: the same request is re-sent
+ * with the same idempotency key (the sandbox answers a repeat with its first outcome), and
+ * if it stays unreachable the call is recorded as `outcome_unknown` — never run blindly again.
+ */
+export function createToolDispatch(targets: DispatchTargets): ToolDispatch {
+  const delays = targets.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  return async ({ tool, args, action_id }) => {
+    if (tool === "send_message") return targets.agents.send_message(args, action_id);
+    if (tool === "spawn_agent") return targets.agents.spawn_agent(args, action_id);
+    if (!SANDBOX_TOOL_NAMES.has(tool)) {
+      return { result: failure(tool, "unknown_tool", `no tool named "${tool}"`) };
+    }
+    const { sandbox } = targets;
+    if (!sandbox) {
+      return {
+        result: failure(tool, "tool_disabled", "no sandbox is configured (SANDBOX_URL)"),
+      };
+    }
+    let lastError = "";
+    for (let attempt = 0; attempt <= delays.length; attempt++) {
+      if (attempt > 0) await sleep(delays[attempt - 1] ?? 0);
+      try {
+        const reply = await sandbox.client.dispatch(sandbox.workspace, { action_id, tool, args });
+        const outcome: DispatchOutcome = { result: reply.result };
+        if (changed(reply.files_changed)) outcome.files_changed = reply.files_changed;
+        return outcome;
+      } catch (err) {
+        if (!(err instanceof SandboxUnavailable)) throw err;
+        lastError = err.message;
+      }
+    }
+    const result = failure(
+      tool,
+      "io_error",
+      `outcome_unknown: the sandbox did not answer (${lastError}); the call may or may not have run`,
+    );
+    result.metadata.outcome = "outcome_unknown";
+    return { result };
+  };
+}
+
+function changed(files: FilesChanged): boolean {
+  return files.created.length + files.modified.length + files.deleted.length > 0;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

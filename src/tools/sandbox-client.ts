@@ -1,0 +1,134 @@
+import { SignJWT } from "jose";
+import type { z } from "zod";
+import {
+  type DispatchRequest,
+  DispatchResponse,
+  FilesResponse,
+  ReadFileResponse,
+  SANDBOX_TOKEN_AUDIENCE,
+  SANDBOX_TOKEN_ISSUER,
+  SANDBOX_TOKEN_TTL_SECONDS,
+} from "../protocol/sandbox.js";
+
+/** Sends one HTTP request to the sandbox (`path` starts with `/`). */
+export type SandboxTransport = (path: string, init: RequestInit) => Promise<Response>;
+
+/** The sandbox could not be reached, or answered outside the contract. */
+export class SandboxUnavailable extends Error {
+  readonly code = "sandbox_unavailable";
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A transport to a sandbox at a base URL (`SANDBOX_URL`: the local Node process). */
+export function urlTransport(baseUrl: string): SandboxTransport {
+  const base = baseUrl.endsWith("/") ? baseUrl.slice(0, -1) : baseUrl;
+  return (path, init) => fetch(`${base}${path}`, init);
+}
+
+/** Tokens are reused until this many seconds before they expire. */
+const TOKEN_REUSE_MARGIN_S = 20;
+
+/**
+ * The Worker's side of the sandbox contract (`src/protocol/sandbox.ts`): signs a short-lived
+ * token scoped to one workspace for every request, and validates every reply before anything
+ * reaches the record.
+ *
+ * @example
+ * const sandbox = new SandboxClient(urlTransport("http://127.0.0.1:8788"), secret);
+ * const reply = await sandbox.dispatch(workspace, { action_id, tool: "read_file", args: { path: "a" } });
+ */
+export class SandboxClient {
+  readonly #transport: SandboxTransport;
+  readonly #key: Uint8Array;
+  readonly #tokens = new Map<string, { token: string; expires: number }>();
+
+  constructor(transport: SandboxTransport, secret: string) {
+    this.#transport = transport;
+    this.#key = new TextEncoder().encode(secret);
+  }
+
+  /** Runs one tool call (idempotent by `action_id`). */
+  async dispatch(workspace: string, request: DispatchRequest): Promise<DispatchResponse> {
+    return this.#call(workspace, "/dispatch", DispatchResponse, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(request),
+    });
+  }
+
+  /** The workspace's files tree. */
+  async files(workspace: string, path: string, depth: number): Promise<FilesResponse> {
+    const query = new URLSearchParams({ path, depth: String(depth) });
+    return this.#call(workspace, `/files?${query}`, FilesResponse, { method: "GET" });
+  }
+
+  /** One file's text. */
+  async readFile(workspace: string, path: string): Promise<ReadFileResponse> {
+    const query = new URLSearchParams({ path });
+    return this.#call(workspace, `/read-file?${query}`, ReadFileResponse, { method: "GET" });
+  }
+
+  /** Opens the workspace's terminal WebSocket; the response carries the socket to hand on. */
+  async terminal(workspace: string): Promise<Response> {
+    return this.#transport(`/v1/workspaces/${workspace}/terminal`, {
+      method: "GET",
+      headers: { Upgrade: "websocket", authorization: `Bearer ${await this.token(workspace)}` },
+    });
+  }
+
+  /** A token for `workspace`, valid for {@link SANDBOX_TOKEN_TTL_SECONDS}. */
+  async token(workspace: string): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const cached = this.#tokens.get(workspace);
+    if (cached && cached.expires - TOKEN_REUSE_MARGIN_S > now) return cached.token;
+    const expires = now + SANDBOX_TOKEN_TTL_SECONDS;
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(workspace)
+      .setAudience(SANDBOX_TOKEN_AUDIENCE)
+      .setIssuer(SANDBOX_TOKEN_ISSUER)
+      .setIssuedAt(now)
+      .setExpirationTime(expires)
+      .sign(this.#key);
+    if (this.#tokens.size > 1000) this.#tokens.clear();
+    this.#tokens.set(workspace, { token, expires });
+    return token;
+  }
+
+  async #call<T>(
+    workspace: string,
+    route: string,
+    schema: z.ZodType<T>,
+    init: RequestInit,
+  ): Promise<T> {
+    const headers = new Headers(init.headers);
+    headers.set("authorization", `Bearer ${await this.token(workspace)}`);
+    let response: Response;
+    try {
+      response = await this.#transport(`/v1/workspaces/${workspace}${route}`, {
+        ...init,
+        headers,
+      });
+    } catch (err) {
+      throw new SandboxUnavailable(`sandbox unreachable: ${(err as Error).message}`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      throw new SandboxUnavailable(`sandbox answered ${response.status}: ${text.slice(0, 300)}`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new SandboxUnavailable("sandbox answered with invalid JSON");
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      throw new SandboxUnavailable(`sandbox reply outside the contract: ${parsed.error.message}`);
+    }
+    return parsed.data;
+  }
+}
