@@ -197,6 +197,18 @@ describe("loadConfig: parsed once", () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it("given a SANDBOX_URL without a token secret, when loaded, then it fails naming SANDBOX_TOKEN_SECRET", () => {
+    expect(() =>
+      loadConfig({ AURA_JWT_SECRET: SECRET, SANDBOX_URL: "http://127.0.0.1:8788" }),
+    ).toThrow(/^SANDBOX_TOKEN_SECRET: must be set when SANDBOX_URL is set/);
+  });
+
+  it("given a short sandbox token secret, when loaded, then it fails naming SANDBOX_TOKEN_SECRET", () => {
+    expect(() => loadConfig({ AURA_JWT_SECRET: SECRET, SANDBOX_TOKEN_SECRET: "short" })).toThrow(
+      /^SANDBOX_TOKEN_SECRET: must be at least 32 characters/,
+    );
+  });
+
   it("given bindings that are not settings, when loaded, then they are ignored", () => {
     const env = { AURA_JWT_SECRET: SECRET, AGENT: { idFromName: () => 1 }, ASSETS: {} };
     expect(Object.keys(loadConfig(env)).sort()).toEqual(
@@ -212,6 +224,8 @@ describe("loadConfig: parsed once", () => {
         "policy",
         "routerJwt",
         "routerUrl",
+        "sandboxTokenSecret",
+        "sandboxUrl",
         "windowSize",
       ].sort(),
     );

@@ -7,6 +7,7 @@ import { notFound, onError } from "./on-error.js";
 import { agentRoutes } from "./routes/agents.js";
 import { proposeRoutes } from "./routes/propose.js";
 import { txRoutes } from "./routes/tx.js";
+import { workspaceRoutes } from "./routes/workspace.js";
 
 /**
  * The Worker's HTTP API. Every route but `/health` requires a valid JWT.
@@ -30,7 +31,11 @@ app.use("/tx/*", requireAuth);
 app.use("/agents", requireAuth);
 app.use("/agents/*", requireAuth);
 app.use("/propose", requireAuth);
+app.use("/api/*", requireAuth);
+app.use("/ws/*", requireAuth);
+app.use("/workspace/*", requireAuth);
 
 app.route("/tx", txRoutes);
 app.route("/agents", agentRoutes);
 app.route("/propose", proposeRoutes);
+app.route("/", workspaceRoutes);

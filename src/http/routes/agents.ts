@@ -5,8 +5,8 @@ import { unwrap } from "../../core/errors.js";
 import { AgentId, newAgentId } from "../../core/ids.js";
 import {
   type AgentSummary,
-  CreateAgentRequest,
   ApprovalRequest,
+  CreateAgentRequest,
   ForkRequest,
   RecordQuery,
   ToolUseId,

@@ -1,0 +1,94 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { AuraError, unwrap } from "../../core/errors.js";
+import { AgentId } from "../../core/ids.js";
+import type { SandboxClient } from "../../tools/sandbox-client.js";
+import { SandboxUnavailable } from "../../tools/sandbox-client.js";
+import { sandboxClientOf } from "../../tools/sandbox-of-config.js";
+import { workspaceIdOf } from "../../tools/workspace-id.js";
+import { validate } from "../body.js";
+import type { AppEnv } from "../context.js";
+import { agentStub } from "../stubs.js";
+
+const FilesQuery = z.object({
+  agent_id: AgentId,
+  path: z.string().min(1).max(4096).default("."),
+  depth: z.coerce
+    .number()
+    .int()
+    .default(3)
+    .transform((n) => Math.min(20, Math.max(0, n))),
+});
+
+const ReadFileQuery = z.object({ agent_id: AgentId, path: z.string().min(1).max(4096) });
+
+const TerminalQuery = z.object({ agent_id: AgentId });
+
+const ResolveQuery = z.object({ project_name: z.string().min(1).max(200) });
+
+/**
+ * The agent's workspace, through the sandbox: the files tree, one file's text and the
+ * terminal (`/ws/terminal`). The agent must exist in the caller's org; the sandbox only ever
+ * sees a token scoped to that agent's workspace.
+ */
+export const workspaceRoutes = new Hono<AppEnv>()
+  .get("/api/files", async (c) => {
+    const q = validate(FilesQuery, c.req.query(), "query");
+    const { client, workspace } = await sandboxFor(c, q.agent_id);
+    return c.json(await reach(() => client.files(workspace, q.path, q.depth)));
+  })
+  .get("/api/read-file", async (c) => {
+    const q = validate(ReadFileQuery, c.req.query(), "query");
+    const { client, workspace } = await sandboxFor(c, q.agent_id);
+    return c.json(await reach(() => client.readFile(workspace, q.path)));
+  })
+  .get("/ws/terminal", async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      throw new AuraError("invalid_request", "upgrade: /ws/terminal needs a WebSocket upgrade");
+    }
+    const q = validate(TerminalQuery, c.req.query(), "query");
+    const { client, workspace } = await sandboxFor(c, q.agent_id);
+    const response = await reach(() => client.terminal(workspace));
+    if (!response.webSocket) {
+      throw new AuraError("unavailable", `sandbox refused the terminal (${response.status})`);
+    }
+    return response;
+  })
+  .get("/workspace/resolve", (c) => {
+    const { project_name } = validate(ResolveQuery, c.req.query(), "query");
+    return c.json({ path: slugOf(project_name) });
+  });
+
+/** A project name as a directory name: lowercase ASCII words joined by `-`. */
+export function slugOf(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug === "" ? "project" : slug.slice(0, 100);
+}
+
+async function sandboxFor(
+  c: {
+    env: Env;
+    get(key: "principal"): { org: string };
+    get(key: "config"): AppEnv["Variables"]["config"];
+  },
+  agentId: string,
+): Promise<{ client: SandboxClient; workspace: string }> {
+  const { org } = c.get("principal");
+  unwrap(await agentStub(c.env, org, agentId).head({ org, agent_id: agentId }));
+  const client = sandboxClientOf(c.get("config"));
+  if (!client) throw new AuraError("unavailable", "no sandbox is configured (SANDBOX_URL)");
+  return { client, workspace: workspaceIdOf(org, agentId) };
+}
+
+async function reach<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof SandboxUnavailable) throw new AuraError("unavailable", err.message);
+    throw err;
+  }
+}

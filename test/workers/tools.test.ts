@@ -1,0 +1,394 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { RecordEntry } from "../../src/core/record.js";
+import {
+  bodyOf,
+  call,
+  createAgent,
+  evictAgents,
+  getRecord,
+  getVerify,
+  mintToken,
+  payloadText,
+  submitTx,
+  waitFor,
+  waitForTx,
+} from "./helpers.js";
+import { finalText, scriptModel, toolCalls } from "./scripted-model.js";
+
+const ORG = "org-tools";
+let token: string;
+
+beforeAll(async () => {
+  token = await mintToken({ org: ORG, sub: "ann" });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** The decoded JSON payload of an entry. */
+function payloadJson(entry: RecordEntry): Record<string, unknown> {
+  return JSON.parse(payloadText(entry)) as Record<string, unknown>;
+}
+
+/** `GET /api/read-file` of an agent's workspace. */
+async function readWorkspaceFile(agentId: string, path: string, as = token) {
+  const query = new URLSearchParams({ agent_id: agentId, path });
+  return call("GET", `/api/read-file?${query}`, { token: as });
+}
+
+/** Waits until the agent's open turn is parked on an approval, and returns the proposal. */
+function waitForParked(agentId: string): Promise<Record<string, unknown>> {
+  return waitFor("the turn to park on an approval", async () => {
+    const last = (await getRecord(token, agentId)).at(-1);
+    if (last?.tx.tx_type !== "tool_proposal") return undefined;
+    const proposal = payloadJson(last);
+    return proposal.decision === "pending_approval" ? proposal : undefined;
+  });
+}
+
+describe("a turn with tools", () => {
+  it("writes, edits, reads and runs a command in the sandbox, recording intent before and outcome after each call", async () => {
+    // Given a model that writes a file, edits it, reads it back and counts its bytes
+    const requests = scriptModel(({ opening, step, request }) => {
+      if (opening !== "make notes") return undefined;
+      const m = request.model;
+      if (step === 0)
+        return toolCalls(m, [
+          {
+            id: "w1",
+            name: "write_file",
+            input: { path: "notes/a.txt", content: "hello world\n" },
+          },
+        ]);
+      if (step === 1)
+        return toolCalls(m, [
+          {
+            id: "e1",
+            name: "edit_file",
+            input: { path: "notes/a.txt", old_text: "world", new_text: "aura" },
+          },
+        ]);
+      if (step === 2)
+        return toolCalls(m, [
+          { id: "r1", name: "read_file", input: { path: "notes/a.txt" } },
+          { id: "c1", name: "run_command", input: { command: "wc -c < notes/a.txt" } },
+        ]);
+      return finalText(m, "notes made");
+    });
+    const agentId = await createAgent(token);
+
+    // When a prompt starts the turn
+    const txId = await submitTx(token, {
+      agent_id: agentId,
+      kind: "user_prompt",
+      text: "make notes",
+    });
+    expect((await waitForTx(token, agentId, txId)).status).toBe("processed");
+
+    // Then every call has a proposal (approved) before its execution, in the model's order
+    const entries = await getRecord(token, agentId);
+    expect(entries.map((e) => e.tx.tx_type)).toEqual([
+      "user_prompt",
+      "reasoning",
+      "tool_proposal",
+      "tool_execution",
+      "reasoning",
+      "tool_proposal",
+      "tool_execution",
+      "reasoning",
+      "tool_proposal",
+      "tool_execution",
+      "tool_proposal",
+      "tool_execution",
+      "reasoning",
+      "agent_msg",
+    ]);
+    const executions = entries.filter((e) => e.tx.tx_type === "tool_execution").map(payloadJson);
+    expect(executions.map((e) => [e.tool, e.decision, e.is_error])).toEqual([
+      ["write_file", "approved", false],
+      ["edit_file", "approved", false],
+      ["read_file", "approved", false],
+      ["run_command", "approved", false],
+    ]);
+    expect(executions[0]?.files_changed).toEqual({
+      created: ["notes/a.txt"],
+      modified: [],
+      deleted: [],
+    });
+    expect(executions[1]?.files_changed).toEqual({
+      created: [],
+      modified: ["notes/a.txt"],
+      deleted: [],
+    });
+    const proposals = entries.filter((e) => e.tx.tx_type === "tool_proposal");
+    // The dispatch's idempotency key is its proposal's transaction id
+    expect(executions.map((e) => e.action_id)).toEqual(proposals.map((p) => p.tx.hash));
+    expect(payloadText(entries.at(-1) as RecordEntry)).toBe("notes made");
+
+    // And the model saw each result: the file as edited, and the command's output
+    const last = requests.at(-1)!;
+    const results = last.messages.flatMap((m) => m.content).filter((b) => b.type === "tool_result");
+    expect(results.map((r) => r.type === "tool_result" && r.content)).toEqual([
+      expect.stringContaining("notes/a.txt"),
+      expect.anything(),
+      "hello aura\n",
+      "11\n",
+    ]);
+
+    // And the file is on the sandbox's disk, in the agent's workspace
+    const file = await readWorkspaceFile(agentId, "notes/a.txt");
+    expect(await bodyOf(file)).toEqual({ ok: true, content: "hello aura\n", path: "notes/a.txt" });
+    const tree = await call("GET", `/api/files?agent_id=${agentId}`, { token });
+    expect(await bodyOf(tree)).toMatchObject({
+      ok: true,
+      entries: [{ name: "notes", is_dir: true, children: [{ name: "a.txt", is_dir: false }] }],
+    });
+    expect(await getVerify(token, agentId)).toMatchObject({ ok: true });
+  });
+
+  it("records a call the policy denies as rejected, never runs it, and gives the model an error result", async () => {
+    const requests = scriptModel(({ opening, step, request }) => {
+      if (opening !== "try a command") return undefined;
+      if (step === 0)
+        return toolCalls(request.model, [
+          { id: "c1", name: "run_command", input: { command: "touch ran.txt" } },
+        ]);
+      return finalText(request.model, "could not");
+    });
+    const agentId = await createAgent(token, { policy: { tools: { run_command: "deny" } } });
+    const txId = await submitTx(token, {
+      agent_id: agentId,
+      kind: "user_prompt",
+      text: "try a command",
+    });
+    await waitForTx(token, agentId, txId);
+
+    const entries = await getRecord(token, agentId);
+    const proposal = payloadJson(entries.find((e) => e.tx.tx_type === "tool_proposal")!);
+    const execution = payloadJson(entries.find((e) => e.tx.tx_type === "tool_execution")!);
+    expect(proposal).toMatchObject({ decision: "denied", reason: "policy denies run_command" });
+    expect(execution).toMatchObject({ decision: "denied", is_error: true });
+    const result = requests
+      .at(-1)!
+      .messages.flatMap((m) => m.content)
+      .find((b) => b.type === "tool_result");
+    expect(result).toMatchObject({
+      is_error: true,
+      content: "tool_disabled: policy denies run_command",
+    });
+    const file = await bodyOf<{ ok: boolean }>(await readWorkspaceFile(agentId, "ran.txt"));
+    expect(file.ok).toBe(false);
+  });
+
+  it("refuses invalid arguments from the model, naming the field, without dispatching", async () => {
+    scriptModel(({ opening, step, request }) => {
+      if (opening !== "bad args") return undefined;
+      if (step === 0)
+        return toolCalls(request.model, [{ id: "r1", name: "read_file", input: { path: 7 } }]);
+      return finalText(request.model, "ok");
+    });
+    const agentId = await createAgent(token);
+    const txId = await submitTx(token, {
+      agent_id: agentId,
+      kind: "user_prompt",
+      text: "bad args",
+    });
+    await waitForTx(token, agentId, txId);
+    const entries = await getRecord(token, agentId);
+    const execution = payloadJson(entries.find((e) => e.tx.tx_type === "tool_execution")!);
+    expect(execution).toMatchObject({ decision: "denied", is_error: true });
+    expect(String(execution.reason)).toMatch(/^invalid_arguments: path: /);
+  });
+});
+
+describe("approvals", () => {
+  function scriptApprovalTurn(opening: string) {
+    return scriptModel(({ opening: o, step, request }) => {
+      if (o !== opening) return undefined;
+      if (step === 0)
+        return toolCalls(request.model, [
+          { id: "ask1", name: "run_command", input: { command: "echo approved > proof.txt" } },
+        ]);
+      return finalText(request.model, "finished");
+    });
+  }
+
+  it("parks a call that needs approval, keeps it parked across an eviction, and runs it once approved", async () => {
+    // Given a strict agent whose model wants to run a command
+    scriptApprovalTurn("run it");
+    const agentId = await createAgent(token, { policy: "strict" });
+    const txId = await submitTx(token, { agent_id: agentId, kind: "user_prompt", text: "run it" });
+
+    // When the turn parks on the approval, and the agent is evicted
+    const proposal = await waitForParked(agentId);
+    expect(proposal).toMatchObject({ tool_use_id: "ask1", tool: "run_command" });
+    expect(
+      (
+        await bodyOf<{ status: string }>(
+          await call("GET", `/tx/status/${agentId}/${txId}`, { token }),
+        )
+      ).status,
+    ).toBe("pending");
+    await evictAgents();
+    const stillParked = await getRecord(token, agentId);
+    expect(stillParked.at(-1)?.tx.tx_type).toBe("tool_proposal");
+
+    // And a person approves it
+    const response = await call("POST", `/agents/${agentId}/approvals/ask1`, {
+      token,
+      json: { approved: true },
+    });
+    expect(response.status).toBe(200);
+    expect(await bodyOf(response)).toMatchObject({ tool_use_id: "ask1", approved: true });
+
+    // Then the turn resumes, runs the command once and finishes
+    expect((await waitForTx(token, agentId, txId)).status).toBe("processed");
+    const entries = await getRecord(token, agentId);
+    expect(entries.map((e) => e.tx.tx_type)).toEqual([
+      "user_prompt",
+      "reasoning",
+      "tool_proposal",
+      "action_result",
+      "tool_execution",
+      "reasoning",
+      "agent_msg",
+    ]);
+    expect(payloadJson(entries[3]!)).toEqual({
+      kind: "approval",
+      tool_use_id: "ask1",
+      tool: "run_command",
+      approved: true,
+      approver: "ann",
+    });
+    expect(payloadJson(entries[4]!)).toMatchObject({ decision: "approved", is_error: false });
+    const file = await bodyOf(await readWorkspaceFile(agentId, "proof.txt"));
+    expect(file).toMatchObject({ ok: true, content: "approved\n" });
+    expect(await getVerify(token, agentId)).toMatchObject({ ok: true });
+  });
+
+  it("records a refusal, never runs the call and tells the model it was denied", async () => {
+    scriptApprovalTurn("run it, maybe");
+    const agentId = await createAgent(token, { policy: "strict" });
+    const txId = await submitTx(token, {
+      agent_id: agentId,
+      kind: "user_prompt",
+      text: "run it, maybe",
+    });
+    await waitForParked(agentId);
+    const response = await call("POST", `/agents/${agentId}/approvals/ask1`, {
+      token,
+      json: { approved: false },
+    });
+    expect(response.status).toBe(200);
+    await waitForTx(token, agentId, txId);
+    const entries = await getRecord(token, agentId);
+    const execution = payloadJson(entries.find((e) => e.tx.tx_type === "tool_execution")!);
+    expect(execution).toMatchObject({
+      decision: "denied",
+      reason: "denied by ann",
+      is_error: true,
+    });
+    const file = await bodyOf<{ ok: boolean }>(await readWorkspaceFile(agentId, "proof.txt"));
+    expect(file.ok).toBe(false);
+  });
+
+  it("answers 404 for a call nobody waits on, and 400 naming a bad body field", async () => {
+    const agentId = await createAgent(token);
+    const none = await call("POST", `/agents/${agentId}/approvals/nope`, {
+      token,
+      json: { approved: true },
+    });
+    expect(none.status).toBe(404);
+    const bad = await call("POST", `/agents/${agentId}/approvals/nope`, {
+      token,
+      json: { approved: "yes" },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain("approved");
+  });
+
+  it("asks once per session for an ask_once tool: a second write runs without asking", async () => {
+    scriptModel(({ opening, step, request }) => {
+      if (!opening.startsWith("write ")) return undefined;
+      if (step === 0)
+        return toolCalls(request.model, [
+          {
+            id: `w-${opening.slice(6)}`,
+            name: "write_file",
+            input: { path: `${opening.slice(6)}.txt`, content: "x" },
+          },
+        ]);
+      return finalText(request.model, "written");
+    });
+    const agentId = await createAgent(token, { policy: "strict" });
+    const first = await submitTx(token, {
+      agent_id: agentId,
+      kind: "user_prompt",
+      text: "write one",
+    });
+    await waitForParked(agentId);
+    await call("POST", `/agents/${agentId}/approvals/w-one`, { token, json: { approved: true } });
+    await waitForTx(token, agentId, first);
+    const second = await submitTx(token, {
+      agent_id: agentId,
+      kind: "user_prompt",
+      text: "write two",
+    });
+    expect((await waitForTx(token, agentId, second)).status).toBe("processed");
+    const entries = await getRecord(token, agentId);
+    const approvals = entries.filter((e) => e.tx.tx_type === "action_result");
+    expect(approvals).toHaveLength(1);
+    const lastProposal = payloadJson(
+      entries.filter((e) => e.tx.tx_type === "tool_proposal").at(-1)!,
+    );
+    expect(lastProposal).toMatchObject({ tool_use_id: "w-two", decision: "approved" });
+  });
+});
+
+describe("workspaces", () => {
+  it("keeps each agent in its own workspace: another agent's file is neither found nor reachable by path", async () => {
+    scriptModel(({ opening, step, request }) => {
+      const m = request.model;
+      if (opening === "keep a secret") {
+        return step === 0
+          ? toolCalls(m, [
+              { id: "s1", name: "write_file", input: { path: "secret.txt", content: "s3cret" } },
+            ])
+          : finalText(m, "kept");
+      }
+      if (opening.startsWith("peek ")) {
+        return step === 0
+          ? toolCalls(m, [{ id: "p1", name: "read_file", input: { path: opening.slice(5) } }])
+          : finalText(m, "peeked");
+      }
+      return undefined;
+    });
+    const owner = await createAgent(token);
+    await waitForTx(
+      token,
+      owner,
+      await submitTx(token, { agent_id: owner, kind: "user_prompt", text: "keep a secret" }),
+    );
+    const other = await createAgent(token);
+    for (const path of ["secret.txt", `../${"0".repeat(64)}/secret.txt`, "/etc/passwd"]) {
+      const txId = await submitTx(token, {
+        agent_id: other,
+        kind: "user_prompt",
+        text: `peek ${path}`,
+      });
+      await waitForTx(token, other, txId);
+    }
+    const executions = (await getRecord(token, other))
+      .filter((e) => e.tx.tx_type === "tool_execution")
+      .map(payloadJson);
+    expect(
+      executions.map((e) => (e.result as { metadata: { error_code: string } }).metadata.error_code),
+    ).toEqual(["path_not_found", "sandbox_violation", "sandbox_violation"]);
+
+    // And the files routes refuse another org's token for the owner's agent
+    const stranger = await mintToken({ org: "org-tools-stranger" });
+    expect((await readWorkspaceFile(owner, "secret.txt", stranger)).status).toBe(404);
+    expect((await readWorkspaceFile(owner, "secret.txt")).status).toBe(200);
+  });
+});
