@@ -1,0 +1,277 @@
+import { z } from "zod";
+import { AgentId, Hash } from "../core/ids.js";
+import { TxType } from "../core/record.js";
+
+/**
+ * The `/stream` WebSocket session protocol (SPEC §6): JSON text frames tagged by `type`.
+ * Field names are the reference's. Client frames follow the reference's serde rules, so a
+ * reference client is understood as it is: unknown fields are ignored and `null` stands for
+ * an absent optional field. Every string and array has a bound, and a whole frame is at most
+ * {@link MAX_FRAME_BYTES}, so no frame can make the server hold much.
+ */
+
+/** Largest client frame accepted, in UTF-8 bytes (1 MiB). */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Most tools a session may install. */
+export const MAX_INSTALLED_TOOLS = 64;
+/** Longest `workspace` / `project_path`, in characters. */
+export const MAX_PATH_CHARS = 1024;
+
+/** An optional field that a reference client may also send as `null`. */
+const absent = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+
+/** A model-facing tool name (the Messages API rule). */
+export const ToolName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 of [A-Za-z0-9_-]");
+/** An id that is forwarded as an HTTP header value (`X-Aura-*`). */
+export const HeaderId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, "must be 1-128 of [A-Za-z0-9_.:-]");
+/** An HTTP header name (an RFC 9110 token). */
+const HeaderName = z
+  .string()
+  .max(256)
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP header name");
+/** An HTTP header value: no CR, LF or NUL, so it cannot split a request. */
+const HeaderValue = z
+  .string()
+  .max(8192)
+  .regex(/^[^\r\n\0]*$/, "must not contain CR, LF or NUL");
+
+/** How the server authenticates to an installed tool's endpoint. */
+export const ToolAuth = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("none") }),
+  z.object({ type: z.literal("bearer"), token: HeaderValue.min(1) }),
+  z.object({ type: z.literal("api_key"), header: HeaderName, key: HeaderValue.min(1) }),
+  z.object({
+    type: z.literal("headers"),
+    headers: z
+      .record(HeaderName, HeaderValue)
+      .refine((h) => Object.keys(h).length <= 32, "at most 32 headers"),
+  }),
+]);
+export type ToolAuth = z.infer<typeof ToolAuth>;
+
+/** A tool the client installs for its session: the server calls `endpoint` to run it. */
+export const InstalledTool = z.object({
+  name: ToolName,
+  description: z.string().max(10_000),
+  input_schema: z.record(z.string().max(256), z.json()),
+  endpoint: z.url({ protocol: /^https?$/ }).max(2048),
+  auth: absent(ToolAuth).transform((auth) => auth ?? { type: "none" as const }),
+  timeout_ms: absent(z.number().int().min(1).max(300_000)),
+});
+export type InstalledTool = z.infer<typeof InstalledTool>;
+
+/** A model id, e.g. `claude-opus-4-6`. */
+export const ModelId = z.string().regex(/^[A-Za-z0-9._:/@-]{1,200}$/, "must be a model id");
+/** `max_tokens` of each model request. */
+export const MaxTokens = z.number().int().min(1).max(200_000);
+/** Sampling temperature. */
+export const Temperature = z.number().min(0).max(1);
+/** Most model calls in one turn. */
+export const MaxTurns = z.number().int().min(1).max(200);
+
+/** A prior message that seeds the session's conversation. */
+export const ConversationMessage = z.object({
+  role: z.enum(["user", "assistant"]),
+  content: z.string().max(MAX_FRAME_BYTES),
+});
+
+/** `session_init`: must be the first frame of a session. */
+export const SessionInitFrame = z.object({
+  type: z.literal("session_init"),
+  system_prompt: absent(z.string().max(100_000)),
+  model: absent(ModelId),
+  max_tokens: absent(MaxTokens),
+  temperature: absent(Temperature),
+  max_turns: absent(MaxTurns),
+  installed_tools: absent(
+    z
+      .array(InstalledTool)
+      .max(MAX_INSTALLED_TOOLS)
+      .superRefine((tools, ctx) => {
+        const seen = new Set<string>();
+        tools.forEach((tool, i) => {
+          if (seen.has(tool.name)) {
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: "duplicate tool name" });
+          }
+          seen.add(tool.name);
+        });
+      }),
+  ),
+  workspace: absent(z.string().max(MAX_PATH_CHARS)),
+  project_path: absent(z.string().max(MAX_PATH_CHARS)),
+  conversation_messages: absent(z.array(ConversationMessage).max(1000)),
+  aura_agent_id: absent(AgentId),
+  aura_session_id: absent(HeaderId),
+  aura_org_id: absent(HeaderId),
+  token: absent(z.string().min(1).max(8192)),
+});
+export type SessionInitFrame = z.infer<typeof SessionInitFrame>;
+
+/** `user_message`: starts a turn. */
+export const UserMessageFrame = z.object({
+  type: z.literal("user_message"),
+  content: z.string().min(1).max(MAX_FRAME_BYTES),
+  tool_hints: absent(z.array(ToolName).max(MAX_INSTALLED_TOOLS)),
+});
+export type UserMessageFrame = z.infer<typeof UserMessageFrame>;
+
+/** `cancel`: stops the running turn at its next safe point. */
+export const CancelFrame = z.object({ type: z.literal("cancel") });
+export type CancelFrame = z.infer<typeof CancelFrame>;
+
+/** A `tool_use` id (the Messages API's `toolu_…`, or a mock's). */
+export const ToolUseId = z.string().regex(/^[A-Za-z0-9_.:-]{1,256}$/, "must be a tool_use id");
+
+/** `approval_response`: a person's answer to an `approval_request`. */
+export const ApprovalResponseFrame = z.object({
+  type: z.literal("approval_response"),
+  tool_use_id: ToolUseId,
+  approved: z.boolean(),
+});
+export type ApprovalResponseFrame = z.infer<typeof ApprovalResponseFrame>;
+
+/** `resume`: replays the events of every entry after `after_seq` (0: from the start). */
+export const ResumeFrame = z.object({
+  type: z.literal("resume"),
+  after_seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+export type ResumeFrame = z.infer<typeof ResumeFrame>;
+
+/** Every client → server frame. */
+export const ClientFrame = z.discriminatedUnion("type", [
+  SessionInitFrame,
+  UserMessageFrame,
+  CancelFrame,
+  ApprovalResponseFrame,
+  ResumeFrame,
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+/** The `type` of every client frame. */
+export const CLIENT_FRAME_TYPES = [
+  "session_init",
+  "user_message",
+  "cancel",
+  "approval_response",
+  "resume",
+] as const satisfies readonly ClientFrame["type"][];
+
+/**
+ * The codes of `error` frames: the reference's, and `not_found` for an `aura_agent_id` that
+ * names no agent the caller may attach to.
+ */
+export const StreamErrorCode = z.enum([
+  "parse_error",
+  "already_initialized",
+  "not_initialized",
+  "invalid_workspace",
+  "turn_in_progress",
+  "llm_error",
+  "insufficient_credits",
+  "stall_detected",
+  "not_found",
+  "internal_error",
+]);
+export type StreamErrorCode = z.infer<typeof StreamErrorCode>;
+
+/** Why a turn stopped (`assistant_message_end.stop_reason`). */
+export const TurnStopReason = z.enum([
+  "end_turn",
+  "cancelled",
+  "insufficient_credits",
+  "end_turn_with_errors",
+  "error",
+  "max_turns",
+]);
+export type TurnStopReason = z.infer<typeof TurnStopReason>;
+
+/** Workspace-relative paths a turn created, modified and deleted. */
+export const FilesChanged = z.object({
+  created: z.array(z.string()),
+  modified: z.array(z.string()),
+  deleted: z.array(z.string()),
+});
+
+/** Token usage reported at the end of a turn. */
+export const TurnUsage = z.object({
+  input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+  cumulative_input_tokens: z.number().int().nonnegative(),
+  cumulative_output_tokens: z.number().int().nonnegative(),
+  /** Context size over the context window; above 1 when over. */
+  context_utilization: z.number().nonnegative(),
+  model: z.string(),
+  provider: z.string(),
+});
+export type TurnUsage = z.infer<typeof TurnUsage>;
+
+/** `error`; `recoverable` tells the client the session is still usable. */
+export const ErrorFrame = z.object({
+  type: z.literal("error"),
+  code: StreamErrorCode,
+  message: z.string(),
+  recoverable: z.boolean(),
+});
+export type ErrorFrame = z.infer<typeof ErrorFrame>;
+
+/** Every server → client frame. */
+export const ServerFrame = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("session_ready"),
+    session_id: z.string(),
+    agent_id: AgentId,
+    tools: z.array(z.object({ name: z.string(), description: z.string() })),
+  }),
+  z.object({ type: z.literal("assistant_message_start"), message_id: z.string() }),
+  z.object({ type: z.literal("text_delta"), text: z.string() }),
+  z.object({ type: z.literal("thinking_delta"), thinking: z.string() }),
+  z.object({ type: z.literal("tool_use_start"), id: z.string(), name: z.string() }),
+  z.object({
+    type: z.literal("tool_result"),
+    tool_use_id: z.string(),
+    name: z.string(),
+    result: z.string(),
+    is_error: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("assistant_message_end"),
+    message_id: z.string(),
+    stop_reason: TurnStopReason,
+    usage: TurnUsage,
+    files_changed: FilesChanged,
+  }),
+  ErrorFrame,
+  z.object({
+    type: z.literal("approval_request"),
+    tool_use_id: z.string(),
+    tool: z.string(),
+    args: z.json(),
+    reason: z.string(),
+  }),
+  /** Sent after each commit; `hash` is the entry's hash, the record's head at `seq`. */
+  z.object({
+    type: z.literal("record"),
+    seq: z.number().int().positive(),
+    tx_type: TxType,
+    hash: Hash,
+  }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/**
+ * An `error` frame.
+ *
+ * @example
+ * errorFrame("turn_in_progress", "a turn is already running", true);
+ * // { type: "error", code: "turn_in_progress", message: "a turn is already running", recoverable: true }
+ */
+export function errorFrame(
+  code: StreamErrorCode,
+  message: string,
+  recoverable: boolean,
+): ErrorFrame {
+  return { type: "error", code, message, recoverable };
+}
