@@ -30,6 +30,7 @@ import { selectIdempotency, selectTxFailure } from "./agent/meta-table.js";
 import { selectEntries, seqOfTx, unreadableRow } from "./agent/record-table.js";
 import { toolHostOf } from "./agent/tool-host.js";
 import { drainInbox, startsTurn } from "./agent/turn-runner.js";
+import { turnFilesChanged } from "./agent/turn-summary.js";
 import { verifyRecord } from "./agent/verify-record.js";
 import { directoryStub } from "./directory-do.js";
 
@@ -219,8 +220,13 @@ export class AgentDO extends DurableObject<Env> {
     if (seq === undefined) return { ok: true, tx_id: txId, status: "unknown" };
     if (meta.open_turn_seq === seq) return { ok: true, tx_id: txId, status: "pending", seq };
     const error = selectTxFailure(sql, txId);
-    if (error !== undefined) return { ok: true, tx_id: txId, status: "failed", seq, error };
-    return { ok: true, tx_id: txId, status: "processed", seq };
+    const status: TxStatus =
+      error === undefined
+        ? { tx_id: txId, status: "processed", seq }
+        : { tx_id: txId, status: "failed", seq, error };
+    const files = turnFilesChanged(sql, txId, seq);
+    if (files) status.files_changed = files;
+    return { ok: true, ...status };
   }
 
   /** Re-folds the whole record and reports the first entry that does not verify. */

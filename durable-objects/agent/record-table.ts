@@ -35,15 +35,15 @@ export function insertEntry(sql: SqlStorage, { entry, txText, bodyText }: Serial
   );
 }
 
+/** The columns an entry is decoded from. */
+const ENTRY_COLUMNS =
+  "seq, kernel_version, context_hash, prev_hash, hash, tx, tx_chunks, body, body_chunks";
+
 /**
  * Reads entries `from_seq…` in order, at most `limit`. Rows are decoded as stored, without
  * validation: verification is what judges them. A row that does not decode is returned as
  * an `Error` in its place.
  */
-/** The columns an entry is decoded from. */
-const ENTRY_COLUMNS =
-  "seq, kernel_version, context_hash, prev_hash, hash, tx, tx_chunks, body, body_chunks";
-
 export function selectEntries(
   sql: SqlStorage,
   fromSeq: number,
@@ -80,6 +80,22 @@ export function selectEntriesOfTypes(
     )
     .toArray();
   return rows.map((row) => decodeRow(sql, row));
+}
+
+/** The first entry of `type` after `afterSeq`, if any. */
+export function selectFirstOfTypeAfter(
+  sql: SqlStorage,
+  type: string,
+  afterSeq: number,
+): RecordEntry | RowError | undefined {
+  const row = sql
+    .exec<RecordRow>(
+      `SELECT ${ENTRY_COLUMNS} FROM record WHERE seq > ? AND tx_type = ? ORDER BY seq LIMIT 1`,
+      afterSeq,
+      type,
+    )
+    .toArray()[0];
+  return row === undefined ? undefined : decodeRow(sql, row);
 }
 
 /** A stored row that could not be decoded into an entry. */

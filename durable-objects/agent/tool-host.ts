@@ -2,26 +2,12 @@ import type { Config } from "../../src/config.js";
 import { agentStub } from "../../src/http/stubs.js";
 import { resolvePolicy } from "../../src/kernel/policy.js";
 import { builtinToolDefinitions } from "../../src/tools/catalog.js";
-import { SandboxClient, urlTransport } from "../../src/tools/sandbox-client.js";
+import { sandboxClientOf } from "../../src/tools/sandbox-of-config.js";
 import { workspaceIdOf } from "../../src/tools/workspace-id.js";
 import { agentTools } from "./agent-tools.js";
 import type { AgentMeta } from "./meta-table.js";
 import { createToolDispatch } from "./tool-dispatch.js";
 import type { RunnerHost } from "./turn-runner.js";
-
-const clients = new Map<string, SandboxClient>();
-
-/** The sandbox client of a configuration (one per URL and secret, reused). */
-export function sandboxClientOf(config: Config): SandboxClient | undefined {
-  if (config.sandboxUrl === undefined || config.sandboxTokenSecret === undefined) return undefined;
-  const key = `${config.sandboxUrl}\n${config.sandboxTokenSecret}`;
-  let client = clients.get(key);
-  if (!client) {
-    client = new SandboxClient(urlTransport(config.sandboxUrl), config.sandboxTokenSecret);
-    clients.set(key, client);
-  }
-  return client;
-}
 
 /**
  * The tools of one agent's turns: the catalog offered to the model, its policy (the agent's

@@ -11,9 +11,10 @@ import { base64ToText, textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js";
 import type { Policy } from "../../src/kernel/policy.js";
-import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
+import { EMPTY_OUTCOME, type StepOutcome } from "../../src/kernel/step.js";
 import { derivedTxHash } from "../../src/kernel/tx-hash.js";
 import { type AgentMessage, inboundAgentMessageText } from "../../src/protocol/agent-message.js";
+import type { TurnTrace } from "../../src/protocol/tx.js";
 import type { ModelCallContext, ModelProvider, ToolDefinition } from "../../src/reasoner/types.js";
 import type { AgentStore, CommitItem, CommitOptions } from "./agent-store.js";
 import type { ConversationCache, ReadTurns } from "./conversation.js";
@@ -158,7 +159,10 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
       txId: inbound.tx.hash,
       error: `${result.error.code}: ${result.error.message}`,
     };
-  const reply = stage(turn, "agent_msg", textToBase64(replyText(result)), options);
+  const reply = stage(turn, "agent_msg", textToBase64(replyText(result)), options, {
+    ...EMPTY_OUTCOME,
+    proposals: { proposals: [], trace: turnTrace(result) },
+  });
   const parent = store.requireMeta().settings.parent;
   if (parent && inbound.tx.idempotency_key === spawnTaskKey(parent.spawn_tx)) {
     options.outbox = taskResultFor(parent, inbound.tx.agent_id, reply, replyText(result));
@@ -224,6 +228,23 @@ function taskResultFor(
   };
 }
 
+/**
+ * What the turn's reply entry records about the turn in `proposals.trace`: why it stopped,
+ * the files its tool calls changed and the tokens it used — all derived from the entries
+ * before it, kept with the reply so a reader needs no second pass over the turn.
+ */
+function turnTrace(result: LoopResult): TurnTrace {
+  const trace: TurnTrace = {
+    turn: {
+      stop_reason: result.stop_reason,
+      files_changed: result.files_changed,
+      usage: { input_tokens: result.usage.input_tokens, output_tokens: result.usage.output_tokens },
+    },
+  };
+  if (result.error) trace.turn.error = { code: result.error.code, message: result.error.message };
+  return trace;
+}
+
 /** The reply recorded as the turn's `agent_msg`: the final text, or why the turn stopped. */
 function replyText(result: LoopResult): string {
   if (result.error) return `error: ${result.error.message}`;
@@ -274,6 +295,7 @@ function stage(
   txType: TxType,
   payload: string,
   options: CommitOptions,
+  outcome: StepOutcome = EMPTY_OUTCOME,
 ): Transaction {
   const cause = turn.inbound.tx;
   const ts_ms = turn.host.now();
@@ -294,7 +316,7 @@ function stage(
     payload,
     reference_tx_hash: cause.hash,
   };
-  turn.pending.push({ tx, outcome: EMPTY_OUTCOME, options });
+  turn.pending.push({ tx, outcome, options });
   return tx;
 }
 

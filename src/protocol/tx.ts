@@ -26,5 +26,26 @@ export const TxStatus = z.object({
   status: z.enum(["pending", "processed", "failed", "unknown"]),
   seq: z.number().int().positive().optional(),
   error: z.string().optional(),
+  /** For a finished turn: the workspace paths its tool calls created, modified or deleted. */
+  files_changed: z
+    .object({
+      created: z.array(z.string()),
+      modified: z.array(z.string()),
+      deleted: z.array(z.string()),
+    })
+    .optional(),
 });
 export type TxStatus = z.infer<typeof TxStatus>;
+
+/**
+ * What a turn's reply entry records about the turn, in its `proposals.trace` (a type alias, so
+ * it is assignable to the record's JSON type).
+ */
+export type TurnTrace = {
+  turn: {
+    stop_reason: string;
+    files_changed: { created: string[]; modified: string[]; deleted: string[] };
+    usage: { input_tokens: number; output_tokens: number };
+    error?: { code: string; message: string };
+  };
+};

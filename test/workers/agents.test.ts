@@ -11,6 +11,7 @@ import {
   getRecord,
   getTxStatus,
   mintToken,
+  NO_FILES_CHANGED,
   randomAgentId,
   submitTx,
   waitForHead,
@@ -131,7 +132,12 @@ describe("pause and resume", () => {
 
     // When the agent is resumed, the transaction is processed and its turn completes
     await call("POST", `/agents/${agentId}/resume`, { token });
-    expect(await waitForTx(token, agentId, tx_id)).toEqual({ tx_id, status: "processed", seq: 1 });
+    expect(await waitForTx(token, agentId, tx_id)).toEqual({
+      tx_id,
+      status: "processed",
+      seq: 1,
+      files_changed: NO_FILES_CHANGED,
+    });
     await waitForHead(token, agentId, 3);
     const types = (await getRecord(token, agentId)).map((e) => e.tx.tx_type);
     expect(types).toEqual(["user_prompt", "reasoning", "agent_msg"]);

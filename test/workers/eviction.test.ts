@@ -10,6 +10,7 @@ import {
   getTxStatus,
   getVerify,
   mintToken,
+  NO_FILES_CHANGED,
   payloadText,
   submitTx,
   waitFor,
@@ -63,11 +64,13 @@ describe("eviction", () => {
       tx_id: first,
       status: "processed",
       seq: 1,
+      files_changed: NO_FILES_CHANGED,
     });
     expect(await waitForTx(token, agentId, second)).toEqual({
       tx_id: second,
       status: "processed",
       seq: 4,
+      files_changed: NO_FILES_CHANGED,
     });
     await waitForHead(token, agentId, 6);
     const entries = await getRecord(token, agentId);

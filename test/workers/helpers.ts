@@ -236,3 +236,6 @@ export function payloadText(entry: RecordEntry): string {
   const bin = atob(entry.tx.payload);
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
+
+/** `files_changed` of a finished turn whose tool calls changed no file. */
+export const NO_FILES_CHANGED = { created: [], modified: [], deleted: [] };

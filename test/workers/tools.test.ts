@@ -125,6 +125,19 @@ describe("a turn with tools", () => {
     // The dispatch's idempotency key is its proposal's transaction id
     expect(executions.map((e) => e.action_id)).toEqual(proposals.map((p) => p.tx.hash));
     expect(payloadText(entries.at(-1) as RecordEntry)).toBe("notes made");
+    // And the turn's reply records why it stopped and which files it changed, which the
+    // transaction's status reports
+    expect(entries.at(-1)?.proposals.trace).toMatchObject({
+      turn: {
+        stop_reason: "end_turn",
+        files_changed: { created: ["notes/a.txt"], modified: ["notes/a.txt"], deleted: [] },
+      },
+    });
+    const status = await bodyOf(await call("GET", `/tx/status/${agentId}/${txId}`, { token }));
+    expect(status).toMatchObject({
+      status: "processed",
+      files_changed: { created: ["notes/a.txt"], modified: ["notes/a.txt"], deleted: [] },
+    });
 
     // And the model saw each result: the file as edited, and the command's output
     const last = requests.at(-1)!;

@@ -9,6 +9,7 @@ import {
   getRecord,
   getTxStatus,
   mintToken,
+  NO_FILES_CHANGED,
   payloadText,
   postTx,
   randomAgentId,
@@ -49,6 +50,7 @@ describe("POST /tx", () => {
       tx_id: txId,
       status: "processed",
       seq: 1,
+      files_changed: NO_FILES_CHANGED,
     });
     expect((await getHead(token, agentId)).head_seq).toBe(3);
   });
@@ -67,7 +69,12 @@ describe("POST /tx", () => {
     expect(body.tx_id).toMatch(/^[0-9a-f]{64}$/);
 
     const status = await waitForTx(token, agentId, body.tx_id);
-    expect(status).toEqual({ tx_id: body.tx_id, status: "processed", seq: 1 });
+    expect(status).toEqual({
+      tx_id: body.tx_id,
+      status: "processed",
+      seq: 1,
+      files_changed: NO_FILES_CHANGED,
+    });
     await waitForHead(token, agentId, 3);
 
     const entries = await getRecord(token, agentId);
