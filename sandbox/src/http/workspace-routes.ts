@@ -1,0 +1,111 @@
+import { readFile, stat } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  DispatchRequest,
+  type FilesResponse,
+  type ReadFileResponse,
+} from "../../../src/protocol/sandbox.js";
+import { SandboxError } from "../errors.js";
+import type { IdempotentDispatch } from "../outcomes/idempotent-dispatch.js";
+import { runTool } from "../tools/run-tool.js";
+import { MAX_TEXT_FILE_BYTES, type ToolContext } from "../tools/tool-context.js";
+import { fsFailure, ToolFailure } from "../tools/tool-failure.js";
+import { confinePath } from "../workspace/confine.js";
+import { fileTree } from "../workspace/file-tree.js";
+import { MAX_BODY_BYTES, readJsonBody } from "./body.js";
+import { sendJson } from "./reply.js";
+
+/** Default `depth` of `GET …/files`. */
+const DEFAULT_TREE_DEPTH = 3;
+
+/**
+ * `POST …/dispatch`: validates the body, then runs the tool once per `action_id` (see
+ * {@link IdempotentDispatch}). Always 200 once the body is valid: a failed tool is a result.
+ *
+ * @example
+ * await handleDispatch(req, res, ctx, dispatcher);
+ */
+export async function handleDispatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: ToolContext,
+  dispatcher: IdempotentDispatch,
+): Promise<void> {
+  const request = await readJsonBody(req, DispatchRequest, MAX_BODY_BYTES);
+  const response = await dispatcher.dispatch(
+    ctx.workspace.id,
+    request.action_id,
+    request.tool,
+    () => runTool(ctx, request.tool, request.args),
+  );
+  sendJson(res, 200, response);
+}
+
+/**
+ * `GET …/files?path=.&depth=3`: the workspace's files tree (see {@link fileTree}); `depth` is
+ * clamped to 0..20. A refused or missing path is `{ok:false, error:"<code>: <why>"}`.
+ *
+ * @example
+ * await handleFiles(url, res, ctx); // { ok: true, entries: [...] }
+ */
+export async function handleFiles(url: URL, res: ServerResponse, ctx: ToolContext): Promise<void> {
+  const depthParam = Number.parseInt(url.searchParams.get("depth") ?? "", 10);
+  const depth = Number.isNaN(depthParam) ? DEFAULT_TREE_DEPTH : depthParam;
+  let body: FilesResponse;
+  try {
+    const dir = await confinePath(ctx.workspace, url.searchParams.get("path") || ".");
+    const entries = await fileTree(ctx.workspace.root, dir.abs, depth).catch((err: unknown) => {
+      throw fsFailure(err, dir.rel);
+    });
+    body = { ok: true, entries };
+  } catch (err) {
+    body = { ok: false, error: describe(err) };
+  }
+  sendJson(res, 200, body);
+}
+
+/**
+ * `GET …/read-file?path=`: a file's UTF-8 text (at most 5 MB) and its workspace-relative
+ * path. A missing `path` parameter is 400; a refused or unreadable path is `{ok:false, error}`.
+ *
+ * @example
+ * await handleReadFile(url, res, ctx); // { ok: true, content: "…", path: "README.md" }
+ */
+export async function handleReadFile(
+  url: URL,
+  res: ServerResponse,
+  ctx: ToolContext,
+): Promise<void> {
+  const requested = url.searchParams.get("path");
+  if (!requested) throw new SandboxError("invalid_request", "path: query parameter is required");
+  let body: ReadFileResponse;
+  try {
+    const file = await confinePath(ctx.workspace, requested);
+    const content = await readSmallText(file.abs, file.rel);
+    body = { ok: true, content, path: file.rel };
+  } catch (err) {
+    body = { ok: false, error: describe(err) };
+  }
+  sendJson(res, 200, body);
+}
+
+async function readSmallText(abs: string, rel: string): Promise<string> {
+  try {
+    const info = await stat(abs);
+    if (!info.isFile()) throw new ToolFailure("io_error", `${rel}: not a regular file`);
+    if (info.size > MAX_TEXT_FILE_BYTES) {
+      throw new ToolFailure(
+        "size_limit_exceeded",
+        `${rel}: ${info.size} bytes is over the ${MAX_TEXT_FILE_BYTES}-byte read limit`,
+      );
+    }
+    return await readFile(abs, "utf8");
+  } catch (err) {
+    throw fsFailure(err, rel);
+  }
+}
+
+function describe(err: unknown): string {
+  const failure = err instanceof ToolFailure ? err : fsFailure(err, "path");
+  return `${failure.code}: ${failure.message}`;
+}

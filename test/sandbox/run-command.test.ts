@@ -1,0 +1,113 @@
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  isGone,
+  startSandbox,
+  type TestSandbox,
+  type WorkspaceClient,
+  workspaceClient,
+} from "./helpers.js";
+
+let sandbox: TestSandbox;
+let ws: WorkspaceClient;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  ws = await workspaceClient(sandbox);
+});
+afterAll(() => sandbox.stop());
+
+describe("run_command", () => {
+  it("runs sh -c in the workspace and returns stdout, stderr and exit code 0", async () => {
+    const reply = await ws.dispatch("run_command", { command: "pwd; echo oops >&2" });
+    expect(reply.result).toMatchObject({ ok: true, exit_code: 0, stderr: "oops\n" });
+    expect(reply.result.stdout.trim()).toBe(ws.dir);
+    expect(reply.files_changed).toEqual({ created: [], modified: [], deleted: [] });
+  });
+
+  it("runs in working_dir inside the workspace", async () => {
+    await mkdir(path.join(ws.dir, "sub/dir"), { recursive: true });
+    const reply = await ws.dispatch("run_command", { command: "pwd", working_dir: "sub/dir" });
+    expect(reply.result.stdout.trim()).toBe(path.join(ws.dir, "sub/dir"));
+  });
+
+  it("reports a nonzero exit as command_failed with its exit code", async () => {
+    const reply = await ws.dispatch("run_command", { command: "echo partial; exit 3" });
+    expect(reply.result).toMatchObject({
+      ok: false,
+      exit_code: 3,
+      stdout: "partial\n",
+      metadata: { error_code: "command_failed" },
+    });
+  });
+
+  it("keeps the sandbox's own environment, secret included, away from commands", async () => {
+    process.env.SANDBOX_TOKEN_SECRET = "must-not-leak";
+    try {
+      const reply = await ws.dispatch("run_command", { command: "env" });
+      expect(reply.result.stdout).not.toContain("must-not-leak");
+      expect(reply.result.stdout).toContain(`HOME=${ws.dir}`);
+    } finally {
+      delete process.env.SANDBOX_TOKEN_SECRET;
+    }
+  });
+
+  it("caps stdout at 8000 and stderr at 4000 characters", async () => {
+    const reply = await ws.dispatch("run_command", {
+      command: "head -c 20000 /dev/zero | tr '\\0' o; head -c 9000 /dev/zero | tr '\\0' e >&2",
+    });
+    expect(reply.result.stdout).toBe("o".repeat(8000));
+    expect(reply.result.stderr).toBe("e".repeat(4000));
+    expect(reply.result.metadata).toMatchObject({
+      stdout_bytes: 20000,
+      stderr_bytes: 9000,
+      stdout_truncated: true,
+      stderr_truncated: true,
+    });
+  });
+
+  it("kills the whole process group on timeout, children included", async () => {
+    const started = Date.now();
+    const reply = await ws.dispatch("run_command", {
+      command:
+        "sleep 30 & echo $! >> pids; (sleep 30 & echo $! >> pids; wait) & echo $! >> pids; " +
+        "echo $$ >> pids; wait",
+      timeout_secs: 1,
+    });
+    expect(reply.result).toMatchObject({ ok: false, metadata: { error_code: "tool_timeout" } });
+    expect(reply.result.exit_code).toBeUndefined();
+    expect(reply.result.stderr).toContain("timed out after 1 s");
+    expect(Date.now() - started).toBeLessThan(5000);
+    const pids = (await readFile(path.join(ws.dir, "pids"), "utf8")).trim().split("\n").map(Number);
+    expect(pids).toHaveLength(4);
+    for (const pid of pids) expect(await isGone(pid)).toBe(true);
+  });
+
+  it("leaves no background process behind after the command exits", async () => {
+    const reply = await ws.dispatch("run_command", { command: "sleep 30 & echo $!" });
+    expect(reply.result.ok).toBe(true);
+    expect(await isGone(Number(reply.result.stdout.trim()))).toBe(true);
+  });
+
+  it("drains 50 MB of output with capped memory while the server keeps answering", async () => {
+    const flood = ws.dispatch("run_command", {
+      command: "head -c 52428800 /dev/zero | tr '\\0' x",
+      timeout_secs: 60,
+    });
+    const health = await fetch(`${sandbox.server.url}/health`);
+    expect(health.status).toBe(200);
+    const other = await ws.dispatch("run_command", { command: "echo still-here" });
+    expect(other.result.stdout).toBe("still-here\n");
+    const reply = await flood;
+    expect(reply.result.ok).toBe(true);
+    expect(reply.result.stdout).toHaveLength(8000);
+    expect(reply.result.metadata.stdout_bytes).toBe(52_428_800);
+  });
+
+  it("refuses a working_dir that is a file", async () => {
+    await ws.dispatch("write_file", { path: "plain.txt", content: "x" });
+    const reply = await ws.dispatch("run_command", { command: "true", working_dir: "plain.txt" });
+    expect(reply.result.metadata.error_code).toBe("io_error");
+  });
+});
