@@ -13,6 +13,8 @@ import type {
 import type { TxStatus } from "../src/protocol/tx.js";
 import { selectProvider } from "../src/reasoner/select-provider.js";
 import type { ModelProvider } from "../src/reasoner/types.js";
+import { commitFrames } from "../src/session/commit-frames.js";
+import { decodeSessionStart, type SessionStartRecord } from "../src/session/session-record.js";
 import {
   type AdmitInput,
   type AgentAddress,
@@ -27,9 +29,18 @@ import { copyForkPrefix } from "./agent/fork.js";
 import { isQueued } from "./agent/inbox-table.js";
 import type { AgentMeta } from "./agent/meta-table.js";
 import { selectIdempotency, selectTxFailure } from "./agent/meta-table.js";
-import { selectEntries, seqOfTx, unreadableRow } from "./agent/record-table.js";
-import { toolHostOf } from "./agent/tool-host.js";
-import { drainInbox, startsTurn } from "./agent/turn-runner.js";
+import {
+  isRowError,
+  selectEntries,
+  selectLastSessionStart,
+  seqOfTx,
+  unreadableRow,
+} from "./agent/record-table.js";
+import { SessionHub, socketCaller } from "./agent/session-hub.js";
+import { insertSessionSecrets, selectSessionSecrets } from "./agent/session-secret-table.js";
+import { type StreamHost, StreamSessions } from "./agent/stream-sessions.js";
+import { type InstalledTools, turnToolsOf } from "./agent/tool-host.js";
+import { drainInbox, startsTurn, type TurnSetup } from "./agent/turn-runner.js";
 import { turnFilesChanged } from "./agent/turn-summary.js";
 import { verifyRecord } from "./agent/verify-record.js";
 import { directoryStub } from "./directory-do.js";
@@ -53,6 +64,10 @@ export interface ForkInput extends AgentAddress {
 /** Callers' JWTs held at most (the oldest is dropped first). */
 const MAX_CALLER_JWTS = 1000;
 
+/** Keep-alive frames answered by the runtime without waking the object. */
+const PING = JSON.stringify({ type: "ping" });
+const PONG = JSON.stringify({ type: "pong" });
+
 /** How long after an admission the durable backstop alarm fires if nothing drained first. */
 const BACKSTOP_MS = 1000;
 
@@ -72,10 +87,55 @@ export class AgentDO extends DurableObject<Env> {
   readonly #callerJwts = new Map<string, string>();
   /** An alarm is known to be pending; a cache (eviction forgets it, which only re-arms). */
   #alarmArmed = false;
+  readonly #hub: SessionHub;
+  readonly #streams: StreamSessions;
+  /** The latest `session_start`, once read (null: none); kept exact by the commit hook. */
+  #session?: { seq: number; record: SessionStartRecord } | null;
+  /** The open turn a watcher asked to cancel (memory only: a cancel lost to eviction is moot). */
+  #cancelTurnSeq?: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new AgentStore(ctx.storage);
+    this.#hub = new SessionHub(ctx);
+    this.#streams = new StreamSessions(this.#streamHost());
+    this.#store.onCommit = (entries) => this.#afterCommit(entries);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  /**
+   * Accepts a `/stream` WebSocket (the Worker checked the token and names the caller in
+   * headers only it can set) with the hibernation API: the runtime keeps the socket while the
+   * object sleeps.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a WebSocket upgrade", { status: 426 });
+    }
+    const who = socketCaller(request.headers);
+    if (!who) return new Response("missing caller", { status: 400 });
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.#hub.accept(server, who);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** A frame from a `/stream` client. */
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    await this.#streams.onMessage(ws, message);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.#hub.closed();
+    try {
+      ws.close(code === 1005 ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  override async webSocketError(): Promise<void> {
+    this.#hub.closed();
   }
 
   /** Creates the agent; a second call for an existing agent is a conflict. */
@@ -334,13 +394,14 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   #drain(): Promise<void> {
-    const config = loadConfig(this.env);
     this.#draining ??= drainInbox({
       store: this.#store,
       conversation: this.#conversation,
       callerJwt: (txId) => this.#callerJwts.get(txId),
       provider: this.#providerInstance(),
-      tools: toolHostOf(this.env, config, this.#store.requireMeta()),
+      turnSetup: () => this.#turnSetup(),
+      onEvent: (event) => this.#hub.broadcast([event]),
+      isCancelled: (turnSeq) => this.#cancelTurnSeq === turnSeq,
       now: () => Date.now(),
     })
       .then(() => this.#deliverOutbox())
@@ -348,6 +409,70 @@ export class AgentDO extends DurableObject<Env> {
         this.#draining = undefined;
       });
     return this.#draining;
+  }
+
+  /** The session and tools of the next turn: the agent's latest session, if it has one. */
+  #turnSetup(): TurnSetup {
+    const meta = this.#store.requireMeta();
+    const session = this.#latestSession();
+    const installed: InstalledTools | undefined = session
+      ? {
+          tools: session.record.installed_tools,
+          secrets: selectSessionSecrets(this.#store.sql, session.record.session_id),
+        }
+      : undefined;
+    const tools = turnToolsOf(this.env, loadConfig(this.env), meta, installed);
+    return session ? { session, tools } : { tools };
+  }
+
+  #latestSession(): { seq: number; record: SessionStartRecord } | null {
+    if (this.#session === undefined) {
+      const entry = selectLastSessionStart(this.#store.sql);
+      this.#session =
+        entry && !isRowError(entry)
+          ? { seq: entry.seq, record: decodeSessionStart(entry.tx.payload) }
+          : null;
+    }
+    return this.#session;
+  }
+
+  /** Keeps the session cache exact and tells watchers what was committed. */
+  #afterCommit(entries: readonly RecordEntry[]): void {
+    for (const entry of entries) {
+      if (entry.tx.tx_type === "session_start") {
+        this.#session = { seq: entry.seq, record: decodeSessionStart(entry.tx.payload) };
+      }
+    }
+    if (this.#hub.hasSockets()) this.#hub.broadcast(commitFrames(entries));
+  }
+
+  #streamHost(): StreamHost {
+    return {
+      hub: this.#hub,
+      exists: () => this.#store.meta() !== undefined,
+      createAgent: (meta) =>
+        this.create({ org: meta.org, agent_id: meta.agent_id, settings: {}, now: Date.now() }),
+      admit: (input) => this.admit(input),
+      approve: (input) => this.approve(input),
+      cancel: () => {
+        const open = this.#store.meta()?.open_turn_seq;
+        if (open !== null && open !== undefined) this.#cancelTurnSeq = open;
+      },
+      openTurnSeq: () => this.#store.meta()?.open_turn_seq ?? null,
+      entriesFrom: (fromSeq) => this.#store.entriesFrom(fromSeq),
+      headSeq: () => this.#store.meta()?.head_seq ?? 0,
+      toolsFor: (record) => {
+        const meta = this.#store.requireMeta();
+        const installed = { tools: record.installed_tools, secrets: {} };
+        return turnToolsOf(this.env, loadConfig(this.env), meta, installed).definitions.map(
+          ({ name, description }) => ({ name, description }),
+        );
+      },
+      saveSecrets: (sessionId, secrets) =>
+        insertSessionSecrets(this.#store.sql, sessionId, secrets),
+      newSessionId: () => crypto.randomUUID(),
+      now: () => Date.now(),
+    };
   }
 
   #providerInstance(): ModelProvider {

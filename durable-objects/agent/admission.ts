@@ -14,7 +14,8 @@ export interface AgentAddress {
 
 /** `admit`: one client transaction. */
 export interface AdmitInput extends AgentAddress {
-  kind: ClientTxType;
+  /** A client kind, or `session_start` (admitted by the object for a WebSocket session). */
+  kind: ClientTxType | "session_start";
   payload: string;
   idempotency_key?: string;
   now: number;

@@ -75,6 +75,8 @@ export class AgentStore {
   #headEntry?: RecordEntry;
   /** Rows in the inbox: counted once, then kept (+1 per admission, −1 per dequeue). */
   #queued?: number;
+  /** Called with the entries of every commit, after it is durable. */
+  onCommit?: (entries: readonly RecordEntry[]) => void;
   /** Whether messages to other agents wait in the outbox (read once, then kept). */
   #outboxPending?: boolean;
 
@@ -271,6 +273,7 @@ export class AgentStore {
     this.#meta = { ...meta, head_seq: last.seq, head_hash: last.hash, open_turn_seq: openTurn };
     if (this.#queued !== undefined) this.#queued -= dequeued;
     if (items.some((item) => item.options.outbox !== undefined)) this.#outboxPending = true;
+    this.onCommit?.(entries);
     return entries;
   }
 

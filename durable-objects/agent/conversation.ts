@@ -4,26 +4,28 @@ import { decodeToolExecution, executionText } from "../../src/agent/tool-record.
 import { base64ToText } from "../../src/core/base64.js";
 import type { RecordEntry } from "../../src/core/record.js";
 import { inboundAgentMessageText } from "../../src/protocol/agent-message.js";
-import type { ModelMessage } from "../../src/reasoner/types.js";
+import type { ModelMessage, Usage } from "../../src/reasoner/types.js";
+import { decodeSessionStart } from "../../src/session/session-record.js";
 
 /** What a run of entries adds to an agent's conversation. */
 export interface ConversationPart {
   messages: ModelMessage[];
-  /** Tokens (input + output) the model calls recorded in the entries used. */
-  tokensUsed: number;
+  /** Tokens the model calls recorded in the entries used. */
+  usage: Usage;
 }
 
 /**
  * The conversation an agent's finished turns add up to, derived from their entries alone:
  * each turn's inbound entry (a `user_prompt`, or an `agent_msg` that is not the turn's own
- * reply) is a user message, each recorded model answer an assistant message, and the
+ * reply) is a user message, a `session_start` adds the messages its session was seeded with,
+ * each recorded model answer is an assistant message, and the
  * recorded tool executions after it the user message of its tool results. A tool call with
  * no recorded execution is answered in the next request by the loop's sanitising, so the
  * same record always yields the same conversation — which is what lets a resumed turn repeat
  * its requests exactly. Each reasoning entry is decoded once, for its answer and its usage.
  */
 export function conversationOf(entries: readonly RecordEntry[]): ConversationPart {
-  const part: ConversationPart = { messages: [], tokensUsed: 0 };
+  const part: ConversationPart = { messages: [], usage: { input_tokens: 0, output_tokens: 0 } };
   let inbound: string | undefined;
   let results: ToolResultBlock[] = [];
   const closeResults = () => {
@@ -46,10 +48,19 @@ export function conversationOf(entries: readonly RecordEntry[]): ConversationPar
       const text =
         tx.tx_type === "agent_msg" ? inboundAgentMessageText(tx.payload) : base64ToText(tx.payload);
       part.messages.push({ role: "user", content: [{ type: "text", text }] });
+    } else if (tx.tx_type === "session_start") {
+      // A session may seed the conversation with earlier messages (its `session_init`).
+      for (const message of decodeSessionStart(tx.payload).conversation_messages ?? []) {
+        part.messages.push({
+          role: message.role,
+          content: [{ type: "text", text: message.content }],
+        });
+      }
     } else if (tx.tx_type === "reasoning") {
       const { response } = decodeReasoning(tx.payload);
       if (!response) continue;
-      part.tokensUsed += response.usage.input_tokens + response.usage.output_tokens;
+      part.usage.input_tokens += response.usage.input_tokens;
+      part.usage.output_tokens += response.usage.output_tokens;
       if (response.content.length > 0)
         part.messages.push({ role: "assistant", content: response.content });
     }
@@ -75,7 +86,7 @@ export type ReadTurns = (fromSeq: number, beforeSeq: number) => RecordEntry[];
 export class ConversationCache {
   #beforeSeq = 1;
   #messages: ModelMessage[] = [];
-  #tokensUsed = 0;
+  #usage: Usage = { input_tokens: 0, output_tokens: 0 };
 
   /**
    * The conversation of every turn recorded before `turnSeq`. The array is extended in
@@ -89,7 +100,13 @@ export class ConversationCache {
   /** Tokens (input + output) that the model calls recorded before `turnSeq` used. */
   tokensUsedBefore(turnSeq: number, read: ReadTurns): number {
     this.#extend(turnSeq, read);
-    return this.#tokensUsed;
+    return this.#usage.input_tokens + this.#usage.output_tokens;
+  }
+
+  /** Input and output tokens the model calls recorded before `turnSeq` used. */
+  usageBefore(turnSeq: number, read: ReadTurns): Usage {
+    this.#extend(turnSeq, read);
+    return { ...this.#usage };
   }
 
   /**
@@ -107,7 +124,7 @@ export class ConversationCache {
     if (turnSeq < this.#beforeSeq) {
       this.#beforeSeq = 1;
       this.#messages = [];
-      this.#tokensUsed = 0;
+      this.#usage = { input_tokens: 0, output_tokens: 0 };
     }
     if (turnSeq > this.#beforeSeq) {
       this.#add(conversationOf(read(this.#beforeSeq, turnSeq)));
@@ -117,6 +134,7 @@ export class ConversationCache {
 
   #add(part: ConversationPart): void {
     for (const message of part.messages) this.#messages.push(message);
-    this.#tokensUsed += part.tokensUsed;
+    this.#usage.input_tokens += part.usage.input_tokens;
+    this.#usage.output_tokens += part.usage.output_tokens;
   }
 }

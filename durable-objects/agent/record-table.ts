@@ -98,6 +98,16 @@ export function selectFirstOfTypeAfter(
   return row === undefined ? undefined : decodeRow(sql, row);
 }
 
+/** The last `session_start` entry, if any (through its partial index). */
+export function selectLastSessionStart(sql: SqlStorage): RecordEntry | RowError | undefined {
+  const row = sql
+    .exec<RecordRow>(
+      `SELECT ${ENTRY_COLUMNS} FROM record WHERE tx_type = 'session_start' ORDER BY seq DESC LIMIT 1`,
+    )
+    .toArray()[0];
+  return row === undefined ? undefined : decodeRow(sql, row);
+}
+
 /** A stored row that could not be decoded into an entry. */
 export interface RowError {
   seq: number;

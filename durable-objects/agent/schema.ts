@@ -31,6 +31,8 @@ const STATEMENTS = [
      body_chunks TEXT
    )`,
   "CREATE INDEX IF NOT EXISTS record_tx_id ON record (tx_id)",
+  // Partial: only session_start rows are indexed, so other inserts pay nothing for it.
+  "CREATE INDEX IF NOT EXISTS record_session_start ON record (seq) WHERE tx_type = 'session_start'",
   `CREATE TRIGGER IF NOT EXISTS record_no_update BEFORE UPDATE ON record
      BEGIN SELECT RAISE(ABORT, 'record is append-only'); END`,
   `CREATE TRIGGER IF NOT EXISTS record_no_delete BEFORE DELETE ON record
@@ -55,6 +57,10 @@ const STATEMENTS = [
      target_agent_id TEXT NOT NULL,
      payload TEXT NOT NULL,
      reference_tx_hash TEXT
+   )`,
+  `CREATE TABLE IF NOT EXISTS session_secret (
+     session_id TEXT PRIMARY KEY,
+     secrets TEXT NOT NULL
    )`,
   `CREATE TABLE IF NOT EXISTS chunk (
      hash TEXT PRIMARY KEY,

@@ -1,6 +1,11 @@
 import type { FilesChanged } from "../../src/agent/tool-executor.js";
+import type {
+  InstalledToolSecrets,
+  RecordedInstalledTool,
+} from "../../src/session/session-record.js";
 import { SANDBOX_TOOL_NAMES } from "../../src/tools/catalog.js";
 import { type SandboxClient, SandboxUnavailable } from "../../src/tools/sandbox-client.js";
+import { dispatchInstalled } from "./installed-tools.js";
 import { type DispatchOutcome, failure, type ToolDispatch } from "./tool-gateway.js";
 
 /** The tools that act on other agents, run by the Durable Object itself. */
@@ -14,6 +19,8 @@ export interface DispatchTargets {
   /** The sandbox and the agent's workspace in it; absent when no sandbox is configured. */
   sandbox?: { client: SandboxClient; workspace: string };
   agents: AgentTools;
+  /** The session's installed tools, by name, and their credentials. */
+  installed?: { tools: ReadonlyMap<string, RecordedInstalledTool>; secrets: InstalledToolSecrets };
   /** Waits between re-sends of a dispatch whose outcome is unknown (ms). */
   retryDelaysMs?: readonly number[];
 }
@@ -21,7 +28,8 @@ export interface DispatchTargets {
 const DEFAULT_RETRY_DELAYS_MS = [250, 1000];
 
 /**
- * Routes an approved call: file and shell tools to the sandbox, agent tools to the object.
+ * Routes an approved call: file and shell tools to the sandbox, agent tools to the object,
+ * installed tools to their endpoints.
  * A sandbox that cannot be reached leaves the outcome unknown: the same request is re-sent
  * with the same idempotency key (the sandbox answers a repeat with its first outcome), and
  * if it stays unreachable the call is recorded as `outcome_unknown` — never run blindly again.
@@ -31,6 +39,10 @@ export function createToolDispatch(targets: DispatchTargets): ToolDispatch {
   return async ({ tool, args, action_id }) => {
     if (tool === "send_message") return targets.agents.send_message(args, action_id);
     if (tool === "spawn_agent") return targets.agents.spawn_agent(args, action_id);
+    const installed = targets.installed?.tools.get(tool);
+    if (installed) {
+      return dispatchInstalled(installed, targets.installed?.secrets[tool], args, action_id);
+    }
     if (!SANDBOX_TOOL_NAMES.has(tool)) {
       return { result: failure(tool, "unknown_tool", `no tool named "${tool}"`) };
     }

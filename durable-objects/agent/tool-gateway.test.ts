@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ToolExecutionRecord, ToolProposalRecord } from "../../src/agent/tool-record.js";
 import { resolvePolicy } from "../../src/kernel/policy.js";
+import { validateToolArgs } from "../../src/tools/validate-args.js";
 import {
   type DispatchOutcome,
   type RecordedToolCall,
@@ -21,6 +22,7 @@ function harness(options: {
   let flushes = 0;
   const host: ToolGatewayHost = {
     policy: resolvePolicy(options.policy, "dev"),
+    validate: validateToolArgs,
     recorded: options.recorded ?? [],
     approvedThisSession: () => options.approvedThisSession ?? false,
     propose: (proposal) => {

@@ -13,7 +13,7 @@ import {
 } from "../../src/agent/tool-record.js";
 import { decideToolCall, type Policy, type PolicyDecision } from "../../src/kernel/policy.js";
 import type { ToolResult } from "../../src/protocol/sandbox.js";
-import { validateToolArgs } from "../../src/tools/validate-args.js";
+import type { ArgsCheck } from "../../src/tools/validate-args.js";
 
 /** Thrown when a tool call waits for a person's approval; the turn stays open, parked. */
 export class TurnParked extends TurnSuspension {
@@ -49,6 +49,8 @@ export type ToolDispatch = (call: {
 /** What the gateway needs from the runner. */
 export interface ToolGatewayHost {
   policy: Policy;
+  /** Checks the model's arguments before anything is decided. */
+  validate(tool: string, input: unknown): ArgsCheck;
   /** Tool calls this turn already recorded, in order. */
   recorded: readonly RecordedToolCall[];
   /** Whether a person approved `tool` earlier in the agent's session (`ask_once`). */
@@ -91,7 +93,7 @@ export class RecordingToolGateway implements ToolExecutor {
       }
       return prior.execution ? outcomeOf(prior.execution) : this.#resume(prior);
     }
-    const check = validateToolArgs(call.name, call.input);
+    const check = this.#host.validate(call.name, call.input);
     if (!check.ok) {
       const reason = `${check.code}: ${check.message}`;
       const base = { tool_use_id: call.tool_use_id, tool: call.name, args: call.input };

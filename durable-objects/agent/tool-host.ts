@@ -1,24 +1,39 @@
 import type { Config } from "../../src/config.js";
 import { agentStub } from "../../src/http/stubs.js";
 import { resolvePolicy } from "../../src/kernel/policy.js";
+import { isBuiltinTool } from "../../src/protocol/tool-args.js";
+import type { ToolDefinition } from "../../src/reasoner/types.js";
+import type {
+  InstalledToolSecrets,
+  RecordedInstalledTool,
+} from "../../src/session/session-record.js";
 import { builtinToolDefinitions } from "../../src/tools/catalog.js";
 import { sandboxClientOf } from "../../src/tools/sandbox-of-config.js";
+import { validateToolArgs } from "../../src/tools/validate-args.js";
 import { workspaceIdOf } from "../../src/tools/workspace-id.js";
 import { agentTools } from "./agent-tools.js";
 import type { AgentMeta } from "./meta-table.js";
 import { createToolDispatch } from "./tool-dispatch.js";
-import type { RunnerHost } from "./turn-runner.js";
+import type { TurnTools } from "./turn-runner.js";
+
+/** A session's installed tools and their credentials. */
+export interface InstalledTools {
+  tools: readonly RecordedInstalledTool[];
+  secrets: InstalledToolSecrets;
+}
 
 /**
- * The tools of one agent's turns: the catalog offered to the model, its policy (the agent's
- * setting over `AURA_POLICY`), and the dispatch of approved calls to the sandbox (the agent's
- * own workspace) or to other agents of its org.
+ * The tools of one agent's turn: the catalog offered to the model (built-ins, then the
+ * session's installed tools — none of which may shadow a built-in), its policy (the agent's
+ * setting over `AURA_POLICY`), argument checks, and the dispatch of approved calls to the
+ * sandbox (the agent's own workspace), to other agents of its org, or to installed endpoints.
  */
-export function toolHostOf(
+export function turnToolsOf(
   env: Env,
   config: Config,
   meta: Readonly<AgentMeta>,
-): RunnerHost["tools"] {
+  installed?: InstalledTools,
+): TurnTools {
   const client = sandboxClientOf(config);
   const now = () => Date.now();
   const agents = agentTools({
@@ -35,12 +50,30 @@ export function toolHostOf(
         now: now(),
       }),
   });
+  const extra = (installed?.tools ?? []).filter((t) => !isBuiltinTool(t.name));
+  const byName = new Map(extra.map((t) => [t.name, t]));
+  const definitions: ToolDefinition[] = builtinToolDefinitions();
+  for (const tool of extra) {
+    definitions.push({
+      name: tool.name,
+      description: tool.description,
+      input_schema: tool.input_schema,
+    });
+  }
   return {
-    definitions: builtinToolDefinitions(),
+    definitions,
     policy: resolvePolicy(meta.settings.policy, config.policy),
+    validate: (tool, input) => {
+      if (!byName.has(tool)) return validateToolArgs(tool, input);
+      if (typeof input === "object" && input !== null && !Array.isArray(input)) {
+        return { ok: true, args: input as Record<string, unknown> };
+      }
+      return { ok: false, code: "invalid_arguments", message: "arguments: expected an object" };
+    },
     dispatch: createToolDispatch({
       ...(client ? { sandbox: { client, workspace: workspaceIdOf(meta.org, meta.agent_id) } } : {}),
       agents,
+      installed: { tools: byName, secrets: installed?.secrets ?? {} },
     }),
   };
 }

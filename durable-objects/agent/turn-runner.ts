@@ -1,3 +1,4 @@
+import type { LoopEventSink } from "../../src/agent/events.js";
 import { runAgentLoop } from "../../src/agent/loop.js";
 import type { LoopResult, LoopSettings } from "../../src/agent/loop-types.js";
 import { decodeReasoning, type ReasoningRecord } from "../../src/agent/reasoning-record.js";
@@ -16,6 +17,8 @@ import { derivedTxHash } from "../../src/kernel/tx-hash.js";
 import { type AgentMessage, inboundAgentMessageText } from "../../src/protocol/agent-message.js";
 import type { TurnTrace } from "../../src/protocol/tx.js";
 import type { ModelCallContext, ModelProvider, ToolDefinition } from "../../src/reasoner/types.js";
+import type { SessionStartRecord } from "../../src/session/session-record.js";
+import type { ArgsCheck } from "../../src/tools/validate-args.js";
 import type { AgentStore, CommitItem, CommitOptions } from "./agent-store.js";
 import type { ConversationCache, ReadTurns } from "./conversation.js";
 import { RecordingModelGateway } from "./model-gateway.js";
@@ -28,11 +31,30 @@ export interface RunnerHost {
   /** The conversation of earlier turns, cached across turns of this object instance. */
   conversation: ConversationCache;
   provider: ModelProvider;
-  /** The tools offered to the model, the policy over them and how approved calls run. */
-  tools: { definitions: ToolDefinition[]; policy: Policy; dispatch: ToolDispatch };
+  /** What the turn at `turnSeq` runs with: its session, if any, and its tools. */
+  turnSetup(turnSeq: number): TurnSetup;
   now(): number;
   /** The JWT of the caller whose transaction started a turn, while this instance holds it. */
   callerJwt(txId: string): string | undefined;
+  /** Live events of the running turn, for watchers. */
+  onEvent?: LoopEventSink;
+  /** True once a watcher asked to cancel the turn at `turnSeq`. */
+  isCancelled?(turnSeq: number): boolean;
+}
+
+/** The tools a turn offers the model, the policy over them, and how calls are checked and run. */
+export interface TurnTools {
+  definitions: ToolDefinition[];
+  policy: Policy;
+  validate(tool: string, input: unknown): ArgsCheck;
+  dispatch: ToolDispatch;
+}
+
+/** The session and tools a turn runs with. */
+export interface TurnSetup {
+  /** The latest `session_start` before the turn, and its seq. */
+  session?: { seq: number; record: SessionStartRecord };
+  tools: TurnTools;
 }
 
 /** Queued transactions committed per storage transaction while no turn runs. */
@@ -101,6 +123,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   const [inbound, ...rest] = store.entriesFrom(turnSeq);
   if (!inbound) throw new Error(`open turn at seq ${turnSeq} has no entry`);
   const recorded = recordedTurn(rest);
+  const setup = host.turnSetup(turnSeq);
   const turn: TurnProgress = {
     host,
     inbound,
@@ -118,9 +141,10 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     mayCall: mayProceed,
   });
   const tools = new RecordingToolGateway({
-    policy: host.tools.policy,
+    policy: setup.tools.policy,
+    validate: setup.tools.validate,
     recorded: recorded.tools,
-    approvedThisSession: (tool) => approvedBefore(host, tool),
+    approvedThisSession: (tool) => approvedBefore(host, tool, setup.session?.seq ?? 1),
     propose: (proposal) =>
       stage(turn, "tool_proposal", textToBase64(canonicalJson(proposal)), KEEP_TURN).hash,
     executed: (execution) => {
@@ -128,7 +152,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     },
     flush: () => flush(turn),
     mayDispatch: mayProceed,
-    dispatch: host.tools.dispatch,
+    dispatch: setup.tools.dispatch,
   });
   const readTurns: ReadTurns = (fromSeq, beforeSeq) =>
     store.entriesOfTypes(CONVERSATION_TYPES, fromSeq, beforeSeq);
@@ -136,12 +160,19 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   try {
     result = await runAgentLoop(
       {
-        settings: loopSettings(host, host.conversation.tokensUsedBefore(turnSeq, readTurns)),
+        settings: loopSettings(host, setup, host.conversation.tokensUsedBefore(turnSeq, readTurns)),
+        usage_baseline: host.conversation.usageBefore(turnSeq, readTurns),
         conversation: host.conversation.before(turnSeq, readTurns),
         user_message: inboundText(inbound.tx),
         message_id: inbound.tx.hash,
       },
-      { provider: gateway, tools, context: callContext(host, inbound) },
+      {
+        provider: gateway,
+        tools,
+        context: callContext(host, inbound),
+        ...(host.onEvent ? { onEvent: host.onEvent } : {}),
+        ...(host.isCancelled ? { isCancelled: () => host.isCancelled?.(turnSeq) === true } : {}),
+      },
     );
   } catch (err) {
     if (!(err instanceof TurnSuspension)) throw err;
@@ -173,7 +204,13 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
 }
 
 /** Entry types a conversation is rebuilt from. */
-const CONVERSATION_TYPES = ["user_prompt", "agent_msg", "reasoning", "tool_execution"];
+const CONVERSATION_TYPES = [
+  "session_start",
+  "user_prompt",
+  "agent_msg",
+  "reasoning",
+  "tool_execution",
+];
 
 const KEEP_TURN: CommitOptions = { dequeue: false, turn: "keep" };
 
@@ -203,10 +240,13 @@ function recordedTurn(entries: readonly RecordEntry[]): {
   return { reasoning, tools };
 }
 
-/** Whether a person approved `tool` in an earlier answer recorded by this agent. */
-function approvedBefore(host: RunnerHost, tool: string): boolean {
+/**
+ * Whether a person approved `tool` in an answer recorded since the agent's session began at
+ * `fromSeq` (`ask_once` approvals last for the session).
+ */
+function approvedBefore(host: RunnerHost, tool: string, fromSeq: number): boolean {
   const head = host.store.requireMeta().head_seq;
-  return host.store.entriesOfTypes(["action_result"], 1, head + 1).some((e) => {
+  return host.store.entriesOfTypes(["action_result"], fromSeq, head + 1).some((e) => {
     const approval = decodeApproval(e.tx.payload);
     return approval?.approved === true && approval.tool === tool;
   });
@@ -262,14 +302,22 @@ function callContext(host: RunnerHost, inbound: RecordEntry): ModelCallContext {
   return context;
 }
 
-/** The loop's settings: the agent's, with what is left of its credit budget, if it has one. */
-function loopSettings(host: RunnerHost, tokensUsed: number): LoopSettings {
+/**
+ * The loop's settings: the agent's, overlaid by its session's, with what is left of its credit
+ * budget, if it has one.
+ */
+function loopSettings(host: RunnerHost, setup: TurnSetup, tokensUsed: number): LoopSettings {
   const { settings } = host.store.requireMeta();
+  const session = setup.session?.record;
   const loop: LoopSettings = {
-    model: settings.model ?? host.provider.defaultModel,
-    tools: host.tools.definitions,
+    model: session?.model ?? settings.model ?? host.provider.defaultModel,
+    tools: setup.tools.definitions,
   };
-  if (settings.system_prompt !== undefined) loop.system = settings.system_prompt;
+  const system = session?.system_prompt ?? settings.system_prompt;
+  if (system !== undefined) loop.system = system;
+  if (session?.max_tokens !== undefined) loop.max_tokens = session.max_tokens;
+  if (session?.max_turns !== undefined) loop.max_turns = session.max_turns;
+  if (session?.temperature !== undefined) loop.temperature = session.temperature;
   if (settings.credit_budget_tokens !== undefined) {
     loop.credit_budget_tokens = Math.max(0, settings.credit_budget_tokens - tokensUsed);
   }

@@ -20,6 +20,9 @@ import { checkRouterRequest } from "./router-auth.mjs";
  * - `POST /__reset` — empties the queue and the request log.
  * - `GET /__requests` — every model call received (refused ones too): method, path,
  *   lower-cased headers and parsed body.
+ * - `POST /__tool/echo` — a fake installed-tool endpoint: answers 200 with the JSON body it
+ *   got and its `authorization`, `x-api-key`, `idempotency-key` and `x-aura-tool` headers;
+ *   `POST /__tool/status/<code>` answers with that status.
  *
  * Outcomes (any of them may carry `delay_ms`, waited before answering):
  * - `{ kind: "reply", content?, stop_reason?, usage?, model? }` — a message with text,
@@ -91,6 +94,15 @@ export async function startFakeAnthropic(options = {}) {
       return sendJson(res, 200, { ok: true });
     }
     if (req.method === "GET" && path === "/__requests") return sendJson(res, 200, log);
+    if (req.method === "POST" && path === "/__tool/echo") {
+      const pick = ["authorization", "x-api-key", "idempotency-key", "x-aura-tool"];
+      const headers = Object.fromEntries(pick.map((h) => [h, req.headers[h] ?? null]));
+      return sendJson(res, 200, { body: JSON.parse(text || "null"), headers });
+    }
+    const status = /^\/__tool\/status\/(\d{3})$/.exec(path);
+    if (req.method === "POST" && status) {
+      return sendJson(res, Number(status[1]), { error: `status ${status[1]}` });
+    }
 
     const direct = path === "/v1/messages";
     const routed = path === "/router/v1/messages";

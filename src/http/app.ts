@@ -6,6 +6,7 @@ import type { AppEnv } from "./context.js";
 import { notFound, onError } from "./on-error.js";
 import { agentRoutes } from "./routes/agents.js";
 import { proposeRoutes } from "./routes/propose.js";
+import { streamRoutes } from "./routes/stream.js";
 import { txRoutes } from "./routes/tx.js";
 import { workspaceRoutes } from "./routes/workspace.js";
 
@@ -34,8 +35,10 @@ app.use("/propose", requireAuth);
 app.use("/api/*", requireAuth);
 app.use("/ws/*", requireAuth);
 app.use("/workspace/*", requireAuth);
+app.use("/stream", requireAuth);
 
 app.route("/tx", txRoutes);
 app.route("/agents", agentRoutes);
 app.route("/propose", proposeRoutes);
+app.route("/stream", streamRoutes);
 app.route("/", workspaceRoutes);

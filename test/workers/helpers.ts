@@ -1,7 +1,11 @@
-import { abortAllDurableObjects, createExecutionContext } from "cloudflare:test";
+import {
+  abortAllDurableObjects,
+  createExecutionContext,
+  runInDurableObject,
+} from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { SignJWT, UnsecuredJWT } from "jose";
-import type { AgentDO } from "../../durable-objects/agent-do.js";
+import { AgentDO } from "../../durable-objects/agent-do.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import type { ClientTxType, RecordEntry } from "../../src/core/record.js";
 import worker from "../../src/index.js";
@@ -239,3 +243,19 @@ export function payloadText(entry: RecordEntry): string {
 
 /** `files_changed` of a finished turn whose tool calls changed no file. */
 export const NO_FILES_CHANGED = { created: [], modified: [], deleted: [] };
+
+/**
+ * Runs `use` with a fresh `AgentDO` instance over an agent's storage and open sockets — what
+ * a wake from hibernation gives: no memory of the instance before, the same SQLite storage,
+ * and the hibernated sockets with their attachments.
+ */
+export async function wakeFreshInstance(
+  org: string,
+  agentId: string,
+  use: (fresh: AgentDO, sockets: WebSocket[]) => Promise<void>,
+): Promise<void> {
+  const stub = agentStub(org, agentId);
+  await runInDurableObject(stub, async (_instance: AgentDO, state) => {
+    await use(new AgentDO(state, env), state.getWebSockets());
+  });
+}

@@ -79,8 +79,13 @@ async function sandboxFor(
 ): Promise<{ client: SandboxClient; workspace: string }> {
   const { org } = c.get("principal");
   unwrap(await agentStub(c.env, org, agentId).head({ org, agent_id: agentId }));
-  const client = sandboxClientOf(c.get("config"));
-  if (!client) throw new AuraError("unavailable", "no sandbox is configured (SANDBOX_URL)");
+  const client = sandboxClientOf(c.get("config"), c.env);
+  if (!client) {
+    throw new AuraError(
+      "unavailable",
+      "no sandbox is configured (SANDBOX_URL or the SANDBOX binding)",
+    );
+  }
   return { client, workspace: workspaceIdOf(org, agentId) };
 }
 

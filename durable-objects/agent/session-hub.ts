@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { CALLER_HEADERS } from "../../src/http/stubs.js";
+import type { ServerFrame } from "../../src/protocol/stream.js";
+import {
+  initialSessionState,
+  restoreSessionState,
+  type SessionState,
+} from "../../src/session/session-state.js";
+
+/**
+ * What a socket's attachment holds (it survives hibernation; at most 16 KiB): who connected,
+ * to which agent, the caller's JWT (memory of the runtime, never recorded: proxy-mode model
+ * calls forward it) and the session state.
+ */
+export interface SocketMeta {
+  org: string;
+  agent_id: string;
+  sub: string;
+  jwt?: string;
+  /** The head when the session started: later entries reach this socket live. */
+  live_after?: number;
+  session: SessionState;
+}
+
+const Attachment = z.object({
+  org: z.string(),
+  agent_id: z.string(),
+  sub: z.string(),
+  jwt: z.string().optional(),
+  live_after: z.number().int().nonnegative().optional(),
+  session: z.unknown(),
+});
+
+/**
+ * The agent's WebSocket sessions, accepted with the hibernation API: the runtime keeps the
+ * sockets while the object sleeps, and each socket's {@link SocketMeta} lives in its
+ * attachment. Frames are serialised once and sent to every initialised socket in the same
+ * order, so every watcher sees the same sequence.
+ */
+export class SessionHub {
+  readonly #ctx: DurableObjectState;
+  /** Sockets open, when known (a wake forgets it; counted again on first use). */
+  #count?: number;
+  /** Whether each socket has a session, once read from its attachment (a wake forgets it). */
+  readonly #initialised = new WeakMap<WebSocket, boolean>();
+
+  constructor(ctx: DurableObjectState) {
+    this.#ctx = ctx;
+  }
+
+  /** Accepts a new socket for `who`, not yet initialised. */
+  accept(ws: WebSocket, who: Omit<SocketMeta, "session">): void {
+    this.#ctx.acceptWebSocket(ws);
+    this.save(ws, { ...who, session: initialSessionState() });
+    this.#count = this.#sockets().length;
+  }
+
+  /** The socket's meta, from its attachment. */
+  meta(ws: WebSocket): SocketMeta | undefined {
+    const parsed = Attachment.safeParse(ws.deserializeAttachment());
+    if (!parsed.success) return undefined;
+    const meta: SocketMeta = {
+      org: parsed.data.org,
+      agent_id: parsed.data.agent_id,
+      sub: parsed.data.sub,
+      session: restoreSessionState(parsed.data.session),
+    };
+    if (parsed.data.jwt !== undefined) meta.jwt = parsed.data.jwt;
+    if (parsed.data.live_after !== undefined) meta.live_after = parsed.data.live_after;
+    return meta;
+  }
+
+  /** Stores the socket's meta in its attachment. */
+  save(ws: WebSocket, meta: SocketMeta): void {
+    ws.serializeAttachment(meta);
+    this.#initialised.set(ws, meta.session.session_id !== null);
+  }
+
+  /** Notes that a socket closed. */
+  closed(): void {
+    this.#count = undefined;
+  }
+
+  /** True when at least one socket is open. */
+  hasSockets(): boolean {
+    this.#count ??= this.#sockets().length;
+    return this.#count > 0;
+  }
+
+  /** Sends one frame to one socket; a socket that is gone is skipped. */
+  send(ws: WebSocket, frame: ServerFrame): void {
+    sendText(ws, JSON.stringify(frame));
+  }
+
+  /** Sends frames, in order, to every socket that has a session. */
+  broadcast(frames: readonly ServerFrame[]): void {
+    if (frames.length === 0 || !this.hasSockets()) return;
+    const texts = frames.map((frame) => JSON.stringify(frame));
+    for (const ws of this.#sockets()) {
+      if (!this.#isInitialised(ws)) continue;
+      for (const text of texts) sendText(ws, text);
+    }
+  }
+
+  #sockets(): WebSocket[] {
+    return this.#ctx.getWebSockets();
+  }
+
+  #isInitialised(ws: WebSocket): boolean {
+    let known = this.#initialised.get(ws);
+    if (known === undefined) {
+      known = this.meta(ws)?.session.session_id != null;
+      this.#initialised.set(ws, known);
+    }
+    return known;
+  }
+}
+
+function sendText(ws: WebSocket, text: string): void {
+  try {
+    ws.send(text);
+  } catch {
+    // Closed or closing: its close event cleans up.
+  }
+}
+
+/** Who a forwarded upgrade is for, from {@link CALLER_HEADERS}. */
+export function socketCaller(headers: Headers): Omit<SocketMeta, "session"> | undefined {
+  const org = headers.get(CALLER_HEADERS.org);
+  const sub = headers.get(CALLER_HEADERS.sub);
+  const agent = headers.get(CALLER_HEADERS.agent);
+  if (org === null || sub === null || agent === null) return undefined;
+  const jwt = headers.get(CALLER_HEADERS.jwt);
+  return { org, sub, agent_id: agent, ...(jwt === null ? {} : { jwt }) };
+}

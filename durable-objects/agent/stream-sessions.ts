@@ -1,0 +1,223 @@
+import {
+  decodeApproval,
+  decodeToolExecution,
+  decodeToolProposal,
+} from "../../src/agent/tool-record.js";
+import { textToBase64 } from "../../src/core/base64.js";
+import { canonicalJson } from "../../src/core/canonical-json.js";
+import type { Result } from "../../src/core/errors.js";
+import type { RecordEntry } from "../../src/core/record.js";
+import { errorFrame, type StreamErrorCode } from "../../src/protocol/stream.js";
+import { replayFrames } from "../../src/session/entry-events.js";
+import { parseClientFrame } from "../../src/session/parse-frame.js";
+import {
+  type InstalledToolSecrets,
+  type SessionStartRecord,
+  sessionStartOf,
+} from "../../src/session/session-record.js";
+import { decideFrame, type SessionCommand } from "../../src/session/session-state.js";
+import type { AdmitInput } from "./admission.js";
+import type { ApproveInput } from "./approval.js";
+import type { SessionHub, SocketMeta } from "./session-hub.js";
+import { startsTurn } from "./turn-runner.js";
+
+/** What the session layer asks of the agent's object. */
+export interface StreamHost {
+  hub: SessionHub;
+  /** True once the agent exists. */
+  exists(): boolean;
+  /** Creates the agent this socket belongs to (a session on a new agent). */
+  createAgent(meta: SocketMeta): Promise<Result<{ agent_id: string }>>;
+  admit(input: AdmitInput): Promise<Result<{ tx_id: string }>>;
+  approve(input: ApproveInput): Promise<Result<{ seq: number }>>;
+  /** Asks the open turn to stop at its next safe point. */
+  cancel(): void;
+  /** The open turn's seq, if any, and whether anything waits in the inbox. */
+  openTurnSeq(): number | null;
+  /** The seq of the record's head (0 when empty). */
+  headSeq(): number;
+  /** Entries from `fromSeq` to the head. */
+  entriesFrom(fromSeq: number): RecordEntry[];
+  /** The tools a session with these installed tools offers the model. */
+  toolsFor(record: SessionStartRecord): Array<{ name: string; description: string }>;
+  saveSecrets(sessionId: string, secrets: InstalledToolSecrets): void;
+  newSessionId(): string;
+  now(): number;
+}
+
+/**
+ * The `/stream` session layer of one agent (SPEC §6): parses each frame (a bad one gets a
+ * recoverable `parse_error`; the socket stays usable), lets the pure decider judge it against
+ * the socket's session state, and carries out what it decides — a `session_start` entry for
+ * `session_init`, a `user_prompt` for `user_message`, a recorded approval, a cancel, a replay
+ * of missed entries. Everything a session needs after hibernation is in the record, the
+ * socket's attachment, or (credentials only) the session secrets table.
+ */
+export class StreamSessions {
+  readonly #host: StreamHost;
+
+  constructor(host: StreamHost) {
+    this.#host = host;
+  }
+
+  /** Handles one frame from `ws`. Never throws: failures become `error` frames. */
+  async onMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const hub = this.#host.hub;
+    const meta = hub.meta(ws);
+    if (!meta) {
+      hub.send(ws, errorFrame("internal_error", "this socket has no session data", false));
+      return;
+    }
+    const parsed = parseClientFrame(data);
+    if (!parsed.ok) {
+      hub.send(ws, errorFrame("parse_error", parsed.error.message, true));
+      return;
+    }
+    const { frame } = parsed;
+    const turnSeq = this.#host.exists() ? this.#host.openTurnSeq() : null;
+    const decision = decideFrame(meta.session, frame, {
+      session_id: this.#host.newSessionId(),
+      turn_in_progress: turnSeq !== null,
+      pending_approvals:
+        frame.type === "approval_response" && turnSeq !== null ? this.#pending(turnSeq) : [],
+    });
+    for (const outcome of decision.outcomes) {
+      if (outcome.type === "send") {
+        hub.send(ws, outcome.frame);
+        continue;
+      }
+      try {
+        const done = await this.#run(ws, meta, outcome);
+        if (!done.ok) {
+          hub.send(ws, errorFrame(done.code, done.message, true));
+          return;
+        }
+      } catch (err) {
+        console.error("stream command failed", err);
+        hub.send(ws, errorFrame("internal_error", "the request could not be carried out", true));
+        return;
+      }
+    }
+    if (decision.state !== meta.session) {
+      // Commands may have updated the attachment (`live_after`): keep what they wrote.
+      hub.save(ws, { ...(hub.meta(ws) ?? meta), session: decision.state });
+    }
+  }
+
+  async #run(
+    ws: WebSocket,
+    meta: SocketMeta,
+    command: SessionCommand,
+  ): Promise<{ ok: true } | { ok: false; code: StreamErrorCode; message: string }> {
+    const host = this.#host;
+    const address = { org: meta.org, agent_id: meta.agent_id };
+    switch (command.type) {
+      case "init_session": {
+        const { init, session_id, settings } = command;
+        if (init.aura_agent_id !== undefined && init.aura_agent_id !== meta.agent_id) {
+          return refused(
+            "not_found",
+            `aura_agent_id: this socket is bound to agent ${meta.agent_id}; connect to /stream?agent_id=${init.aura_agent_id} to attach to another agent`,
+          );
+        }
+        if (!host.exists()) {
+          const created = await host.createAgent(meta);
+          if (!created.ok && created.code !== "conflict")
+            return refused("internal_error", created.message);
+        }
+        const paths = {
+          workspace: settings.workspace,
+          ...(settings.project_path === undefined ? {} : { project_path: settings.project_path }),
+        };
+        const { record, secrets } = sessionStartOf(session_id, init, paths);
+        if (Object.keys(secrets).some((name) => secrets[name]?.type !== "none")) {
+          host.saveSecrets(session_id, secrets);
+        }
+        // The session is live (and announced) before its `session_start` commits, so this
+        // socket is sent that entry's `record` like every later one; a failed admission
+        // undoes it.
+        const live = {
+          ...meta,
+          live_after: host.headSeq(),
+          session: { ...meta.session, session_id, settings },
+        };
+        host.hub.save(ws, live);
+        host.hub.send(ws, {
+          type: "session_ready",
+          session_id,
+          agent_id: meta.agent_id,
+          tools: host.toolsFor(record),
+        });
+        const admitted = await host.admit({
+          ...address,
+          kind: "session_start",
+          payload: textToBase64(canonicalJson(record)),
+          idempotency_key: `session:${session_id}`,
+          now: host.now(),
+        });
+        if (!admitted.ok) {
+          host.hub.save(ws, meta);
+          return refused("internal_error", admitted.message);
+        }
+        return { ok: true };
+      }
+      case "start_turn": {
+        const admitted = await host.admit({
+          ...address,
+          kind: "user_prompt",
+          payload: textToBase64(command.content),
+          now: host.now(),
+          ...(meta.jwt === undefined ? {} : { caller_jwt: meta.jwt }),
+        });
+        return admitted.ok ? { ok: true } : refused("internal_error", admitted.message);
+      }
+      case "cancel_turn":
+        host.cancel();
+        return { ok: true };
+      case "answer_approval": {
+        // A call another watcher answered meanwhile is refused quietly, like any stray answer.
+        await host.approve({
+          ...address,
+          tool_use_id: command.tool_use_id,
+          approved: command.approved,
+          approver: meta.sub,
+        });
+        return { ok: true };
+      }
+      case "replay": {
+        if (!host.exists()) return { ok: true };
+        // Entries after `live_after` reached this socket live; only earlier ones are missed.
+        const liveAfter = meta.live_after ?? host.headSeq();
+        const entries = host.entriesFrom(1).filter((e) => e.seq <= liveAfter);
+        const frames = replayFrames(entries, command.after_seq, { opensTurn: startsTurn });
+        for (const frame of frames) host.hub.send(ws, frame);
+        return { ok: true };
+      }
+    }
+  }
+
+  /** `tool_use_id`s the open turn waits on: proposals pending approval, not yet answered. */
+  #pending(turnSeq: number): string[] {
+    const waiting = new Set<string>();
+    for (const entry of this.#host.entriesFrom(turnSeq)) {
+      const { tx } = entry;
+      if (tx.tx_type === "tool_proposal") {
+        const proposal = decodeToolProposal(tx.payload);
+        if (proposal.decision === "pending_approval") waiting.add(proposal.tool_use_id);
+      } else if (tx.tx_type === "action_result") {
+        const approval = decodeApproval(tx.payload);
+        if (approval) waiting.delete(approval.tool_use_id);
+      } else if (tx.tx_type === "tool_execution") {
+        waiting.delete(decodeToolExecution(tx.payload).tool_use_id);
+      }
+    }
+    return [...waiting];
+  }
+}
+
+function refused(
+  code: StreamErrorCode,
+  message: string,
+): { ok: false; code: StreamErrorCode; message: string } {
+  return { ok: false, code, message };
+}

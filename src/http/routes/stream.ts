@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { AuraError, unwrap } from "../../core/errors.js";
+import { AgentId, newAgentId } from "../../core/ids.js";
+import { validate } from "../body.js";
+import type { AppEnv } from "../context.js";
+import { agentStub, CALLER_HEADERS } from "../stubs.js";
+
+const StreamQuery = z.object({ agent_id: AgentId.optional() });
+
+/**
+ * `GET /stream`: the WebSocket session protocol (SPEC §6), served by the agent's Durable
+ * Object. `?agent_id=` attaches to an existing agent of the caller's org (404 otherwise);
+ * without it the session gets a new agent, created by its `session_init`.
+ */
+export const streamRoutes = new Hono<AppEnv>().get("/", async (c) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+    throw new AuraError("invalid_request", "upgrade: /stream needs a WebSocket upgrade");
+  }
+  const query = validate(StreamQuery, c.req.query(), "query");
+  const { org, sub } = c.get("principal");
+  const agentId = query.agent_id ?? newAgentId();
+  const stub = agentStub(c.env, org, agentId);
+  if (query.agent_id !== undefined) unwrap(await stub.head({ org, agent_id: agentId }));
+  const headers = new Headers(c.req.raw.headers);
+  headers.set(CALLER_HEADERS.org, org);
+  headers.set(CALLER_HEADERS.sub, sub);
+  headers.set(CALLER_HEADERS.agent, agentId);
+  headers.set(CALLER_HEADERS.jwt, c.get("token"));
+  return stub.fetch(new Request(c.req.url, { method: "GET", headers }));
+});

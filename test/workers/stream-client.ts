@@ -1,0 +1,93 @@
+import { exports } from "cloudflare:workers";
+import type { ServerFrame } from "../../src/protocol/stream.js";
+
+/** A `/stream` client inside the Workers tier: every frame it got, in order. */
+export interface StreamClient {
+  ws: WebSocket;
+  frames: ServerFrame[];
+  /** Sends a frame (an object is sent as JSON, a string as it is). */
+  send(frame: object | string): void;
+  /** Waits for the first frame after index `from` matching `match`, and returns it. */
+  next<T extends ServerFrame["type"]>(
+    type: T,
+    options?: { from?: number; where?: (frame: Extract<ServerFrame, { type: T }>) => boolean },
+  ): Promise<Extract<ServerFrame, { type: T }>>;
+  /** Frames received so far. */
+  count(): number;
+  close(): void;
+}
+
+/**
+ * Opens `GET /stream` through the Worker's real entrypoint (the token in `?token=`, as a
+ * browser sends it) and accepts the socket.
+ *
+ * @example
+ * const client = await openStream(token, agentId);
+ * client.send({ type: "session_init" });
+ * await client.next("session_ready");
+ */
+export async function openStream(token: string, agentId?: string): Promise<StreamClient> {
+  const query = new URLSearchParams({ token });
+  if (agentId !== undefined) query.set("agent_id", agentId);
+  const response = await exports.default.fetch(
+    new Request(`https://aura.test/stream?${query}`, { headers: { Upgrade: "websocket" } }),
+  );
+  const ws = response.webSocket;
+  if (!ws) throw new Error(`/stream answered ${response.status}: ${await response.text()}`);
+  ws.accept();
+  const frames: ServerFrame[] = [];
+  const waiters = new Set<() => void>();
+  ws.addEventListener("message", (event) => {
+    frames.push(JSON.parse(String(event.data)) as ServerFrame);
+    for (const wake of waiters) wake();
+  });
+  return {
+    ws,
+    frames,
+    send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
+    count: () => frames.length,
+    close: () => ws.close(1000, "done"),
+    next(type, options = {}) {
+      type F = Extract<ServerFrame, { type: typeof type }>;
+      const find = () =>
+        frames
+          .slice(options.from ?? 0)
+          .find((f): f is F => f.type === type && (options.where?.(f as F) ?? true));
+      return new Promise((resolve, reject) => {
+        const found = find();
+        if (found) return resolve(found);
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(`no ${type} frame within 10 s; got ${frames.map((f) => f.type).join(",")}`),
+          );
+        }, 10_000);
+        const check = () => {
+          const hit = find();
+          if (!hit) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(hit);
+        };
+        waiters.add(check);
+      });
+    },
+  };
+}
+
+/** Opens a stream and completes `session_init`; returns the client and its `session_ready`. */
+export async function openSession(
+  token: string,
+  agentId?: string,
+  init: object = {},
+  options: { awaitRecord?: boolean } = {},
+): Promise<{ client: StreamClient; ready: Extract<ServerFrame, { type: "session_ready" }> }> {
+  const client = await openStream(token, agentId);
+  client.send({ type: "session_init", ...init });
+  const ready = await client.next("session_ready");
+  // Its session_start commits right after (unless a turn is open): wait for its record.
+  if (options.awaitRecord !== false) {
+    await client.next("record", { where: (f) => f.tx_type === "session_start" });
+  }
+  return { client, ready };
+}
