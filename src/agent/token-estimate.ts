@@ -30,11 +30,21 @@ export function estimateTokens(
   tools: readonly ToolDefinition[] = [],
 ): number {
   let chars = system.length;
-  for (const tool of tools) {
-    chars += tool.name.length + tool.description.length + JSON.stringify(tool.input_schema).length;
-  }
+  for (const tool of tools) chars += toolChars(tool);
   for (const message of messages) {
     for (const block of message.content) chars += blockChars(block);
   }
   return Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
+/** Characters a tool definition adds to a prompt (measured once per definition object). */
+const toolCharCounts = new WeakMap<ToolDefinition, number>();
+
+function toolChars(tool: ToolDefinition): number {
+  let chars = toolCharCounts.get(tool);
+  if (chars === undefined) {
+    chars = tool.name.length + tool.description.length + JSON.stringify(tool.input_schema).length;
+    toolCharCounts.set(tool, chars);
+  }
+  return chars;
 }

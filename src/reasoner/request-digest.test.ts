@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hashCanonical } from "../core/hash.js";
+import { builtinToolDefinitions } from "../tools/catalog.js";
 import { requestDigest } from "./request-digest.js";
 import type { ModelRequest } from "./types.js";
 
@@ -64,6 +65,19 @@ describe("requestDigest", () => {
       hashCanonical({ ...request, messages: changed }),
     );
     expect(requestDigest({ ...request, messages: changed })).not.toBe(first);
+  });
+
+  it("equals the canonical hash with the whole built-in tool catalog, asked once or many times", () => {
+    const request: ModelRequest = {
+      model: "m",
+      messages: conversation,
+      max_tokens: 10,
+      tools: builtinToolDefinitions(),
+    };
+    expect(requestDigest(request)).toBe(hashCanonical(request));
+    expect(requestDigest({ ...request, tools: builtinToolDefinitions() })).toBe(
+      hashCanonical(request),
+    );
   });
 
   it("falls back to the plain canonical hash for a request with a field it does not know", () => {

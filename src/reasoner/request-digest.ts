@@ -1,9 +1,11 @@
 import { canonicalJson } from "../core/canonical-json.js";
 import { blake3Hex, hashCanonical } from "../core/hash.js";
-import type { ContentBlock, ModelMessage, ModelRequest } from "./types.js";
+import type { ContentBlock, ModelMessage, ModelRequest, ToolDefinition } from "./types.js";
 
 /** Canonical texts of content blocks already serialised; blocks are never mutated. */
 const blockTexts = new WeakMap<ContentBlock, string>();
+/** Canonical texts of tool definitions (the catalog's are shared objects, never mutated). */
+const toolTexts = new WeakMap<ToolDefinition, string>();
 
 /** The request's keys in canonical (sorted) order; `messages` is serialised block by block. */
 const KEYS = [
@@ -19,8 +21,9 @@ const KNOWN = new Set<string>(KEYS);
 
 /**
  * `BLAKE3(canonical(request))`, the digest a reasoning entry records — always equal to
- * `hashCanonical(request)` — with each content block serialised once per object, so a
- * conversation that grows turn by turn is not re-serialised in full for every model call.
+ * `hashCanonical(request)` — with each content block and tool definition serialised once per
+ * object, so a conversation that grows turn by turn is not re-serialised in full for every
+ * model call.
  *
  * @example
  * requestDigest(request) === hashCanonical(request); // always
@@ -31,7 +34,12 @@ export function requestDigest(request: ModelRequest): string {
   for (const key of KEYS) {
     const value = request[key];
     if (value === undefined) continue;
-    const text = key === "messages" ? messagesText(request.messages) : canonicalJson(value);
+    const text =
+      key === "messages"
+        ? messagesText(request.messages)
+        : key === "tools"
+          ? toolsText(request.tools ?? [])
+          : canonicalJson(value);
     members.push(`${JSON.stringify(key)}:${text}`);
   }
   return blake3Hex(`{${members.join(",")}}`);
@@ -42,6 +50,19 @@ function messagesText(messages: readonly ModelMessage[]): string {
     (m) => `{"content":[${m.content.map(blockText).join(",")}],"role":${JSON.stringify(m.role)}}`,
   );
   return `[${parts.join(",")}]`;
+}
+
+function toolsText(tools: readonly ToolDefinition[]): string {
+  return `[${tools.map(toolText).join(",")}]`;
+}
+
+function toolText(tool: ToolDefinition): string {
+  let text = toolTexts.get(tool);
+  if (text === undefined) {
+    text = canonicalJson(tool);
+    toolTexts.set(tool, text);
+  }
+  return text;
 }
 
 function blockText(block: ContentBlock): string {

@@ -257,6 +257,43 @@ describe("entryFrames", () => {
     }
   });
 
+  it("given a reply whose trace says why the turn stopped, then the end carries that reason and error", () => {
+    const record = new RecordBuilder();
+    record.text("user_prompt", "loop forever");
+    record.reasoning(reply([text("again")]));
+    const end = record.text("agent_msg", "error: stalled", PROMPT_TX);
+    end.proposals = {
+      proposals: [],
+      trace: {
+        turn: {
+          stop_reason: "error",
+          files_changed: { created: [], modified: [], deleted: [] },
+          usage: { input_tokens: 1, output_tokens: 1 },
+          error: { code: "stall_detected", message: "writes failed 3 times" },
+        },
+      },
+    };
+    const frames = replayFrames(record.entries, 0);
+    expect(frames.slice(-3, -1)).toMatchObject([
+      { type: "error", code: "stall_detected", message: "writes failed 3 times" },
+      { type: "assistant_message_end", stop_reason: "error" },
+    ]);
+    const capped = new RecordBuilder();
+    capped.text("user_prompt", "many calls");
+    const last = capped.text("agent_msg", "", PROMPT_TX);
+    last.proposals = {
+      proposals: [],
+      trace: {
+        turn: {
+          stop_reason: "max_turns",
+          files_changed: { created: [], modified: [], deleted: [] },
+          usage: { input_tokens: 0, output_tokens: 0 },
+        },
+      },
+    };
+    expect(replayFrames(capped.entries, 0).at(-2)).toMatchObject({ stop_reason: "max_turns" });
+  });
+
   it("given entries outside a turn or payloads that do not decode, then each gives its record alone", () => {
     const record = new RecordBuilder();
     const trigger = record.text("trigger", "tick");

@@ -5,7 +5,14 @@ import { ReasoningRecord } from "../agent/reasoning-record.js";
 import { executionText, ToolExecutionRecord, ToolProposalRecord } from "../agent/tool-record.js";
 import { base64ToText } from "../core/base64.js";
 import type { RecordEntry, Transaction } from "../core/record.js";
-import type { ErrorFrame, ServerFrame, TurnStopReason, TurnUsage } from "../protocol/stream.js";
+import {
+  type ErrorFrame,
+  type ServerFrame,
+  StreamErrorCode,
+  type TurnStopReason,
+  TurnStopReason as TurnStopReasonSchema,
+  type TurnUsage,
+} from "../protocol/stream.js";
 
 /** How the record is read back into frames. */
 export interface ReplayOptions {
@@ -75,8 +82,9 @@ export function initialReplayState(baseline = { input_tokens: 0, output_tokens: 
  * then `record`. Anything else gives its `record` alone, and so does a payload that does not
  * decode. Pure and total: the input state is never changed, and nothing throws.
  *
- * The record does not say why a turn that ended without a model error stopped (`max_turns`,
- * a cancel at a safe point, a stall or budget stop): such turns replay as `end_turn`.
+ * A reply's trace (`proposals.trace.turn`, written by the runner) says why its turn stopped
+ * and with which error; a reply without one replays as `end_turn`, or with the error of its
+ * failed model call.
  *
  * @example
  * const { state: next, frames } = entryFrames(state, entry);
@@ -100,6 +108,11 @@ export function entryFrames(
   const turn = next.turn;
   if (turn !== null && tx.tx_type === "agent_msg" && tx.reference_tx_hash === turn.message_id) {
     next.turn = null;
+    const stopped = stopOf(entry);
+    if (stopped) {
+      turn.stop_reason = stopped.reason;
+      if (stopped.error) turn.error = stopped.error;
+    }
     const end = endFrame(turn, next, options.context_window ?? DEFAULT_CONTEXT_WINDOW);
     return { state: next, frames: [...(turn.error ? [turn.error] : []), end, record] };
   }
@@ -256,6 +269,27 @@ function endFrame(turn: TurnTally, state: ReplayState, contextWindow: number): S
     files_changed: turn.files_changed,
   };
 }
+
+/**
+ * Why the turn a reply ends stopped, from the reply's trace (`proposals.trace.turn`), when it
+ * has one: the runner records the stop reason and any loop error there.
+ */
+function stopOf(entry: RecordEntry): { reason: TurnStopReason; error?: ErrorFrame } | undefined {
+  const trace = TurnTraceShape.safeParse(entry.proposals.trace);
+  if (!trace.success) return undefined;
+  const { stop_reason, error } = trace.data.turn;
+  if (!error) return { reason: stop_reason };
+  const code = StreamErrorCode.safeParse(error.code);
+  const frame = errorOf(code.success ? code.data : "internal_error", error.message, true);
+  return { reason: stop_reason, error: frame };
+}
+
+const TurnTraceShape = z.object({
+  turn: z.object({
+    stop_reason: TurnStopReasonSchema,
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  }),
+});
 
 function errorOf(code: ErrorFrame["code"], message: string, recoverable: boolean): ErrorFrame {
   return { type: "error", code, message, recoverable };
