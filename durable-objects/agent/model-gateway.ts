@@ -29,6 +29,8 @@ export interface GatewayHost {
   flush(): void;
   /** False once the agent is paused: no new real call is made then. */
   mayCall(): boolean;
+  /** Told before the first call the record does not answer: the turn's replay is over. */
+  onLive?(): void;
 }
 
 /**
@@ -62,6 +64,7 @@ export class RecordingModelGateway implements ModelProvider {
       return answer(prior);
     }
     if (!this.#host.mayCall()) throw new TurnSuspended();
+    this.#host.onLive?.();
     this.#host.flush();
     const record: ReasoningRecord = {
       request_digest: digest,

@@ -63,6 +63,8 @@ export interface ToolGatewayHost {
   flush(): void;
   /** False once the agent is paused: nothing new is dispatched then. */
   mayDispatch(): boolean;
+  /** Told before the first call the record does not fully answer: the replay is over. */
+  onLive?(): void;
   dispatch: ToolDispatch;
 }
 
@@ -91,8 +93,11 @@ export class RecordingToolGateway implements ToolExecutor {
           `replay diverged at tool call ${index + 1}: the call differs from the record`,
         );
       }
-      return prior.execution ? outcomeOf(prior.execution) : this.#resume(prior);
+      if (prior.execution) return outcomeOf(prior.execution);
+      this.#host.onLive?.();
+      return this.#resume(prior);
     }
+    this.#host.onLive?.();
     const check = this.#host.validate(call.name, call.input);
     if (!check.ok) {
       const reason = `${check.code}: ${check.message}`;

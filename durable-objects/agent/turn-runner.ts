@@ -132,6 +132,20 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     committed: [],
   };
   const mayProceed = () => store.requireMeta().status === "active";
+  // While the loop replays what the turn recorded, watchers already saw its events: only the
+  // turn's end (and error) is new. The first call the record does not answer ends the replay.
+  let replaying = recorded.reasoning.length + recorded.tools.length > 0;
+  const onLive = () => {
+    replaying = false;
+  };
+  const onEvent = host.onEvent;
+  const forward: LoopEventSink | undefined = onEvent
+    ? (event) => {
+        if (!replaying || event.type === "assistant_message_end" || event.type === "error") {
+          onEvent(event);
+        }
+      }
+    : undefined;
   const gateway = new RecordingModelGateway({
     provider: host.provider,
     recorded: recorded.reasoning,
@@ -139,6 +153,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
       stage(turn, "reasoning", textToBase64(canonicalJson(reasoning)), KEEP_TURN),
     flush: () => flush(turn),
     mayCall: mayProceed,
+    onLive,
   });
   const tools = new RecordingToolGateway({
     policy: setup.tools.policy,
@@ -152,6 +167,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     },
     flush: () => flush(turn),
     mayDispatch: mayProceed,
+    onLive,
     dispatch: setup.tools.dispatch,
   });
   const readTurns: ReadTurns = (fromSeq, beforeSeq) =>
@@ -170,7 +186,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
         provider: gateway,
         tools,
         context: callContext(host, inbound),
-        ...(host.onEvent ? { onEvent: host.onEvent } : {}),
+        ...(forward ? { onEvent: forward } : {}),
         ...(host.isCancelled ? { isCancelled: () => host.isCancelled?.(turnSeq) === true } : {}),
       },
     );

@@ -207,6 +207,11 @@ describe("/stream protocol", () => {
     expect(result).toMatchObject({ tool_use_id: "ap1", name: "run_command", is_error: false });
     const end = await client.next("assistant_message_end");
     expect(end.stop_reason).toBe("end_turn");
+    // The resumed turn replays its recorded part silently: no event is sent twice
+    const count = (type: string) => client.frames.filter((f) => f.type === type).length;
+    expect(count("assistant_message_start")).toBe(1);
+    expect(count("tool_use_start")).toBe(1);
+    expect(count("tool_result")).toBe(1);
     const types = (await getRecord(token, agentId)).map((e) => e.tx.tx_type);
     expect(types).toContain("action_result");
     expect(await getVerify(token, agentId)).toMatchObject({ ok: true });
