@@ -241,6 +241,11 @@ export function payloadText(entry: RecordEntry): string {
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
+/** The JSON object a payload carries (tool records, agent messages, session settings). */
+export function payloadJson(entry: RecordEntry): Record<string, unknown> {
+  return JSON.parse(payloadText(entry)) as Record<string, unknown>;
+}
+
 /** `files_changed` of a finished turn whose tool calls changed no file. */
 export const NO_FILES_CHANGED = { created: [], modified: [], deleted: [] };
 

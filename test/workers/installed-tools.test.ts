@@ -1,6 +1,5 @@
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import type { RecordEntry } from "../../src/core/record.js";
-import { getRecord, mintToken, payloadText } from "./helpers.js";
+import { getRecord, mintToken, payloadJson, payloadText } from "./helpers.js";
 import { finalText, scriptModel, toolCalls } from "./scripted-model.js";
 import { openSession } from "./stream-client.js";
 
@@ -14,10 +13,6 @@ beforeAll(async () => {
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-function payloadJson(entry: RecordEntry): Record<string, unknown> {
-  return JSON.parse(payloadText(entry)) as Record<string, unknown>;
-}
 
 describe("installed tools", () => {
   it("offers a session's installed tool to the model and dispatches it over HTTP with its auth, through policy and the record", async () => {

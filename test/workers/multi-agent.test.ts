@@ -9,6 +9,7 @@ import {
   getRecord,
   getVerify,
   mintToken,
+  payloadJson,
   payloadText,
   submitTx,
   waitFor,
@@ -26,10 +27,6 @@ beforeAll(async () => {
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-function payloadJson(entry: RecordEntry): Record<string, unknown> {
-  return JSON.parse(payloadText(entry)) as Record<string, unknown>;
-}
 
 /** Waits until the agent's record holds `n` entries of `type` and returns them. */
 function waitForEntries(

@@ -8,6 +8,7 @@ import {
   getRecord,
   getVerify,
   mintToken,
+  payloadJson,
   payloadText,
   submitTx,
   waitFor,
@@ -25,11 +26,6 @@ beforeAll(async () => {
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** The decoded JSON payload of an entry. */
-function payloadJson(entry: RecordEntry): Record<string, unknown> {
-  return JSON.parse(payloadText(entry)) as Record<string, unknown>;
-}
 
 /** `GET /api/read-file` of an agent's workspace. */
 async function readWorkspaceFile(agentId: string, path: string, as = token) {
