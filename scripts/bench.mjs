@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // `npm run bench`: admission throughput of `POST /tx` through the real Worker against a
 // bare one-INSERT Durable Object endpoint (trigger: admission alone; user_prompt: a whole
-// mock turn), head-read latency on a long record against a short one, and the rate at which
-// `GET /agents/:id/verify` re-folds a record. Both Workers are bundled by wrangler and
-// served by Miniflare on 127.0.0.1. Prints tables and a summary of targets, and writes
+// mock turn), head-read latency on a long record against a short one, the rate at which
+// `GET /agents/:id/verify` re-folds a record, and the latency of tool calls from a Worker to
+// a real sandbox process (run_command, read_file of 1 MiB) against the sandbox alone. The
+// Workers are bundled by wrangler and served by Miniflare on 127.0.0.1. Prints tables and a summary of targets, and writes
 // bench/results.json. Exits 1 when the run itself fails (an error answer, a backlog that
 // never drains, a timeout); with --check-targets, also when a target is missed.
 //
 // Usage: node scripts/bench.mjs [--quick] [--warmup-ms N] [--duration-ms N] [--rounds N]
 //                               [--head-entries N] [--small-entries N] [--verify-entries N]
-//                               [--verify-repetitions N] [--check-targets]
+//                               [--verify-repetitions N] [--tools-requests N] [--check-targets]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -24,11 +25,13 @@ import {
   admissionChecks,
   allMet,
   TARGETS,
+  toolChecks,
   turnCheck,
   verifyCheck,
 } from "./bench/target-checks.mjs";
 import { makeTargets } from "./bench/targets.mjs";
 import { runThroughput } from "./bench/throughput.mjs";
+import { runTools } from "./bench/tools.mjs";
 import { runVerifyRate } from "./bench/verify-rate.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -114,11 +117,23 @@ async function main() {
     seedTimeoutMs: SEED_TIMEOUT_MS,
     log,
   });
+  log(
+    `tools: starting the sandbox and the fixture Worker; ${options.toolsRequests} calls per operation and path…`,
+  );
+  const toolsTiming = { requests: options.toolsRequests, warmup: options.toolsWarmup };
+  const tools = await runTools({
+    dir: started.tempDir,
+    track: (thing) => started.things.push(thing),
+    ...toolsTiming,
+    rounds: timing.rounds,
+    log,
+  });
   const checks = {
     admission: admissionChecks(throughput),
     turn: turnCheck(throughput),
     verify: verifyCheck(verify),
     head: ratios,
+    tools: toolChecks(tools),
   };
 
   const seconds = (performance.now() - t0) / 1000;
@@ -135,6 +150,7 @@ async function main() {
     checks,
     head,
     verify,
+    tools,
     seconds,
   });
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -146,12 +162,14 @@ async function main() {
     head,
     ratios,
     verify,
+    tools,
+    toolsTiming,
     checks,
     seconds,
   });
   process.stdout.write(report);
 
-  const errors = [...throughput, ...head.rows].reduce((n, r) => n + r.errors, 0);
+  const errors = [...throughput, ...head.rows, ...tools].reduce((n, r) => n + r.errors, 0);
   if (errors > 0) throw new Error(`${errors} requests failed; see the errors column`);
   if (options.checkTargets && !allMet(checks))
     throw new Error("a target was missed (--check-targets)");

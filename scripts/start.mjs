@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: the local stack — `wrangler dev` on workerd with persistent state, a dev
-// JWT secret and the mock reasoner unless a model is configured. Settings come from the
-// environment (SPEC §11): AURA_PORT (8787), AURA_SANDBOX_PORT (8788, reserved for the
-// sandbox), AURA_DATA_DIR (./aura_data), AURA_LOG_LEVEL (warn; wrangler's levels); every
+// `npm start`: the local stack — the Node sandbox (tools run there) and `wrangler dev` on
+// workerd with persistent state, a dev JWT secret and the mock reasoner unless a model is
+// configured. Settings come from the environment (SPEC §11): AURA_PORT (8787),
+// AURA_SANDBOX_PORT (8788), AURA_DATA_DIR (./aura_data), AURA_LOG_LEVEL (warn; wrangler's
+// levels), SANDBOX_TOKEN_SECRET (else one kept in the data dir), ALLOWED_COMMANDS; every
 // AURA_*, SANDBOX_*, ALLOWED_COMMANDS and RECORD_WINDOW_SIZE variable reaches the Worker.
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -13,6 +14,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
 const TOKEN_ORG = "local";
 const TOKEN_TTL_DAYS = 7;
+/** The sandbox starts in well under a second; a minute means something is wrong. */
+const SANDBOX_START_TIMEOUT_MS = 60_000;
 
 try {
   ensureDeps(ROOT);
@@ -21,30 +24,87 @@ try {
 }
 // These modules import dependencies, so they load once the install is done.
 const { parseSettings } = await import("./lib/settings.mjs");
-const { ensureDevSecret } = await import("./lib/dev-secret.mjs");
+const { ensureDevSecret, JWT_SECRET_FILE, SANDBOX_SECRET_FILE } = await import(
+  "./lib/dev-secret.mjs"
+);
 const { isPortFree, waitForPortFree } = await import("./lib/port.mjs");
 const { waitForHealth } = await import("./lib/health.mjs");
 const { startWrangler } = await import("./lib/wrangler-process.mjs");
+const { ensureSandboxBundle } = await import("./lib/sandbox-bundle.mjs");
+const { sandboxEnv, startSandbox } = await import("./lib/sandbox-process.mjs");
 const { mintToken } = await import("./lib/mint-token.mjs");
 const { readyBanner } = await import("./lib/banner.mjs");
 
+/** @typedef {import("./lib/child-process.mjs").ChildProcessHandle} Child */
+/** @typedef {import("./lib/child-process.mjs").ExitStatus} ExitStatus */
+
+/** What `npm start` started, in order, with the port each one serves. */
+const stack = {
+  /** @type {Array<{ child: Child, port: number }>} */ children: [],
+  /** The first child that exited, if any has. */
+  /** @type {{ child: Child, status: ExitStatus } | undefined} */ died: undefined,
+  stopping: false,
+};
+
 await main().catch((err) => fail(messageOf(err)));
 
-/** Starts the stack, reports where it is, and runs until a signal or wrangler's exit. */
+/** Starts the stack, reports where it is, and runs until a signal or a child's exit. */
 async function main() {
   const parsed = parseSettings(process.env, process.cwd());
   if (!parsed.ok) fail(parsed.error);
   const settings = parsed.settings;
-  if (!(await isPortFree(settings.port, HOST))) {
-    fail(`AURA_PORT: port ${settings.port} is already in use on ${HOST}; choose another port`);
+  for (const [name, port] of /** @type {const} */ ([
+    ["AURA_PORT", settings.port],
+    ["AURA_SANDBOX_PORT", settings.sandboxPort],
+  ])) {
+    if (!(await isPortFree(port, HOST))) {
+      fail(`${name}: port ${port} is already in use on ${HOST}; choose another port`);
+    }
   }
   const auth = resolveAuth(settings);
+  const sandboxSecret = resolveSandboxSecret(settings);
   if (existsSync(join(ROOT, ".dev.vars"))) {
     fail(
       ".dev.vars exists: wrangler would load it instead of the environment; move its values to the environment and remove it",
     );
   }
-  const envFile = writeWorkerEnv(settings.dataDir, { ...settings.workerVars, ...auth.vars });
+  const sandboxUrl = `http://${HOST}:${settings.sandboxPort}`;
+  const envFile = writeWorkerEnv(settings.dataDir, {
+    ...settings.workerVars,
+    ...auth.vars,
+    SANDBOX_URL: sandboxUrl,
+    SANDBOX_TOKEN_SECRET: sandboxSecret,
+  });
+
+  const stop = onceStopRequested(async (signal) => {
+    stack.stopping = true;
+    const names = stack.children.map(({ child }) => `${child.name} (${child.pid})`).reverse();
+    console.log(`\nnpm start: ${signal}, stopping ${names.join(" and ") || "before anything ran"}`);
+    await stopAll();
+    process.exit(0);
+  });
+
+  try {
+    await ensureSandboxBundle(ROOT, (line) => console.log(line));
+  } catch (err) {
+    fail(`could not build the sandbox: ${messageOf(err)}`);
+  }
+  if (stack.stopping) return;
+  const sandboxRoot = join(settings.dataDir, "sandbox");
+  console.log(`Starting the sandbox on ${sandboxUrl} ...`);
+  const sandbox = startSandbox({
+    root: ROOT,
+    env: sandboxEnv({
+      env: process.env,
+      root: sandboxRoot,
+      port: settings.sandboxPort,
+      secret: sandboxSecret,
+      allowedCommands: settings.allowedCommands,
+    }),
+  });
+  track(sandbox, settings.sandboxPort);
+  await waitUntilReady(sandboxUrl, SANDBOX_START_TIMEOUT_MS);
+  if (stack.stopping) return;
 
   const url = `http://${HOST}:${settings.port}`;
   console.log(`Starting wrangler dev on ${url} ...`);
@@ -53,50 +113,73 @@ async function main() {
     args: wranglerArgs(settings, envFile),
     env: process.env,
   });
-  let stopping = false;
-  const stop = onceStopRequested(async (signal) => {
-    stopping = true;
-    console.log(`\nnpm start: ${signal}, stopping wrangler (process group ${wrangler.pid})`);
-    await stopWrangler(wrangler, settings.port);
-    process.exit(0);
-  });
-  await waitUntilReady(wrangler, url, () => stopping);
-  if (stopping) return;
+  track(wrangler, settings.port);
+  await waitUntilReady(url);
+  if (stack.stopping) return;
 
+  sandbox.follow();
   wrangler.follow();
   const token = auth.secret === undefined ? undefined : await devToken(auth.secret);
-  const reasoner = settings.reasoner;
-  console.log(readyBanner({ url, reasoner, dataDir: settings.dataDir, auth: auth.note, token }));
+  console.log(
+    readyBanner({
+      url,
+      sandbox: { url: sandboxUrl, root: sandboxRoot },
+      reasoner: settings.reasoner,
+      dataDir: settings.dataDir,
+      auth: auth.note,
+      token,
+    }),
+  );
 
-  const status = await wrangler.exited;
-  if (stopping) return;
+  const died = await Promise.race(
+    stack.children.map(({ child }) => child.exited.then((status) => ({ child, status }))),
+  );
+  if (stack.stopping) return;
   stop.cancel();
-  await stopWrangler(wrangler, settings.port);
-  fail(`wrangler exited unexpectedly (${describeExit(status)})`, status.code || 1);
+  await stopAll();
+  fail(
+    `${died.child.name} exited unexpectedly (${describeExit(died.status)})`,
+    died.status.code || 1,
+  );
 }
 
 /**
- * Waits for `/health`; when wrangler dies or never answers, prints what it said and exits.
- * Returns early once a stop was requested.
- * @param {import("./lib/wrangler-process.mjs").WranglerProcess} wrangler
- * @param {string} url
- * @param {() => boolean} stopping
+ * Records a started child, so every exit path stops it, and notes the first to die.
+ * @param {Child} child
+ * @param {number} port
  */
-async function waitUntilReady(wrangler, url, stopping) {
-  let exited = false;
-  wrangler.exited.then(() => {
-    exited = true;
+function track(child, port) {
+  stack.children.push({ child, port });
+  child.exited.then((status) => {
+    stack.died ??= { child, status };
   });
+}
+
+/**
+ * Waits for `<url>/health`; when a child of the stack dies or the server never answers,
+ * prints what the children said, stops them and exits. Returns early once a stop was
+ * requested.
+ * @param {string} url
+ * @param {number} [timeoutMs]
+ */
+async function waitUntilReady(url, timeoutMs) {
   let problem;
   try {
-    const healthy = await waitForHealth(url, { gaveUp: () => exited || stopping() });
-    if (healthy || stopping()) return;
-    problem = `wrangler exited (${describeExit(await wrangler.exited)}) before the stack was ready`;
+    const healthy = await waitForHealth(url, {
+      timeoutMs,
+      gaveUp: () => stack.died !== undefined || stack.stopping,
+    });
+    if (healthy || stack.stopping) return;
+    const { child, status } = /** @type {NonNullable<typeof stack.died>} */ (stack.died);
+    problem = `${child.name} exited (${describeExit(status)}) before the stack was ready`;
   } catch (err) {
     problem = messageOf(err);
   }
-  console.error(wrangler.heldOutput());
-  await stopWrangler(wrangler, Number(new URL(url).port));
+  for (const { child } of stack.children) {
+    const held = child.heldOutput();
+    if (held.trim() !== "") console.error(`--- ${child.name} said:\n${held}`);
+  }
+  await stopAll();
   fail(problem);
 }
 
@@ -113,15 +196,32 @@ function resolveAuth(settings) {
   if (settings.jwksUrl !== undefined) return { vars: {}, note: "keys from AURA_JWKS_URL" };
   let secret;
   try {
-    secret = ensureDevSecret(settings.dataDir);
+    secret = ensureDevSecret(settings.dataDir, JWT_SECRET_FILE);
   } catch (err) {
     fail(`AURA_DATA_DIR: cannot write the dev secret into ${settings.dataDir}: ${messageOf(err)}`);
   }
   return {
     vars: { AURA_JWT_SECRET: secret },
     secret,
-    note: `HS256 with the dev secret in ${join(settings.dataDir, "dev-jwt-secret")}`,
+    note: `HS256 with the dev secret in ${join(settings.dataDir, JWT_SECRET_FILE)}`,
   };
+}
+
+/**
+ * The secret the Worker signs sandbox tokens with: the environment's, else one kept in the
+ * data dir (created on first start, owner-only).
+ * @param {import("./lib/settings.mjs").Settings} settings
+ * @returns {string}
+ */
+function resolveSandboxSecret(settings) {
+  if (settings.sandboxTokenSecret !== undefined) return settings.sandboxTokenSecret;
+  try {
+    return ensureDevSecret(settings.dataDir, SANDBOX_SECRET_FILE);
+  } catch (err) {
+    fail(
+      `AURA_DATA_DIR: cannot write the sandbox secret into ${settings.dataDir}: ${messageOf(err)}`,
+    );
+  }
 }
 
 /**
@@ -177,7 +277,7 @@ async function devToken(secret) {
 
 /**
  * Runs `onStop` on the first SIGINT, SIGTERM or SIGHUP; a second signal exits at once
- * (wrangler's own exit hook then kills its process group).
+ * (the exit hook of each child then kills its process group).
  * @param {(signal: NodeJS.Signals) => Promise<void>} onStop
  */
 function onceStopRequested(onStop) {
@@ -188,7 +288,7 @@ function onceStopRequested(onStop) {
   const handler = (signal) => {
     if (requested) process.exit(130);
     requested = true;
-    onStop(signal).catch((err) => fail(`could not stop wrangler: ${messageOf(err)}`));
+    onStop(signal).catch((err) => fail(`could not stop the stack: ${messageOf(err)}`));
   };
   for (const signal of signals) process.on(signal, handler);
   return {
@@ -220,13 +320,14 @@ function fail(message, code = 1) {
 }
 
 /**
- * Stops wrangler's process group and waits until its port is released, so `npm start`
- * returns only once nothing it started still serves.
- * @param {import("./lib/wrangler-process.mjs").WranglerProcess} wrangler
- * @param {number} port
+ * Stops what the stack started, the last started first (wrangler before the sandbox it
+ * calls), and waits until each one's port is released, so `npm start` returns only once
+ * nothing it started still serves.
  */
-async function stopWrangler(wrangler, port) {
-  await wrangler.stop();
-  if (!(await waitForPortFree(port, HOST)))
-    console.error(`npm start: port ${port} is still in use after stopping wrangler`);
+async function stopAll() {
+  for (const { child, port } of stack.children.slice().reverse()) {
+    await child.stop();
+    if (!(await waitForPortFree(port, HOST)))
+      console.error(`npm start: port ${port} is still in use after stopping ${child.name}`);
+  }
 }

@@ -34,7 +34,7 @@ export function turnToolsOf(
   meta: Readonly<AgentMeta>,
   installed?: InstalledTools,
 ): TurnTools {
-  const client = sandboxClientOf(config);
+  const client = sandboxClientOf(config, env);
   const now = () => Date.now();
   const agents = agentTools({
     org: meta.org,

@@ -9,6 +9,8 @@ import { parseArgs } from "node:util";
  * @property {number} smallEntries Entries in the short record of the head-read test.
  * @property {number} verifyEntries Entries in the record the verify-rate test verifies.
  * @property {number} verifyRepetitions Times it verifies that record (p50 over them).
+ * @property {number} toolsRequests Measured tool calls per operation and path.
+ * @property {number} toolsWarmup Unmeasured tool calls per operation and path first.
  * @property {boolean} checkTargets Exit 1 when a target is missed, not only on failures.
  */
 
@@ -16,7 +18,7 @@ import { parseArgs } from "node:util";
  * Parses `npm run bench -- [options]`. `--quick` shortens every phase (a smoke run).
  *
  * @example
- * readOptions(["--quick"]); // { warmupMs: 300, …, headEntries: 5000, verifyEntries: 2000, … }
+ * readOptions(["--quick"]); // { warmupMs: 300, …, verifyEntries: 2000, toolsRequests: 60, … }
  * @param {string[]} args
  * @returns {BenchOptions}
  */
@@ -32,6 +34,7 @@ export function readOptions(args) {
       "small-entries": { type: "string" },
       "verify-entries": { type: "string" },
       "verify-repetitions": { type: "string" },
+      "tools-requests": { type: "string" },
       "check-targets": { type: "boolean", default: false },
     },
   });
@@ -52,6 +55,8 @@ export function readOptions(args) {
     smallEntries: int("small-entries", 100),
     verifyEntries: int("verify-entries", quick ? 2000 : 10_000),
     verifyRepetitions: int("verify-repetitions", quick ? 3 : 5),
+    toolsRequests: int("tools-requests", quick ? 60 : 300),
+    toolsWarmup: quick ? 10 : 30,
     checkTargets: values["check-targets"] === true,
   };
 }

@@ -1,4 +1,4 @@
-import { headTable, throughputTable, verifyTable } from "./report.mjs";
+import { headTable, throughputTable, toolsTable, verifyTable } from "./report.mjs";
 import { TARGETS, targetSummary } from "./target-checks.mjs";
 
 /**
@@ -10,13 +10,16 @@ import { TARGETS, targetSummary } from "./target-checks.mjs";
  * @property {import("./head-scaling.mjs").HeadScaling} head
  * @property {import("./report.mjs").HeadRatios[]} ratios
  * @property {import("./verify-rate.mjs").VerifyRate} verify
+ * @property {import("./tools.mjs").ToolRow[]} tools
+ * @property {{ requests: number, warmup: number }} toolsTiming
  * @property {import("./target-checks.mjs").TargetChecks} checks
  * @property {number} seconds
  */
 
 /**
  * The human-readable report: what was measured and how, the admission table, the head-read
- * table with its ratios, the verify-rate table, and the summary of targets.
+ * table with its ratios, the verify-rate table, the tool-call table, and the summary of
+ * targets.
  *
  * @example
  * process.stdout.write(formatReport(measurements));
@@ -67,6 +70,15 @@ export function formatReport(m) {
     "background GC and compiler included, so it can exceed the wall time; 10 ms ticks).",
     "",
     verifyTable(verify),
+    "",
+    "Tools: a real sandbox process (sandbox/dist/server.mjs) and a fixture Worker (bench/tools-worker.ts)",
+    "served by Miniflare, whose SandboxClient signs, sends and validates each dispatch as the product's does.",
+    `One call at a time. Per operation and path: ${m.toolsTiming.warmup} warm-up calls, then ${m.toolsTiming.requests} measured, the two`,
+    "paths alternating in rounds; every call has a fresh action id (never a replay).",
+    "(a) the bench POSTs straight to the sandbox with a token the Worker's client signed;",
+    "(b) the bench POSTs to the fixture Worker, which dispatches to the sandbox and answers a summary.",
+    "",
+    toolsTable(m.tools),
     "",
     targetSummary(m.checks),
     "",

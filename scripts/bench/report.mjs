@@ -150,3 +150,28 @@ export function verifyTable(rate) {
   const p50 = { ms: rate.p50Ms, entriesPerSecond: rate.p50EntriesPerSecond, cpuMs: rate.p50CpuMs };
   return formatTable(header, [...rate.runs.map((r, i) => row(String(i + 1), r)), row("p50", p50)]);
 }
+
+/**
+ * The tool-call table: per operation, straight to the sandbox (a) and through the fixture
+ * Worker's `SandboxClient` (b), and the Worker hop's cost (b − a at p50).
+ * @param {import("./tools.mjs").ToolRow[]} rows
+ * @returns {string}
+ */
+export function toolsTable(rows) {
+  const header = ["operation", "path", "calls", "p50 ms", "p99 ms", "mean ms", "errors"];
+  const cells = rows.map((r, i) => [
+    i > 0 && rows[i - 1]?.operation.id === r.operation.id ? "" : r.operation.label,
+    r.path === "sandbox" ? "(a) sandbox direct" : "(b) Worker -> sandbox",
+    String(r.ok),
+    fixed(r.p50Ms, 2),
+    fixed(r.p99Ms, 2),
+    fixed(r.meanMs, 2),
+    String(r.errors),
+  ]);
+  const hops = [...new Set(rows.map((r) => r.operation))].map((op) => {
+    const at = (/** @type {string} */ path) =>
+      rows.find((r) => r.operation === op && r.path === path)?.p50Ms ?? Number.NaN;
+    return `  ${op.label}: ${fixed(at("worker") - at("sandbox"), 2)} ms`;
+  });
+  return [formatTable(header, cells), "", "Worker hop (b - a, p50):", ...hops].join("\n");
+}

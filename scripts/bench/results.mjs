@@ -88,6 +88,7 @@ function round(n, digits) {
  *   checks: import("./target-checks.mjs").TargetChecks,
  *   head: import("./head-scaling.mjs").HeadScaling | undefined,
  *   verify: import("./verify-rate.mjs").VerifyRate,
+ *   tools: import("./tools.mjs").ToolRow[],
  *   targets: Record<string, unknown>,
  *   seconds: number,
  * }} parts
@@ -155,6 +156,22 @@ export function buildResults(parts) {
         met: parts.checks.verify.met,
         reduced: parts.checks.verify.reduced,
       },
+    },
+    tools: {
+      runs: parts.tools.map((r) => ({
+        operation: r.operation.id,
+        path: r.path === "sandbox" ? "sandbox_direct" : "worker_to_sandbox",
+        ...numbers(r),
+        mean_ms: round(r.meanMs, 3),
+        first_error: r.firstError ?? null,
+      })),
+      checks: parts.checks.tools.map((c) => ({
+        operation: c.operation,
+        p50_ms: round(c.p50Ms, 3),
+        sandbox_direct_p50_ms: round(c.sandboxP50Ms, 3),
+        target_p50_ms: c.target,
+        met: c.met,
+      })),
     },
   };
 }

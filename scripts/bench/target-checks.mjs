@@ -19,6 +19,8 @@ export const TARGETS = Object.freeze({
   verifyEntries: 10_000,
   /** Head read on 100k entries within this × the head read on 100 entries. */
   headRatio: 1.5,
+  /** Tool calls through the Worker's `SandboxClient` to the sandbox, p50 in ms, one at a time. */
+  toolsP50Ms: { run_command: 15, read_file: 30 },
 });
 
 /**
@@ -102,11 +104,47 @@ export function verifyCheck(rate) {
 }
 
 /**
+ * @typedef {object} ToolCheck
+ * @property {"run_command" | "read_file"} operation
+ * @property {string} label
+ * @property {number} p50Ms through the Worker
+ * @property {number} sandboxP50Ms straight to the sandbox, for comparison
+ * @property {number} target
+ * @property {boolean} met
+ */
+
+/**
+ * The tool-call targets, read from the rows through the Worker.
+ *
+ * @example
+ * toolChecks(rows); // [{ operation: "run_command", p50Ms: 6.1, target: 15, met: true, … }, …]
+ * @param {import("./tools.mjs").ToolRow[]} rows
+ * @returns {ToolCheck[]}
+ */
+export function toolChecks(rows) {
+  return Object.entries(TARGETS.toolsP50Ms).map(([operation, target]) => {
+    const at = (/** @type {string} */ path) =>
+      rows.find((r) => r.operation.id === operation && r.path === path);
+    const worker = at("worker");
+    const p50Ms = worker?.p50Ms ?? Number.NaN;
+    return {
+      operation: /** @type {ToolCheck["operation"]} */ (operation),
+      label: worker?.operation.label ?? operation,
+      p50Ms,
+      sandboxP50Ms: at("sandbox")?.p50Ms ?? Number.NaN,
+      target,
+      met: p50Ms <= target && worker?.errors === 0,
+    };
+  });
+}
+
+/**
  * @typedef {object} TargetChecks
  * @property {RatioCheck[]} admission
  * @property {RatioCheck} turn
  * @property {VerifyCheck} verify
  * @property {import("./report.mjs").HeadRatios[]} head
+ * @property {ToolCheck[]} tools
  */
 
 /**
@@ -119,7 +157,8 @@ export function allMet(checks) {
     checks.admission.every((c) => c.met) &&
     checks.turn.met &&
     checks.verify.met &&
-    checks.head.every((h) => h.met)
+    checks.head.every((h) => h.met) &&
+    checks.tools.every((t) => t.met)
   );
 }
 
@@ -154,6 +193,11 @@ export function targetSummary(checks) {
     ...checks.head.map(
       (h) =>
         `  ${h.concurrency} in flight: p50 ${fixed(h.p50, 2)}x, reads/s ${fixed(h.throughput, 2)}x  ${verdict(h.met)}`,
+    ),
+    "Tools: one call at a time through the Worker's SandboxClient to the sandbox, p50 (direct to the sandbox for comparison).",
+    ...checks.tools.map(
+      (t) =>
+        `  ${t.label.padEnd(20)} p50 ${fixed(t.p50Ms, 2)} ms <= ${t.target} ms (direct ${fixed(t.sandboxP50Ms, 2)} ms)  ${verdict(t.met)}`,
     ),
   ].join("\n");
 }

@@ -11,6 +11,7 @@ const REASONER_NOTES = {
  *
  * @param {{
  *   url: string,
+ *   sandbox: { url: string, root: string },
  *   reasoner: keyof typeof REASONER_NOTES,
  *   dataDir: string,
  *   auth: string,
@@ -18,12 +19,13 @@ const REASONER_NOTES = {
  * }} ready
  * @returns {string}
  * @example
- * console.log(readyBanner({ url, reasoner: "mock", dataDir, auth: "dev secret", token }));
+ * console.log(readyBanner({ url, sandbox, reasoner: "mock", dataDir, auth: "dev secret", token }));
  */
-export function readyBanner({ url, reasoner, dataDir, auth, token }) {
+export function readyBanner({ url, sandbox, reasoner, dataDir, auth, token }) {
   const lines = [
     "",
     `Aura Swarm is running at ${url}`,
+    `  sandbox   ${sandbox.url} (data in ${sandbox.root}; answers only tokens the Worker signs)`,
     `  reasoner  ${REASONER_NOTES[reasoner]}`,
     `  data      ${dataDir}`,
     `  auth      ${auth}`,

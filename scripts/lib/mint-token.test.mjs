@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { TokenVerifier } from "../../src/auth/verify-token.ts";
-import { ensureDevSecret, readDevSecret } from "./dev-secret.mjs";
+import { ensureDevSecret, readDevSecret, SANDBOX_SECRET_FILE } from "./dev-secret.mjs";
 import { mintToken } from "./mint-token.mjs";
 
 const dirs = [];
@@ -45,5 +45,15 @@ describe("dev secret", () => {
     const first = ensureDevSecret(dir);
     expect(ensureDevSecret(dir)).toBe(first);
     expect(readDevSecret(dir)).toBe(first);
+  });
+
+  it("given the sandbox secret's file, when ensured, then it is kept apart from the JWT secret, owner-only", () => {
+    const dir = tempDir();
+    const jwt = ensureDevSecret(dir);
+    const sandbox = ensureDevSecret(dir, SANDBOX_SECRET_FILE);
+    expect(sandbox).toMatch(/^[0-9a-f]{64}$/);
+    expect(sandbox).not.toBe(jwt);
+    expect(readDevSecret(dir, SANDBOX_SECRET_FILE)).toBe(sandbox);
+    expect(statSync(join(dir, SANDBOX_SECRET_FILE)).mode & 0o777).toBe(0o600);
   });
 });

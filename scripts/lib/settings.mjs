@@ -48,8 +48,20 @@ const SettingsSchema = z
     ),
     AURA_ANTHROPIC_API_KEY: text,
     AURA_ROUTER_URL: text,
+    SANDBOX_TOKEN_SECRET: text.pipe(
+      z.string().min(32, "must be at least 32 characters").optional(),
+    ),
+    SANDBOX_URL: text,
   })
   .superRefine((s, ctx) => {
+    if (s.SANDBOX_URL !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SANDBOX_URL"],
+        message:
+          "npm start runs its own sandbox on AURA_SANDBOX_PORT and points the Worker at it; unset SANDBOX_URL",
+      });
+    }
     if (s.AURA_SANDBOX_PORT === s.AURA_PORT) {
       ctx.addIssue({
         code: "custom",
@@ -68,6 +80,8 @@ const SettingsSchema = z
  *   logLevel: (typeof LOG_LEVELS)[number],
  *   jwtSecret?: string,
  *   jwksUrl?: string,
+ *   sandboxTokenSecret?: string,
+ *   allowedCommands?: string,
  *   reasoner: "proxy" | "direct" | "mock",
  *   workerVars: Readonly<Record<string, string>>,
  * }>} Settings
@@ -101,6 +115,8 @@ export function parseSettings(env, cwd) {
     logLevel: s.AURA_LOG_LEVEL,
     jwtSecret: s.AURA_JWT_SECRET,
     jwksUrl: s.AURA_JWKS_URL,
+    sandboxTokenSecret: s.SANDBOX_TOKEN_SECRET,
+    allowedCommands: env.ALLOWED_COMMANDS,
     reasoner: s.AURA_LLM_ROUTING ?? defaultReasoner(s),
     workerVars: Object.freeze(workerVars(env)),
   });

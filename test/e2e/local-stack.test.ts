@@ -1,53 +1,22 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { RecordEntry } from "../../src/core/record.js";
 import { AgentHead, AgentSummary, VerifyReport } from "../../src/protocol/agents.js";
 import { client, expectShape, sendPrompt } from "./helpers/api.js";
-import { cleanEnv, type LocalStack, runCommand, startLocalStack } from "./helpers/local-stack.js";
+import { cleanEnv, runCommand } from "./helpers/local-stack.js";
 import { acceptsConnections, freePort } from "./helpers/net.js";
-import { stillRunning } from "./helpers/processes.js";
+import { commandLineOf } from "./helpers/processes.js";
+import { useStacks } from "./helpers/stacks.js";
 
 const TEST_SECRET = "e2e-test-secret-0123456789abcdefghijklmnop";
+const TEST_SANDBOX_SECRET = "e2e-sandbox-secret-0123456789abcdefghijklm";
 
 const Created = z.object({ agent_id: z.string() });
 
-const running: LocalStack[] = [];
-const dirs: string[] = [];
-
-afterEach(() => {
-  for (const stack of running.splice(0)) stack.kill();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "aura-e2e-"));
-  dirs.push(dir);
-  return dir;
-}
-
-async function start(dataDir: string, env: Record<string, string> = {}): Promise<LocalStack> {
-  const stack = await startLocalStack({ port: await freePort(), dataDir, env });
-  running.push(stack);
-  return stack;
-}
-
-/** Stops the stack and checks that nothing it started outlives it. */
-async function stopAndCheck(stack: LocalStack): Promise<void> {
-  const { exit, processes } = await stack.stop();
-  expect(exit, stack.output()).toEqual({ code: 0, signal: null });
-  expect(processes.length).toBeGreaterThan(0);
-  const leftovers = stillRunning({
-    pids: processes.map((p) => p.pid),
-    pgids: [...new Set(processes.map((p) => p.pgid))],
-  });
-  expect(leftovers).toEqual([]);
-  expect(await acceptsConnections(stack.port)).toBe(false);
-  running.splice(running.indexOf(stack), 1);
-}
+const { tempDataDir, start, stopAndCheck } = useStacks("aura-e2e-");
 
 /** Sends a prompt and waits until its turn is processed; returns the tx id. */
 async function prompt(api: ReturnType<typeof client>, agentId: string, text: string) {
@@ -93,23 +62,28 @@ describe("npm start", () => {
     await stopAndCheck(stack);
   });
 
-  it("hands the Worker its secrets in an owner-only file, never on a command line", async () => {
+  it("hands the Worker and the sandbox their secrets in an owner-only file and the environment, never on a command line", async () => {
     const dataDir = tempDataDir();
-    const stack = await start(dataDir, { AURA_JWT_SECRET: TEST_SECRET });
+    const stack = await start(dataDir, {
+      AURA_JWT_SECRET: TEST_SECRET,
+      SANDBOX_TOKEN_SECRET: TEST_SANDBOX_SECRET,
+    });
     const envFile = join(dataDir, "worker.env");
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
-    expect(readFileSync(envFile, "utf8")).toContain(`AURA_JWT_SECRET='${TEST_SECRET}'`);
+    const workerEnv = readFileSync(envFile, "utf8");
+    expect(workerEnv).toContain(`AURA_JWT_SECRET='${TEST_SECRET}'`);
+    expect(workerEnv).toContain(`SANDBOX_TOKEN_SECRET='${TEST_SANDBOX_SECRET}'`);
+    expect(workerEnv).toContain(`SANDBOX_URL='${stack.sandboxUrl}'`);
+    // A secret given in the environment is used as it is: none is generated.
+    expect(readdirSync(dataDir)).not.toContain("sandbox-token-secret");
     const commandLines = readdirSync("/proc")
       .filter((name) => /^\d+$/.test(name))
-      .map((pid) => {
-        try {
-          return readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        } catch {
-          return "";
-        }
-      });
+      .map((pid) => commandLineOf(Number(pid)));
     expect(commandLines.some((line) => line.includes("wrangler"))).toBe(true);
-    expect(commandLines.filter((line) => line.includes(TEST_SECRET))).toEqual([]);
+    expect(commandLines.some((line) => line.includes("sandbox/dist/server.mjs"))).toBe(true);
+    for (const secret of [TEST_SECRET, TEST_SANDBOX_SECRET]) {
+      expect(commandLines.filter((line) => line.includes(secret))).toEqual([]);
+    }
     await stopAndCheck(stack);
   });
 
@@ -134,14 +108,16 @@ describe("npm start", () => {
 
   it("exits non-zero when wrangler dies under it", async () => {
     const stack = await start(tempDataDir(), { AURA_JWT_SECRET: TEST_SECRET });
-    const pid = stack.child.pid;
-    const wranglerGroup = stack.processes().find((p) => p.pgid !== pid)?.pgid;
+    const wranglerGroup = stack
+      .processes()
+      .find((p) => p.pid === p.pgid && commandLineOf(p.pid).includes("wrangler"))?.pgid;
     expect(wranglerGroup).toBeDefined();
     process.kill(-(wranglerGroup ?? 0), "SIGKILL");
     const exit = await stack.exited;
     expect(exit.code).not.toBe(0);
     expect(stack.output()).toContain("npm start: wrangler exited unexpectedly");
     expect(await acceptsConnections(stack.port)).toBe(false);
+    expect(await acceptsConnections(stack.sandboxPort)).toBe(false);
   });
 
   it("fails fast, naming AURA_PORT, when the port is not a number", async () => {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./net.js";
 import { descendantsOf, type ProcessInfo } from "./processes.js";
 
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -16,6 +17,9 @@ export interface Exit {
 export interface LocalStack {
   url: string;
   port: number;
+  /** Where the stack's sandbox listens (`AURA_SANDBOX_PORT`). */
+  sandboxUrl: string;
+  sandboxPort: number;
   /** The dev token the ready message prints. */
   token: string;
   child: ChildProcess;
@@ -71,7 +75,8 @@ export function runCommand(command: string, args: string[], env: NodeJS.ProcessE
 
 /**
  * Starts `node scripts/start.mjs` — what `npm start` runs — and waits for its ready
- * message. Rejects with the output if it exits first.
+ * message. Rejects with the output if it exits first. The sandbox gets a free port unless
+ * `env` names one.
  */
 export async function startLocalStack(options: {
   port: number;
@@ -80,10 +85,16 @@ export async function startLocalStack(options: {
   timeoutMs?: number;
 }): Promise<LocalStack> {
   const { port, dataDir, env = {}, timeoutMs = 90_000 } = options;
+  const sandboxPort = Number(env.AURA_SANDBOX_PORT ?? (await freePort()));
   const run = runCommand(
     process.execPath,
     ["scripts/start.mjs"],
-    cleanEnv({ ...env, AURA_PORT: String(port), AURA_DATA_DIR: dataDir }),
+    cleanEnv({
+      AURA_SANDBOX_PORT: String(sandboxPort),
+      ...env,
+      AURA_PORT: String(port),
+      AURA_DATA_DIR: dataDir,
+    }),
   );
   const pid = run.child.pid;
   if (pid === undefined) throw new Error("npm start did not spawn");
@@ -122,6 +133,8 @@ export async function startLocalStack(options: {
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
+    sandboxPort,
     token,
     child: run.child,
     exited: run.exited,

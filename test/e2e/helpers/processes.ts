@@ -10,6 +10,15 @@ export interface ProcessInfo {
   state: string;
 }
 
+/** A process's command line, its arguments joined by spaces ("" once it has exited). */
+export function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+  } catch {
+    return "";
+  }
+}
+
 /** The process table, from /proc where there is one, else from `ps`. */
 export function listProcesses(): ProcessInfo[] {
   return existsSync("/proc/self/stat") ? fromProc() : fromPs();

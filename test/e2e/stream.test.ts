@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
+import type { ServerFrame } from "../../src/protocol/stream.js";
+import { client } from "./helpers/api.js";
+import { type LocalStack, startLocalStack } from "./helpers/local-stack.js";
+import { freePort } from "./helpers/net.js";
+
+const SECRET = "e2e-stream-secret-0123456789abcdefghijklmn";
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A `ws` client of `/stream`, keeping every frame it receives. */
+async function connect(stack: LocalStack, agentId?: string) {
+  const query = new URLSearchParams({ token: stack.token });
+  if (agentId) query.set("agent_id", agentId);
+  const ws = new WebSocket(`${stack.url.replace("http", "ws")}/stream?${query}`);
+  const frames: ServerFrame[] = [];
+  const waiters = new Set<() => void>();
+  ws.on("message", (data) => {
+    frames.push(JSON.parse(String(data)) as ServerFrame);
+    for (const wake of waiters) wake();
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  cleanups.push(() => ws.close());
+  return {
+    frames,
+    send: (frame: object) => ws.send(JSON.stringify(frame)),
+    next<T extends ServerFrame["type"]>(type: T, from = 0, timeoutMs = 30_000) {
+      type F = Extract<ServerFrame, { type: T }>;
+      const find = () => frames.slice(from).find((f): f is F => f.type === type);
+      return new Promise<F>((resolve, reject) => {
+        const check = () => {
+          const hit = find();
+          if (!hit) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(hit);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${type}; got ${frames.map((f) => f.type).join(",")}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    isOpen: () => ws.readyState === WebSocket.OPEN,
+  };
+}
+
+describe("/stream against the running stack", () => {
+  it("streams a whole turn with a tool call that a client approves, then continues on the same socket after the object hibernates", async () => {
+    // Given the stack in strict mode, its model a fake Anthropic API speaking SSE
+    const fake = await startFakeAnthropic({ apiKey: "sk-e2e-stream" });
+    cleanups.push(() => fake.close());
+    fake.script([
+      {
+        kind: "reply",
+        content: [
+          { type: "text", text: "I will write the file." },
+          {
+            type: "tool_use",
+            id: "toolu_e2e_1",
+            name: "run_command",
+            input: { command: "echo streamed > proof.txt && cat proof.txt" },
+          },
+        ],
+        stop_reason: "tool_use",
+      },
+      { kind: "reply", content: [{ type: "text", text: "Done: the file says streamed." }] },
+      { kind: "reply", content: [{ type: "text", text: "You asked me to write a file." }] },
+    ]);
+    const dataDir = mkdtempSync(join(tmpdir(), "aura-e2e-stream-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const stack = await startLocalStack({
+      port: await freePort(),
+      dataDir,
+      env: {
+        AURA_JWT_SECRET: SECRET,
+        AURA_POLICY: "strict",
+        AURA_ANTHROPIC_API_KEY: "sk-e2e-stream",
+        AURA_ANTHROPIC_BASE_URL: fake.url,
+        AURA_ANTHROPIC_MODEL: "claude-e2e",
+      },
+    });
+    cleanups.push(async () => {
+      await stack.stop();
+    });
+
+    // When a client opens a session and asks for the work
+    const socket = await connect(stack);
+    socket.send({ type: "session_init", system_prompt: "You write files." });
+    const ready = await socket.next("session_ready");
+    socket.send({ type: "user_message", content: "write proof.txt" });
+
+    // Then it streams the model's text, the tool call, and asks for approval
+    const start = await socket.next("assistant_message_start");
+    const delta = await socket.next("text_delta");
+    expect(delta.text.length).toBeGreaterThan(0);
+    expect(await socket.next("tool_use_start")).toMatchObject({
+      id: "toolu_e2e_1",
+      name: "run_command",
+    });
+    const ask = await socket.next("approval_request");
+    expect(ask).toMatchObject({ tool_use_id: "toolu_e2e_1", tool: "run_command" });
+
+    // And once the client approves, the command runs in the sandbox and the turn ends
+    socket.send({ type: "approval_response", tool_use_id: "toolu_e2e_1", approved: true });
+    const result = await socket.next("tool_result");
+    expect(result).toMatchObject({ tool_use_id: "toolu_e2e_1", is_error: false });
+    expect(result.result).toBe("streamed\n");
+    const end = await socket.next("assistant_message_end");
+    expect(end).toMatchObject({ message_id: start.message_id, stop_reason: "end_turn" });
+    expect(end.usage.provider).toBe("anthropic");
+    const streamedText = socket.frames
+      .filter((f) => f.type === "text_delta")
+      .map((f) => (f.type === "text_delta" ? f.text : ""))
+      .join("");
+    expect(streamedText).toBe("I will write the file.Done: the file says streamed.");
+    const api = client(stack.url, stack.token);
+    const file = await api.get(`/api/read-file?agent_id=${ready.agent_id}&path=proof.txt`);
+    expect(file.body).toEqual({ ok: true, content: "streamed\n", path: "proof.txt" });
+
+    // When the socket stays idle long enough for workerd to evict the object (10 s without
+    // events: the object hibernates, the socket stays connected) and the client goes on
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    expect(socket.isOpen()).toBe(true);
+    const from = socket.frames.length;
+    socket.send({ type: "user_message", content: "what did I ask?" });
+
+    // Then the woken object answers on the same socket, with the whole conversation
+    const next = await socket.next("assistant_message_end", from);
+    expect(next.stop_reason).toBe("end_turn");
+    const lastCall = fake.requests().at(-1);
+    const messages = (lastCall?.body as { messages: Array<{ role: string }> }).messages;
+    expect(messages.length).toBeGreaterThanOrEqual(5);
+    expect((lastCall?.body as { system: unknown }).system).toBeTruthy();
+    const verify = await api.get(`/agents/${ready.agent_id}/verify`);
+    expect(verify.body).toMatchObject({ ok: true });
+  }, 120_000);
+});
