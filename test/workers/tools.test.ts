@@ -1,6 +1,8 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RecordEntry } from "../../src/core/record.js";
 import {
+  agentStub,
   bodyOf,
   call,
   createAgent,
@@ -399,5 +401,48 @@ describe("workspaces", () => {
     const stranger = await mintToken({ org: "org-tools-stranger" });
     expect((await readWorkspaceFile(owner, "secret.txt", stranger)).status).toBe(404);
     expect((await readWorkspaceFile(owner, "secret.txt")).status).toBe(200);
+  });
+});
+
+describe("a dispatch interrupted by an eviction", () => {
+  it("is re-sent with the same key after the eviction and runs once", async () => {
+    // Given a turn whose command takes a moment and appends a line each time it runs
+    scriptModel(({ opening, step, request }) => {
+      if (opening !== "append once") return undefined;
+      return step === 0
+        ? toolCalls(request.model, [
+            {
+              id: "once1",
+              name: "run_command",
+              input: { command: "sleep 0.5; echo ran >> runs.log" },
+            },
+          ])
+        : finalText(request.model, "appended");
+    });
+    const agentId = await createAgent(token);
+    const txId = await submitTx(token, {
+      agent_id: agentId,
+      kind: "user_prompt",
+      text: "append once",
+    });
+
+    // When the object is evicted while the sandbox runs the command (its proposal is
+    // committed, its outcome not), and the alarm resumes the turn
+    await waitFor("the approved proposal", async () => {
+      const last = (await getRecord(token, agentId)).at(-1);
+      return last?.tx.tx_type === "tool_proposal" ? true : undefined;
+    });
+    await evictAgents();
+    await runDurableObjectAlarm(agentStub(ORG, agentId));
+
+    // Then the turn finishes, the call is recorded once, and the command ran once
+    expect((await waitForTx(token, agentId, txId)).status).toBe("processed");
+    const entries = await getRecord(token, agentId);
+    expect(entries.filter((e) => e.tx.tx_type === "tool_execution")).toHaveLength(1);
+    const log = await bodyOf<{ ok: boolean; content: string }>(
+      await readWorkspaceFile(agentId, "runs.log"),
+    );
+    expect(log).toMatchObject({ ok: true, content: "ran\n" });
+    expect(await getVerify(token, agentId)).toMatchObject({ ok: true });
   });
 });
