@@ -131,6 +131,36 @@ describe("hibernation", () => {
     client.close();
   });
 
+  it("takes an approval, on the socket that stayed open, in the instance that wakes after hibernation", async () => {
+    scriptModel(({ opening, step, request }) => {
+      if (opening !== "approve after a wake") return undefined;
+      return step === 0
+        ? toolCalls(request.model, [
+            { id: "wake1", name: "write_file", input: { path: "w.txt", content: "woken" } },
+          ])
+        : finalText(request.model, "written after the wake");
+    });
+    const agentId = await createAgent(token, { policy: "strict" });
+    const { client } = await openSession(token, agentId);
+    client.send({ type: "user_message", content: "approve after a wake" });
+    await client.next("approval_request");
+    const from = client.count();
+
+    await wakeFreshInstance(ORG, agentId, async (fresh, sockets) => {
+      await fresh.webSocketMessage(
+        sockets[0]!,
+        JSON.stringify({ type: "approval_response", tool_use_id: "wake1", approved: true }),
+      );
+    });
+
+    expect(await client.next("tool_result", { from })).toMatchObject({
+      tool_use_id: "wake1",
+      is_error: false,
+    });
+    expect((await client.next("assistant_message_end", { from })).stop_reason).toBe("end_turn");
+    client.close();
+  });
+
   it("answers an approval requested before an eviction after it", async () => {
     scriptModel(({ opening, step, request }) => {
       if (opening !== "approve across eviction") return undefined;
