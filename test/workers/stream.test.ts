@@ -1,5 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ServerFrame } from "../../src/protocol/stream.js";
+import { MockProvider } from "../../src/reasoner/mock.js";
+import type { ModelRequest } from "../../src/reasoner/types.js";
 import { createAgent, getRecord, getVerify, mintToken, payloadText, waitFor } from "./helpers.js";
 import { holdModelCalls } from "./model-spy.js";
 import { finalText, scriptModel, toolCalls } from "./scripted-model.js";
@@ -151,6 +153,40 @@ describe("/stream protocol", () => {
     expect(await client.next("error", { from })).toMatchObject({ code: "turn_in_progress" });
     model.release();
     await client.next("assistant_message_end", { from });
+    client.close();
+  });
+
+  it("stops a turn at its next safe point on cancel: the pending tool call never runs", async () => {
+    // Given a model whose answer (a tool call) is held until the client has sent cancel
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const spy = vi
+      .spyOn(MockProvider.prototype, "complete")
+      .mockImplementation(async (request: ModelRequest) => {
+        await gate;
+        return toolCalls(request.model, [
+          { id: "cx1", name: "write_file", input: { path: "never.txt", content: "x" } },
+        ]);
+      });
+    const { client, ready } = await openSession(token);
+    const from = client.count();
+    client.send({ type: "user_message", content: "cancel me" });
+    await waitFor("the model call", async () => (spy.mock.calls.length > 0 ? true : undefined));
+
+    // When the client cancels and the model then answers
+    client.send({ type: "cancel" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+
+    // Then the turn ends cancelled, the tool call answered without running, and it is recorded
+    const end = await client.next("assistant_message_end", { from });
+    expect(end.stop_reason).toBe("cancelled");
+    expect(spy).toHaveBeenCalledTimes(1);
+    const entries = await getRecord(token, ready.agent_id);
+    expect(entries.some((e) => e.tx.tx_type === "tool_proposal")).toBe(false);
+    expect(entries.at(-1)?.proposals.trace).toMatchObject({ turn: { stop_reason: "cancelled" } });
     client.close();
   });
 
