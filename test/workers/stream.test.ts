@@ -156,6 +156,34 @@ describe("/stream protocol", () => {
     client.close();
   });
 
+  it("streams the model's thinking as thinking_delta before its text", async () => {
+    scriptModel(({ opening, request }) =>
+      opening === "think first"
+        ? {
+            model: request.model,
+            content: [
+              { type: "thinking", thinking: "let me consider", signature: "sig" },
+              { type: "text", text: "considered" },
+            ],
+            stop_reason: "end_turn",
+            usage: { input_tokens: 5, output_tokens: 5 },
+          }
+        : undefined,
+    );
+    const { client } = await openSession(token);
+    const from = client.count();
+    client.send({ type: "user_message", content: "think first" });
+    await client.next("assistant_message_end", { from });
+    const deltas = client.frames
+      .slice(from)
+      .filter((f) => f.type === "thinking_delta" || f.type === "text_delta");
+    expect(deltas).toEqual([
+      { type: "thinking_delta", thinking: "let me consider" },
+      { type: "text_delta", text: "considered" },
+    ]);
+    client.close();
+  });
+
   it("stops a turn at its next safe point on cancel: the pending tool call never runs", async () => {
     // Given a model whose answer (a tool call) is held until the client has sent cancel
     let release!: () => void;
