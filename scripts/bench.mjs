@@ -2,15 +2,20 @@
 // `npm run bench`: admission throughput of `POST /tx` through the real Worker against a
 // bare one-INSERT Durable Object endpoint (trigger: admission alone; user_prompt: a whole
 // mock turn), head-read latency on a long record against a short one, the rate at which
-// `GET /agents/:id/verify` re-folds a record, and the latency of tool calls from a Worker to
-// a real sandbox process (run_command, read_file of 1 MiB) against the sandbox alone. The
-// Workers are bundled by wrangler and served by Miniflare on 127.0.0.1. Prints tables and a summary of targets, and writes
-// bench/results.json. Exits 1 when the run itself fails (an error answer, a backlog that
-// never drains, a timeout); with --check-targets, also when a target is missed.
+// `GET /agents/:id/verify` re-folds a record, the latency of tool calls from a Worker to
+// a real sandbox process (run_command, read_file of 1 MiB) against the sandbox alone, and
+// WebSocket sessions (`GET /stream`): how far apart 100 watchers get each delta, commit →
+// delivery over 1,000 sessions, and a turn reaching them after the object hibernated. The
+// Workers are bundled by wrangler and served by Miniflare on 127.0.0.1. Prints tables and a
+// summary of targets, and writes bench/results.json. Exits 1 when the run itself fails (an
+// error answer, a backlog that never drains, a timeout, an event some `/stream` client
+// missed); with --check-targets, also when a target is missed.
 //
 // Usage: node scripts/bench.mjs [--quick] [--warmup-ms N] [--duration-ms N] [--rounds N]
 //                               [--head-entries N] [--small-entries N] [--verify-entries N]
-//                               [--verify-repetitions N] [--tools-requests N] [--check-targets]
+//                               [--verify-repetitions N] [--tools-requests N]
+//                               [--stream-turns N] [--stream-session-turns N]
+//                               [--stream-idle-ms N] [--stream-no-deflate] [--check-targets]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -21,9 +26,11 @@ import { formatReport } from "./bench/print.mjs";
 import { headRatios, rateAgainstBare } from "./bench/report.mjs";
 import { buildResults, busyShare, environment, loadAverage } from "./bench/results.mjs";
 import { startStack } from "./bench/stack.mjs";
+import { runStream } from "./bench/stream.mjs";
 import {
   admissionChecks,
   allMet,
+  streamChecks,
   TARGETS,
   toolChecks,
   turnCheck,
@@ -128,12 +135,31 @@ async function main() {
     rounds: timing.rounds,
     log,
   });
+  log(
+    `stream: ${TARGETS.streamFanOutClients} sessions for ${options.streamTurns} turns, then ${TARGETS.streamSessions} for ${options.streamSessionTurns} turns and one after ${options.streamIdleMs / 1000} s idle…`,
+  );
+  const stream = await runStream({
+    origin: stack.workers.product.url,
+    http: stack.clients.product,
+    token: stack.token,
+    pid: stack.pids.product,
+    persistDir: stack.workers.product.persistDir,
+    fanOutClients: TARGETS.streamFanOutClients,
+    fanOutTurns: options.streamTurns,
+    sessions: TARGETS.streamSessions,
+    sessionTurns: options.streamSessionTurns,
+    idleMs: options.streamIdleMs,
+    deflate: options.streamDeflate,
+    track: (thing) => started.things.push(thing),
+    log,
+  });
   const checks = {
     admission: admissionChecks(throughput),
     turn: turnCheck(throughput),
     verify: verifyCheck(verify),
     head: ratios,
     tools: toolChecks(tools),
+    stream: streamChecks(stream),
   };
 
   const seconds = (performance.now() - t0) / 1000;
@@ -151,6 +177,7 @@ async function main() {
     head,
     verify,
     tools,
+    stream,
     seconds,
   });
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -164,6 +191,7 @@ async function main() {
     verify,
     tools,
     toolsTiming,
+    stream,
     checks,
     seconds,
   });
@@ -171,6 +199,10 @@ async function main() {
 
   const errors = [...throughput, ...head.rows, ...tools].reduce((n, r) => n + r.errors, 0);
   if (errors > 0) throw new Error(`${errors} requests failed; see the errors column`);
+  const { fanOut, sessions, hibernation } = stream;
+  const missing = fanOut.missing + sessions.missing + hibernation.missing;
+  if (missing > 0 || [fanOut, sessions, hibernation].some((p) => p.timedOut))
+    throw new Error(`stream: ${missing} events did not reach every client; see the missing column`);
   if (options.checkTargets && !allMet(checks))
     throw new Error("a target was missed (--check-targets)");
 }

@@ -11,6 +11,12 @@ import { parseArgs } from "node:util";
  * @property {number} verifyRepetitions Times it verifies that record (p50 over them).
  * @property {number} toolsRequests Measured tool calls per operation and path.
  * @property {number} toolsWarmup Unmeasured tool calls per operation and path first.
+ * @property {number} streamTurns Measured turns watched by the 100 `/stream` sessions.
+ * @property {number} streamSessionTurns Measured turns watched by the 1,000 sessions.
+ * @property {number} streamIdleMs How long the 1,000 sockets stay idle before the last turn
+ *   (longer than workerd's 10 s hibernation timeout).
+ * @property {boolean} streamDeflate The `/stream` clients offer permessage-deflate, as
+ *   browsers do (`--stream-no-deflate`: they do not, so no frame is compressed).
  * @property {boolean} checkTargets Exit 1 when a target is missed, not only on failures.
  */
 
@@ -18,7 +24,7 @@ import { parseArgs } from "node:util";
  * Parses `npm run bench -- [options]`. `--quick` shortens every phase (a smoke run).
  *
  * @example
- * readOptions(["--quick"]); // { warmupMs: 300, …, verifyEntries: 2000, toolsRequests: 60, … }
+ * readOptions(["--quick"]); // { warmupMs: 300, …, toolsRequests: 60, streamTurns: 10, … }
  * @param {string[]} args
  * @returns {BenchOptions}
  */
@@ -35,6 +41,10 @@ export function readOptions(args) {
       "verify-entries": { type: "string" },
       "verify-repetitions": { type: "string" },
       "tools-requests": { type: "string" },
+      "stream-turns": { type: "string" },
+      "stream-session-turns": { type: "string" },
+      "stream-idle-ms": { type: "string" },
+      "stream-no-deflate": { type: "boolean", default: false },
       "check-targets": { type: "boolean", default: false },
     },
   });
@@ -57,6 +67,10 @@ export function readOptions(args) {
     verifyRepetitions: int("verify-repetitions", quick ? 3 : 5),
     toolsRequests: int("tools-requests", quick ? 60 : 300),
     toolsWarmup: quick ? 10 : 30,
+    streamTurns: int("stream-turns", quick ? 10 : 30),
+    streamSessionTurns: int("stream-session-turns", quick ? 2 : 5),
+    streamIdleMs: int("stream-idle-ms", 12_000),
+    streamDeflate: values["stream-no-deflate"] !== true,
     checkTargets: values["check-targets"] === true,
   };
 }

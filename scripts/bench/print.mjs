@@ -1,4 +1,4 @@
-import { headTable, throughputTable, toolsTable, verifyTable } from "./report.mjs";
+import { headTable, streamTable, throughputTable, toolsTable, verifyTable } from "./report.mjs";
 import { TARGETS, targetSummary } from "./target-checks.mjs";
 
 /**
@@ -12,14 +12,15 @@ import { TARGETS, targetSummary } from "./target-checks.mjs";
  * @property {import("./verify-rate.mjs").VerifyRate} verify
  * @property {import("./tools.mjs").ToolRow[]} tools
  * @property {{ requests: number, warmup: number }} toolsTiming
+ * @property {import("./stream.mjs").StreamResults} stream
  * @property {import("./target-checks.mjs").TargetChecks} checks
  * @property {number} seconds
  */
 
 /**
  * The human-readable report: what was measured and how, the admission table, the head-read
- * table with its ratios, the verify-rate table, the tool-call table, and the summary of
- * targets.
+ * table with its ratios, the verify-rate table, the tool-call table, the `/stream` table, and
+ * the summary of targets.
  *
  * @example
  * process.stdout.write(formatReport(measurements));
@@ -80,10 +81,34 @@ export function formatReport(m) {
     "",
     toolsTable(m.tools),
     "",
+    ...streamIntro(m),
+    "",
+    streamTable(m.stream),
+    "",
     targetSummary(m.checks),
     "",
     `Total ${m.seconds.toFixed(0)} s. Results written to bench/results.json.`,
     "",
   ];
   return lines.join("\n");
+}
+
+/**
+ * How the `/stream` phases were run.
+ * @param {Measurements} m
+ * @returns {string[]}
+ */
+function streamIntro({ stream }) {
+  const n = (/** @type {number} */ v) => v.toLocaleString("en-US");
+  const { fanOut, sessions, hibernation } = stream;
+  return [
+    "Stream: `ws` clients of GET /stream?agent_id=…&token=… on the product Worker, in this process; each sends",
+    "session_init and waits for session_ready and its session_start record (sessions opened 50 at a time).",
+    `Clients ${stream.deflate ? "offer permessage-deflate, as browsers do (workerd compresses every frame per socket)" : "do not offer permessage-deflate (--stream-no-deflate)"}.`,
+    "Each turn: one client's user_message, a mock answer (1 text_delta), the next turn once every client has",
+    `the turn's last frame; ${stream.warmUpTurns} unmeasured warm-up turn per phase, checked like the rest. Receive times:`,
+    "performance.now() when the client's message event fires. CPU ms/turn = workerd CPU time per measured turn.",
+    `fan-out: ${n(fanOut.clients)} sessions, ${fanOut.turns} turns; sessions: ${n(sessions.clients)} sessions on a second agent, ${sessions.turns} turns;`,
+    `after idle: the same ${n(hibernation.clients)} sockets, ${hibernation.idleSeconds.toFixed(1)} s without a frame (no pings), then one turn.`,
+  ];
 }

@@ -175,3 +175,64 @@ export function toolsTable(rows) {
   });
   return [formatTable(header, cells), "", "Worker hop (b - a, p50):", ...hops].join("\n");
 }
+
+/**
+ * The `/stream` table: per phase, what was measured at every client, its p50 and p99, the
+ * time to open the sessions, workerd CPU per turn, and events missing.
+ * @param {import("./stream.mjs").StreamResults} stream
+ * @returns {string}
+ */
+export function streamTable({ fanOut, sessions, hibernation: h }) {
+  const header = [
+    "phase",
+    "sessions",
+    "turns",
+    "measured at every client",
+    "p50 ms",
+    "p99 ms",
+    "open s",
+    "CPU ms/turn",
+    "missing",
+  ];
+  const n = (/** @type {number} */ v) => v.toLocaleString("en-US");
+  const prompt = "user_message -> user_prompt record";
+  const done = "user_message -> agent_msg record";
+  const rows = [
+    [
+      "fan-out",
+      n(fanOut.clients),
+      String(fanOut.turns),
+      "text_delta spread (last - first)",
+      fixed(fanOut.spread.p50Ms, 2),
+      fixed(fanOut.spread.p99Ms, 2),
+      fixed(fanOut.setupSeconds, 1),
+      fixed(fanOut.cpuMsPerTurn, 0),
+      String(fanOut.missing),
+    ],
+    [
+      "sessions",
+      n(sessions.clients),
+      String(sessions.turns),
+      prompt,
+      fixed(sessions.latency.p50Ms, 1),
+      fixed(sessions.latency.p99Ms, 1),
+      fixed(sessions.setupSeconds, 1),
+      fixed(sessions.cpuMsPerTurn, 0),
+      String(sessions.missing),
+    ],
+    ["", "", "", done, fixed(sessions.latency.doneP50Ms, 1), fixed(sessions.latency.doneP99Ms, 1)],
+    [
+      "after idle",
+      n(h.clients),
+      "1",
+      prompt,
+      fixed(h.latency.p50Ms, 1),
+      fixed(h.latency.p99Ms, 1),
+      "",
+      "",
+      String(h.missing),
+    ],
+    ["", "", "", done, fixed(h.latency.doneP50Ms, 1), fixed(h.latency.doneP99Ms, 1)],
+  ];
+  return formatTable(header, rows);
+}

@@ -89,6 +89,7 @@ function round(n, digits) {
  *   head: import("./head-scaling.mjs").HeadScaling | undefined,
  *   verify: import("./verify-rate.mjs").VerifyRate,
  *   tools: import("./tools.mjs").ToolRow[],
+ *   stream: import("./stream.mjs").StreamResults,
  *   targets: Record<string, unknown>,
  *   seconds: number,
  * }} parts
@@ -172,6 +173,74 @@ export function buildResults(parts) {
         target_p50_ms: c.target,
         met: c.met,
       })),
+    },
+    stream: streamResults(parts.stream, parts.checks.stream),
+  };
+}
+
+/**
+ * The `/stream` part of the record: the three phases and their checks.
+ * @param {import("./stream.mjs").StreamResults} stream
+ * @param {import("./target-checks.mjs").TargetChecks["stream"]} checks
+ */
+function streamResults(stream, checks) {
+  const { fanOut, sessions, hibernation: h } = stream;
+  /** @param {import("./stream-measures.mjs").Latency} l */
+  const latency = (l) => ({
+    samples: l.samples,
+    prompt_record_p50_ms: round(l.p50Ms, 2),
+    prompt_record_p99_ms: round(l.p99Ms, 2),
+    turn_end_record_p50_ms: round(l.doneP50Ms, 2),
+    turn_end_record_p99_ms: round(l.doneP99Ms, 2),
+  });
+  /** @param {import("./stream.mjs").Phase} p */
+  const phase = (p) => ({
+    clients: p.clients,
+    turns: p.turns,
+    warm_up_turns: stream.warmUpTurns,
+    open_seconds: round(p.setupSeconds, 2),
+    workerd_cpu_ms_per_turn: round(p.cpuMsPerTurn, 1),
+    missing_events: p.missing,
+    timed_out: p.timedOut,
+  });
+  return {
+    clients_offer_permessage_deflate: stream.deflate,
+    fan_out: {
+      ...phase(fanOut),
+      text_deltas: fanOut.spread.deltas,
+      spread_p50_ms: round(fanOut.spread.p50Ms, 3),
+      spread_p99_ms: round(fanOut.spread.p99Ms, 3),
+      spread_max_ms: round(fanOut.spread.maxMs, 3),
+    },
+    sessions: { ...phase(sessions), ...latency(sessions.latency) },
+    hibernation: {
+      clients: h.clients,
+      idle_seconds: round(h.idleSeconds, 1),
+      eviction_observable: h.observable,
+      evicted_after_seconds: round(h.evictedAfterSeconds, 1),
+      received: h.received,
+      reconnections: h.closed,
+      missing_events: h.missing,
+      timed_out: h.timedOut,
+      ...latency(h.latency),
+    },
+    checks: {
+      fan_out: {
+        spread_p99_ms: round(checks.fanOut.p99Ms, 3),
+        target_p99_ms: checks.fanOut.target,
+        met: checks.fanOut.met,
+      },
+      delivery: {
+        prompt_record_p99_ms: round(checks.delivery.p99Ms, 2),
+        target_p99_ms: checks.delivery.target,
+        met: checks.delivery.met,
+      },
+      hibernation: {
+        received: checks.hibernation.received,
+        of: checks.hibernation.clients,
+        reconnections: checks.hibernation.reconnections,
+        met: checks.hibernation.met,
+      },
     },
   };
 }

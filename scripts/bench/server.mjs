@@ -7,6 +7,7 @@ import { childPids } from "./proc-cpu.mjs";
  * @property {string} name
  * @property {URL} url Loopback origin the Worker answers on.
  * @property {number | undefined} pid The workerd process serving it (Linux), for CPU time.
+ * @property {string} persistDir Where its Durable Objects keep their SQLite files.
  * @property {() => Promise<void>} dispose Stops workerd.
  */
 
@@ -42,7 +43,7 @@ export async function serveWorker(bundle, extraBindings, persistDir) {
     const url = await mf.ready;
     const started = childPids("workerd").filter((pid) => !before.has(pid));
     const pid = started.length === 1 ? started[0] : undefined;
-    return { name: bundle.name, url, pid, dispose: () => mf.dispose() };
+    return { name: bundle.name, url, pid, persistDir, dispose: () => mf.dispose() };
   } catch (err) {
     await mf.dispose().catch(() => {});
     throw err;

@@ -21,6 +21,14 @@ export const TARGETS = Object.freeze({
   headRatio: 1.5,
   /** Tool calls through the Worker's `SandboxClient` to the sandbox, p50 in ms, one at a time. */
   toolsP50Ms: { run_command: 15, read_file: 30 },
+  /** `/stream` sessions on one agent whose `text_delta` receive times are compared. */
+  streamFanOutClients: 100,
+  /** p99 over every `text_delta` of (last client's receive time − first client's), in ms. */
+  streamSpreadP99Ms: 50,
+  /** `/stream` sessions on one agent for the delivery and hibernation targets. */
+  streamSessions: 1000,
+  /** p99 over every client and turn of `user_message` sent → its `user_prompt` record, in ms. */
+  streamDeliveryP99Ms: 200,
 });
 
 /**
@@ -139,12 +147,87 @@ export function toolChecks(rows) {
 }
 
 /**
+ * @typedef {object} StreamCheck One `/stream` target: a p99 within its bound, and every
+ *   event of every turn (warm-up included) at every client.
+ * @property {number} clients
+ * @property {number} turns
+ * @property {number} p50Ms
+ * @property {number} p99Ms
+ * @property {number} target
+ * @property {number} missing
+ * @property {boolean} met
+ */
+
+/**
+ * @typedef {object} HibernationCheck After the sockets were idle, one more turn reaches
+ *   every session on its own socket.
+ * @property {number} clients
+ * @property {number} received Clients that got the turn's end.
+ * @property {number} reconnections Sockets that closed: each would have had to reconnect.
+ * @property {number} missing
+ * @property {number} idleSeconds
+ * @property {number | undefined} evictedAfterSeconds
+ * @property {boolean} observable Whether the bench could see the eviction at all.
+ * @property {boolean} met
+ */
+
+/**
+ * The `/stream` targets: the spread of each delta across 100 watchers, commit → delivery
+ * over 1,000 sessions, and the turn after they idled past the hibernation timeout.
+ *
+ * @example
+ * streamChecks(stream); // { fanOut: { p99Ms: 6.9, target: 50, met: true, … }, … }
+ * @param {import("./stream.mjs").StreamResults} stream
+ * @returns {{ fanOut: StreamCheck, delivery: StreamCheck, hibernation: HibernationCheck }}
+ */
+export function streamChecks({ fanOut, sessions, hibernation }) {
+  const complete = (/** @type {{ missing: number, timedOut: boolean }} */ p) =>
+    p.missing === 0 && !p.timedOut;
+  const spread = fanOut.spread;
+  const delivery = sessions.latency;
+  return {
+    fanOut: {
+      clients: fanOut.clients,
+      turns: fanOut.turns,
+      p50Ms: spread.p50Ms,
+      p99Ms: spread.p99Ms,
+      target: TARGETS.streamSpreadP99Ms,
+      missing: fanOut.missing,
+      met: spread.p99Ms <= TARGETS.streamSpreadP99Ms && complete(fanOut),
+    },
+    delivery: {
+      clients: sessions.clients,
+      turns: sessions.turns,
+      p50Ms: delivery.p50Ms,
+      p99Ms: delivery.p99Ms,
+      target: TARGETS.streamDeliveryP99Ms,
+      missing: sessions.missing,
+      met: delivery.p99Ms <= TARGETS.streamDeliveryP99Ms && complete(sessions),
+    },
+    hibernation: {
+      clients: hibernation.clients,
+      received: hibernation.received,
+      reconnections: hibernation.closed,
+      missing: hibernation.missing,
+      idleSeconds: hibernation.idleSeconds,
+      evictedAfterSeconds: hibernation.evictedAfterSeconds,
+      observable: hibernation.observable,
+      met:
+        hibernation.received === hibernation.clients &&
+        hibernation.closed === 0 &&
+        complete(hibernation),
+    },
+  };
+}
+
+/**
  * @typedef {object} TargetChecks
  * @property {RatioCheck[]} admission
  * @property {RatioCheck} turn
  * @property {VerifyCheck} verify
  * @property {import("./report.mjs").HeadRatios[]} head
  * @property {ToolCheck[]} tools
+ * @property {ReturnType<typeof streamChecks>} stream
  */
 
 /**
@@ -158,7 +241,10 @@ export function allMet(checks) {
     checks.turn.met &&
     checks.verify.met &&
     checks.head.every((h) => h.met) &&
-    checks.tools.every((t) => t.met)
+    checks.tools.every((t) => t.met) &&
+    checks.stream.fanOut.met &&
+    checks.stream.delivery.met &&
+    checks.stream.hibernation.met
   );
 }
 
@@ -199,5 +285,33 @@ export function targetSummary(checks) {
       (t) =>
         `  ${t.label.padEnd(20)} p50 ${fixed(t.p50Ms, 2)} ms <= ${t.target} ms (direct ${fixed(t.sandboxP50Ms, 2)} ms)  ${verdict(t.met)}`,
     ),
+    ...streamSummary(checks.stream),
   ].join("\n");
+}
+
+/**
+ * The summary lines of the `/stream` targets.
+ * @param {TargetChecks["stream"]} stream
+ * @returns {string[]}
+ */
+function streamSummary({ fanOut, delivery, hibernation: h }) {
+  const count = (/** @type {number} */ n) => n.toLocaleString("en-US");
+  const whole = (/** @type {StreamCheck} */ c) =>
+    c.missing === 0 ? "every event to every client" : `${c.missing} events missing`;
+  const line = (/** @type {StreamCheck} */ c) =>
+    `  ${count(c.clients)} clients, ${c.turns} turns: p50 ${fixed(c.p50Ms, 1)} ms, p99 ${fixed(c.p99Ms, 1)} ms <= ${c.target} ms, ${whole(c)}  ${verdict(c.met)}`;
+  const eviction = !h.observable
+    ? "eviction not observable here"
+    : h.evictedAfterSeconds === undefined
+      ? "no eviction seen: workerd still held the object's SQLite file"
+      : `object evicted after ${fixed(h.evictedAfterSeconds, 1)} s: workerd closed its SQLite file`;
+  return [
+    `Stream fan-out: ${count(TARGETS.streamFanOutClients)} sessions on one agent, each text_delta's receive times (last client - first) p99 <= ${TARGETS.streamSpreadP99Ms} ms.`,
+    line(fanOut),
+    `Stream delivery: ${count(TARGETS.streamSessions)} sessions on one agent, user_message sent -> each client's record of that user_prompt, p99 <= ${TARGETS.streamDeliveryP99Ms} ms.`,
+    line(delivery),
+    `Stream hibernation: after the ${count(TARGETS.streamSessions)} sockets idle past workerd's hibernation timeout, one more turn reaches every one without reconnecting.`,
+    `  after ${fixed(h.idleSeconds, 1)} s idle (${eviction}): ${count(h.received)}/${count(h.clients)} got the turn, ` +
+      `${h.reconnections} reconnections, ${h.missing} events missing  ${verdict(h.met)}`,
+  ];
 }
