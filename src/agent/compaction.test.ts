@@ -96,4 +96,15 @@ describe("compactMessages", () => {
     compactMessages(conversation, { ...tier, keep_recent: 0 });
     expect(conversation).toEqual(copy);
   });
+
+  it("returns a message that needs no shortening, or was shortened already, as the same object", () => {
+    const short: ModelMessage = { role: "user", content: [text("short")] };
+    const long: ModelMessage = { role: "user", content: [text("x".repeat(10_000))] };
+    const messages = [short, long, { role: "assistant" as const, content: [text("recent")] }];
+    const once = compactMessages(messages, { ...tier, keep_recent: 1 });
+    expect(once[0]).toBe(short);
+    expect(once[1]).not.toBe(long);
+    const twice = compactMessages(once, { ...tier, keep_recent: 1 });
+    expect(twice[1]).toBe(once[1]);
+  });
 });

@@ -68,27 +68,48 @@ export function compactMessages(
 ): ModelMessage[] {
   if (tier === null) return [...messages];
   const firstKept = Math.max(0, messages.length - tier.keep_recent);
-  return messages.map((message, i) =>
-    i >= firstKept
-      ? message
-      : {
-          role: message.role,
-          content: message.content.map((b) => compactBlock(b, tier.max_chars)),
-        },
-  );
+  return messages.map((message, i) => (i >= firstKept ? message : compactMessage(message, tier)));
 }
 
+/** The message with its blocks shortened; the same object when none needs it. */
+function compactMessage(message: ModelMessage, tier: CompactionTier): ModelMessage {
+  let content: ContentBlock[] | undefined;
+  message.content.forEach((block, i) => {
+    const compacted = compactBlock(block, tier.max_chars);
+    if (compacted === block && content === undefined) return;
+    content ??= message.content.slice(0, i);
+    content.push(compacted);
+  });
+  return content === undefined ? message : { role: message.role, content };
+}
+
+/** The block shortened to `maxChars`; the same object when it is short enough already. */
 function compactBlock(block: ContentBlock, maxChars: number): ContentBlock {
   switch (block.type) {
-    case "text":
-      return { ...block, text: truncateMiddle(block.text, maxChars) };
-    case "tool_result":
-      return { ...block, content: truncateMiddle(block.content, maxChars) };
+    case "text": {
+      const text = truncateMiddle(block.text, maxChars);
+      return text === block.text ? block : { ...block, text };
+    }
+    case "tool_result": {
+      const content = truncateMiddle(block.content, maxChars);
+      return content === block.content ? block : { ...block, content };
+    }
     case "tool_use":
-      return { ...block, input: truncateStrings(block.input, maxChars) };
+      return hasLongString(block.input, maxChars)
+        ? { ...block, input: truncateStrings(block.input, maxChars) }
+        : block;
     case "thinking":
       return block;
   }
+}
+
+function hasLongString(value: Json, maxChars: number): boolean {
+  if (typeof value === "string") return value.length > maxChars;
+  if (Array.isArray(value)) return value.some((v) => hasLongString(v, maxChars));
+  if (value !== null && typeof value === "object") {
+    return Object.values(value).some((v) => v !== undefined && hasLongString(v, maxChars));
+  }
+  return false;
 }
 
 type Json = Extract<ContentBlock, { type: "tool_use" }>["input"];

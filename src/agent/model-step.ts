@@ -48,7 +48,9 @@ export async function callModel(
     settings.credit_budget_tokens === undefined
       ? undefined
       : settings.credit_budget_tokens - run.usage.input_tokens - run.usage.output_tokens;
-  const estimatedInput = estimateTokens(messages, settings.system, tools);
+  // Only a budget needs the estimate of this exact request.
+  const estimatedInput =
+    remaining === undefined ? 0 : estimateTokens(messages, settings.system, tools);
   const plan = planModelCall({ remaining, estimatedInput, maxTokens: run.maxTokens });
   if (plan.type === "stop") {
     const message = `credit budget exhausted: ${plan.remaining} tokens left, next call needs about ${plan.needed}`;

@@ -85,4 +85,48 @@ describe("sanitizeMessages", () => {
     sanitizeMessages(input);
     expect(input).toEqual(copy);
   });
+
+  it("returns messages that need no change as the same objects, and never changes its input", () => {
+    const messages: ModelMessage[] = [
+      { role: "user", content: [{ type: "text", text: "a" }] },
+      { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "x", input: {} }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: "ok" }] },
+      { role: "assistant", content: [{ type: "text", text: "done" }] },
+      { role: "user", content: [{ type: "text", text: "b" }] },
+      { role: "user", content: [{ type: "text", text: "c" }] },
+    ];
+    const before = structuredClone(messages);
+    const out = sanitizeMessages(messages);
+    expect(out.slice(0, 4).every((m, i) => m === messages[i])).toBe(true);
+    expect(out[4]).toEqual({
+      role: "user",
+      content: [
+        { type: "text", text: "b" },
+        { type: "text", text: "c" },
+      ],
+    });
+    expect(messages).toEqual(before);
+  });
+
+  it("rebuilds a results message that answers an id twice, as before", () => {
+    const messages: ModelMessage[] = [
+      {
+        role: "assistant",
+        content: [
+          { type: "tool_use", id: "t1", name: "x", input: {} },
+          { type: "tool_use", id: "t1", name: "x", input: {} },
+        ],
+      },
+      {
+        role: "user",
+        content: [
+          { type: "tool_result", tool_use_id: "t1", content: "one" },
+          { type: "tool_result", tool_use_id: "t1", content: "two" },
+        ],
+      },
+    ];
+    const out = sanitizeMessages(messages);
+    expect(out[1]).not.toBe(messages[1]);
+    expect(out[1]?.content.map((b) => b.type)).toEqual(["tool_result", "tool_result", "text"]);
+  });
 });

@@ -17,7 +17,9 @@ export const MISSING_RESULT = "error: this tool call has no recorded result";
  * 4. a `tool_result` answering no `tool_use` of the message just before it (an orphan, or a
  *    duplicate) becomes a text block quoting it.
  *
- * The input is not modified.
+ * The input is not modified, and a message that needs no change is returned as the same
+ * object, so what is derived per message object (its serialised text, its size) is reused
+ * from one model call to the next.
  *
  * @example
  * sanitizeMessages([
@@ -32,22 +34,30 @@ export function sanitizeMessages(messages: readonly ModelMessage[]): ModelMessag
     const message = merged[i]!;
     const previous = out.at(-1);
     if (message.role === "user") {
-      out.push(pairResults(toolUseIds(previous), message.content));
+      out.push(pairResults(toolUseIds(previous), message));
       continue;
     }
     out.push(message);
     const ids = toolUseIds(message);
     if (ids.length > 0 && merged[i + 1]?.role !== "user") {
-      out.push(pairResults(ids, []));
+      out.push(pairResults(ids, { role: "user", content: [] }));
     }
   }
   return out;
 }
 
+function isEmptyText(block: ContentBlock): boolean {
+  return block.type === "text" && block.text === "";
+}
+
 function dropEmpty(messages: readonly ModelMessage[]): ModelMessage[] {
   const out: ModelMessage[] = [];
   for (const message of messages) {
-    const content = message.content.filter((b) => !(b.type === "text" && b.text === ""));
+    if (!message.content.some(isEmptyText)) {
+      if (message.content.length > 0) out.push(message);
+      continue;
+    }
+    const content = message.content.filter((b) => !isEmptyText(b));
     if (content.length > 0) out.push({ role: message.role, content });
   }
   return out;
@@ -58,21 +68,34 @@ function mergeSameRole(messages: readonly ModelMessage[]): ModelMessage[] {
   for (const message of messages) {
     const last = out.at(-1);
     if (last !== undefined && last.role === message.role) {
-      last.content = [...last.content, ...message.content];
+      out[out.length - 1] = { role: last.role, content: [...last.content, ...message.content] };
     } else {
-      out.push({ role: message.role, content: [...message.content] });
+      out.push(message);
     }
   }
   return out;
 }
 
-function toolUseIds(message: ModelMessage | undefined): string[] {
-  if (message === undefined || message.role !== "assistant") return [];
-  return message.content.flatMap((b) => (b.type === "tool_use" ? [b.id] : []));
+const NO_IDS: readonly string[] = Object.freeze([]);
+
+function toolUseIds(message: ModelMessage | undefined): readonly string[] {
+  if (message === undefined || message.role !== "assistant") return NO_IDS;
+  let ids: string[] | undefined;
+  for (const block of message.content) {
+    if (block.type !== "tool_use") continue;
+    ids ??= [];
+    ids.push(block.id);
+  }
+  return ids ?? NO_IDS;
 }
 
-/** A user message answering `ids` in order, followed by its other blocks. */
-function pairResults(ids: readonly string[], content: readonly ContentBlock[]): ModelMessage {
+/**
+ * A user message answering `ids` in order, followed by its other blocks: `message` itself when
+ * it already is one.
+ */
+function pairResults(ids: readonly string[], message: ModelMessage): ModelMessage {
+  if (isPaired(ids, message.content)) return message;
+  const { content } = message;
   const found = new Map<string, ToolResultBlock>();
   const rest: ContentBlock[] = [];
   for (const block of content) {
@@ -86,6 +109,21 @@ function pairResults(ids: readonly string[], content: readonly ContentBlock[]): 
   }
   const results = ids.map((id) => found.get(id) ?? errorResult(id, MISSING_RESULT));
   return { role: "user", content: [...results, ...rest] };
+}
+
+/** True when `content` starts with one result per id, in order, and has no other result. */
+function isPaired(ids: readonly string[], content: readonly ContentBlock[]): boolean {
+  if (content.length < ids.length) return false;
+  if (ids.length > 1 && new Set(ids).size !== ids.length) return false;
+  for (let i = 0; i < content.length; i++) {
+    const block = content[i]!;
+    if (i < ids.length) {
+      if (block.type !== "tool_result" || block.tool_use_id !== ids[i]) return false;
+    } else if (block.type === "tool_result") {
+      return false;
+    }
+  }
+  return true;
 }
 
 function orphanText(block: ToolResultBlock): string {

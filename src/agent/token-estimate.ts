@@ -31,9 +31,7 @@ export function estimateTokens(
 ): number {
   let chars = system.length;
   for (const tool of tools) chars += toolChars(tool);
-  for (const message of messages) {
-    for (const block of message.content) chars += blockChars(block);
-  }
+  for (const message of messages) chars += messageChars(message);
   return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
@@ -46,5 +44,20 @@ function toolChars(tool: ToolDefinition): number {
     chars = tool.name.length + tool.description.length + JSON.stringify(tool.input_schema).length;
     toolCharCounts.set(tool, chars);
   }
+  return chars;
+}
+
+/** Characters of each message, kept per message object while its content array is the same. */
+const messageCharCounts = new WeakMap<
+  ModelMessage,
+  { content: readonly ContentBlock[]; chars: number }
+>();
+
+function messageChars(message: ModelMessage): number {
+  const known = messageCharCounts.get(message);
+  if (known !== undefined && known.content === message.content) return known.chars;
+  let chars = 0;
+  for (const block of message.content) chars += blockChars(block);
+  messageCharCounts.set(message, { content: message.content, chars });
   return chars;
 }

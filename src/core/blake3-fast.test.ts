@@ -181,4 +181,22 @@ describe("createBlake3", () => {
     expect(hex(ha.digest())).toBe(noble(a));
     expect(hex(hb.digest())).toBe(noble(b));
   });
+
+  it("given a clone taken at any point, when original and clone absorb different data, then each digest matches its own input", () => {
+    const data = randomBytes(12 * 1024, 9);
+    const next = rng(10);
+    for (let n = 0; n < 200; n++) {
+      const cut = n < 40 ? n * 97 : next(9000);
+      const original = createBlake3().update(data.subarray(0, cut));
+      const copy = original.clone();
+      const tailA = data.subarray(cut, cut + next(3000));
+      const tailB = data.subarray(cut + 500, cut + 500 + next(3000));
+      original.update(tailA);
+      copy.update(tailB);
+      const inputA = new Uint8Array([...data.subarray(0, cut), ...tailA]);
+      const inputB = new Uint8Array([...data.subarray(0, cut), ...tailB]);
+      expect(hex(original.digest()), `case ${n} original`).toBe(noble(inputA));
+      expect(hex(copy.digest()), `case ${n} clone`).toBe(noble(inputB));
+    }
+  });
 });

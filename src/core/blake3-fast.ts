@@ -225,6 +225,8 @@ export interface Blake3 {
   update(data: Uint8Array): this;
   /** The 32-byte digest of everything absorbed so far; the hasher stays usable. */
   digest(): Uint8Array;
+  /** An independent hasher in the same state: both go on from what was absorbed so far. */
+  clone(): Blake3;
 }
 
 class Blake3State implements Blake3 {
@@ -246,6 +248,18 @@ class Blake3State implements Blake3 {
   private blocksDone = 0;
   /** Bytes held in `block` (0..64). */
   private blockLen = 0;
+
+  clone(): Blake3State {
+    const copy = new Blake3State();
+    copy.cv.set(this.cv);
+    copy.block.set(this.block);
+    copy.stack.set(this.stack.subarray(0, this.stackLen * 8));
+    copy.stackLen = this.stackLen;
+    copy.chunkCounter = this.chunkCounter;
+    copy.blocksDone = this.blocksDone;
+    copy.blockLen = this.blockLen;
+    return copy;
+  }
 
   reset(): this {
     this.cv.set(IV);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { hashCanonical } from "../core/hash.js";
 import { builtinToolDefinitions } from "../tools/catalog.js";
 import { requestDigest } from "./request-digest.js";
-import type { ModelRequest } from "./types.js";
+import type { ModelMessage, ModelRequest } from "./types.js";
 
 const conversation: ModelRequest["messages"] = [
   { role: "user", content: [{ type: "text", text: 'hé "quoted" \n line' }] },
@@ -88,5 +88,46 @@ describe("requestDigest", () => {
       metadata: { user: "u" },
     } as ModelRequest;
     expect(requestDigest(request)).toBe(hashCanonical(request));
+  });
+
+  it("stays equal to the canonical hash as conversations grow, branch, and change their settings", () => {
+    // A seeded generator: the same cases on every run
+    let seed = 42;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const block = (): ModelMessage["content"][number] => {
+      const kind = next(3);
+      if (kind === 0) return { type: "text", text: 'é ✓ "quoted" '.repeat(next(40)) };
+      if (kind === 1)
+        return { type: "tool_use", id: `t${next(100)}`, name: "run", input: { n: next(9) } };
+      return { type: "tool_result", tool_use_id: `t${next(100)}`, content: "x".repeat(next(3000)) };
+    };
+    const message = (): ModelMessage => ({
+      role: next(2) === 0 ? "user" : "assistant",
+      content: Array.from({ length: 1 + next(3) }, block),
+    });
+    const tools = builtinToolDefinitions();
+    for (let conversation = 0; conversation < 20; conversation++) {
+      let messages: ModelMessage[] = [];
+      let maxTokens = 1000;
+      for (let call = 0; call < 30; call++) {
+        const change = next(10);
+        if (change < 6) messages = [...messages, ...Array.from({ length: 1 + next(3) }, message)];
+        else if (change === 6 && messages.length > 2) {
+          // A branch: an earlier message replaced by another object
+          const at = next(messages.length);
+          messages = [...messages.slice(0, at), message(), ...messages.slice(at + 1)];
+        } else if (change === 7) maxTokens = 500 + next(2000);
+        else if (change === 8 && messages.length > 1) messages = messages.slice(0, -1);
+        const request: ModelRequest = { model: "m", messages, max_tokens: maxTokens };
+        if (next(2) === 0) request.system = "be brief";
+        if (next(2) === 0) request.tools = tools;
+        expect(requestDigest(request), `conversation ${conversation} call ${call}`).toBe(
+          hashCanonical(request),
+        );
+      }
+    }
   });
 });
