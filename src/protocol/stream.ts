@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AgentId, Hash } from "../core/ids.js";
 import { TxType } from "../core/record.js";
+import { FilesChangedWire } from "./sandbox.js";
 
 /**
  * The `/stream` WebSocket session protocol (SPEC §6): JSON text frames tagged by `type`.
@@ -189,11 +190,7 @@ export const TurnStopReason = z.enum([
 export type TurnStopReason = z.infer<typeof TurnStopReason>;
 
 /** Workspace-relative paths a turn created, modified and deleted. */
-export const FilesChanged = z.object({
-  created: z.array(z.string()),
-  modified: z.array(z.string()),
-  deleted: z.array(z.string()),
-});
+export const FilesChanged = FilesChangedWire;
 
 /** Token usage reported at the end of a turn. */
 export const TurnUsage = z.object({

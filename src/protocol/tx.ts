@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AgentId } from "../core/ids.js";
 import { Base64, ClientTxType } from "../core/record.js";
+import { FilesChangedWire } from "./sandbox.js";
 
 /** Largest decoded payload `POST /tx` accepts (1 MiB). */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -27,13 +28,7 @@ export const TxStatus = z.object({
   seq: z.number().int().positive().optional(),
   error: z.string().optional(),
   /** For a finished turn: the workspace paths its tool calls created, modified or deleted. */
-  files_changed: z
-    .object({
-      created: z.array(z.string()),
-      modified: z.array(z.string()),
-      deleted: z.array(z.string()),
-    })
-    .optional(),
+  files_changed: FilesChangedWire.optional(),
 });
 export type TxStatus = z.infer<typeof TxStatus>;
 
@@ -44,7 +39,7 @@ export type TxStatus = z.infer<typeof TxStatus>;
 export type TurnTrace = {
   turn: {
     stop_reason: string;
-    files_changed: { created: string[]; modified: string[]; deleted: string[] };
+    files_changed: z.infer<typeof FilesChangedWire>;
     usage: { input_tokens: number; output_tokens: number };
     error?: { code: string; message: string };
   };
