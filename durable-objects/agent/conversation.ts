@@ -1,3 +1,4 @@
+import type { ContextMeasure } from "../../src/agent/loop-types.js";
 import { decodeReasoning } from "../../src/agent/reasoning-record.js";
 import type { ToolResultBlock } from "../../src/agent/tool-executor.js";
 import { decodeToolExecution, executionText } from "../../src/agent/tool-record.js";
@@ -12,6 +13,11 @@ export interface ConversationPart {
   messages: ModelMessage[];
   /** Tokens the model calls recorded in the entries used. */
   usage: Usage;
+  /**
+   * The input tokens the last recorded model call measured, and how many of `messages` its
+   * request held (the loop estimates only what came after).
+   */
+  measured?: ContextMeasure;
 }
 
 /**
@@ -61,6 +67,7 @@ export function conversationOf(entries: readonly RecordEntry[]): ConversationPar
       if (!response) continue;
       part.usage.input_tokens += response.usage.input_tokens;
       part.usage.output_tokens += response.usage.output_tokens;
+      part.measured = { tokens: response.usage.input_tokens, messages: part.messages.length };
       if (response.content.length > 0)
         part.messages.push({ role: "assistant", content: response.content });
     }
@@ -87,6 +94,7 @@ export class ConversationCache {
   #beforeSeq = 1;
   #messages: ModelMessage[] = [];
   #usage: Usage = { input_tokens: 0, output_tokens: 0 };
+  #measured?: ContextMeasure;
 
   /**
    * The conversation of every turn recorded before `turnSeq`. The array is extended in
@@ -101,6 +109,12 @@ export class ConversationCache {
   tokensUsedBefore(turnSeq: number, read: ReadTurns): number {
     this.#extend(turnSeq, read);
     return this.#usage.input_tokens + this.#usage.output_tokens;
+  }
+
+  /** What the last model call recorded before `turnSeq` measured of its context, if any. */
+  measuredBefore(turnSeq: number, read: ReadTurns): ContextMeasure | undefined {
+    this.#extend(turnSeq, read);
+    return this.#measured;
   }
 
   /** Input and output tokens the model calls recorded before `turnSeq` used. */
@@ -125,6 +139,7 @@ export class ConversationCache {
       this.#beforeSeq = 1;
       this.#messages = [];
       this.#usage = { input_tokens: 0, output_tokens: 0 };
+      this.#measured = undefined;
     }
     if (turnSeq > this.#beforeSeq) {
       this.#add(conversationOf(read(this.#beforeSeq, turnSeq)));
@@ -133,6 +148,10 @@ export class ConversationCache {
   }
 
   #add(part: ConversationPart): void {
+    if (part.measured) {
+      const { tokens, messages } = part.measured;
+      this.#measured = { tokens, messages: this.#messages.length + messages };
+    }
     for (const message of part.messages) this.#messages.push(message);
     this.#usage.input_tokens += part.usage.input_tokens;
     this.#usage.output_tokens += part.usage.output_tokens;

@@ -1,6 +1,6 @@
 import type { LoopEventSink } from "../../src/agent/events.js";
 import { runAgentLoop } from "../../src/agent/loop.js";
-import type { LoopResult, LoopSettings } from "../../src/agent/loop-types.js";
+import type { ContextMeasure, LoopResult, LoopSettings } from "../../src/agent/loop-types.js";
 import { decodeReasoning, type ReasoningRecord } from "../../src/agent/reasoning-record.js";
 import { TurnSuspension } from "../../src/agent/tool-executor.js";
 import {
@@ -178,6 +178,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
       {
         settings: loopSettings(host, setup, host.conversation.tokensUsedBefore(turnSeq, readTurns)),
         usage_baseline: host.conversation.usageBefore(turnSeq, readTurns),
+        ...measuredInput(host.conversation.measuredBefore(turnSeq, readTurns)),
         conversation: host.conversation.before(turnSeq, readTurns),
         user_message: inboundText(inbound.tx),
         message_id: inbound.tx.hash,
@@ -217,6 +218,10 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   flush(turn);
   const turnEntries = [inbound, ...rest, ...turn.committed];
   host.conversation.append(turnSeq, turnEntries, (turnEntries.at(-1)?.seq ?? turnSeq) + 1);
+}
+
+function measuredInput(measure: ContextMeasure | undefined): { context_measured?: ContextMeasure } {
+  return measure ? { context_measured: measure } : {};
 }
 
 /** Entry types a conversation is rebuilt from. */

@@ -33,6 +33,15 @@ export interface LoopSettings {
   credit_budget_tokens?: number;
 }
 
+/**
+ * What the conversation's last model call measured of its context: its `input_tokens`, and
+ * how many of the conversation's messages its request held.
+ */
+export interface ContextMeasure {
+  tokens: number;
+  messages: number;
+}
+
 /** What a turn's loop starts from. */
 export interface LoopInput {
   settings: LoopSettings;
@@ -44,6 +53,11 @@ export interface LoopInput {
   message_id?: string;
   /** Session usage before this turn; cumulative usage adds this turn to it. */
   usage_baseline?: Usage;
+  /**
+   * The last measured size of `conversation`, when a model call measured it: the first call's
+   * context is that plus an estimate of the messages after, instead of an estimate of all.
+   */
+  context_measured?: ContextMeasure;
 }
 
 /** What the loop orchestrates over; the Durable Object passes recording gateways. */

@@ -342,4 +342,28 @@ describe("runAgentLoop: sanitising and compaction", () => {
     const result = await runAgentLoop(input(), { provider, tools: new FakeExecutor() });
     expect(result.iterations.map((i) => i.compaction_keep_recent)).toEqual([null, null, null]);
   });
+
+  it("starts from the conversation's recorded measure: its tokens plus an estimate of what came after", async () => {
+    const prior: ModelMessage[] = [
+      { role: "user", content: [text("short")] },
+      { role: "assistant", content: [text("reply")] },
+    ];
+    const run = (measure?: { tokens: number; messages: number }) =>
+      runAgentLoop(
+        input({
+          conversation: prior,
+          settings: { model: "claude-test", context_window: 1_000 },
+          ...(measure ? { context_measured: measure } : {}),
+        }),
+        { provider: new RecordingProvider([reply([text("ok")])]), tools: new FakeExecutor() },
+      );
+    // Measured at 90% of the window when the first message was all: the fullest tier applies
+    expect((await run({ tokens: 900, messages: 1 })).iterations[0]?.compaction_keep_recent).toBe(2);
+    // Without it, the estimate of the few characters here selects no tier
+    expect((await run()).iterations[0]?.compaction_keep_recent).toBeNull();
+    // A measure of more messages than the conversation holds is ignored
+    expect(
+      (await run({ tokens: 900, messages: 5 })).iterations[0]?.compaction_keep_recent,
+    ).toBeNull();
+  });
 });

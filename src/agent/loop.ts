@@ -52,7 +52,7 @@ export async function runAgentLoop(input: LoopInput, deps: LoopDeps): Promise<Lo
     known: new Set((settings.tools ?? []).map((t) => t.name)),
     transcript: [userMessage],
     working: [...input.conversation, userMessage],
-    measured: null,
+    measured: measuredAtStart(input),
     utilization: 0,
     usage: { input_tokens: 0, output_tokens: 0 },
     model: settings.model,
@@ -100,6 +100,13 @@ async function iterate(run: Run): Promise<Stop> {
     if (observed.verdict === "all_tools_failed") return { reason: "end_turn_with_errors" };
   }
   return { reason: "max_turns" };
+}
+
+/** The recorded measure of the conversation, when it still describes a prefix of it. */
+function measuredAtStart(input: LoopInput): Run["measured"] {
+  const measure = input.context_measured;
+  if (!measure || measure.messages > input.conversation.length) return null;
+  return { tokens: measure.tokens, length: measure.messages };
 }
 
 function finish(run: Run, stop: Stop): LoopResult {
