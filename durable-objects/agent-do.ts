@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../src/config.js";
 import { setBounded } from "../src/core/bounded-map.js";
-import { AuraError, fail, type Result } from "../src/core/errors.js";
+import { fail, type Result } from "../src/core/errors.js";
 import type { AgentStatus, RecordEntry } from "../src/core/record.js";
 import { agentStub } from "../src/http/stubs.js";
 import type {
@@ -14,7 +14,6 @@ import type { TxStatus } from "../src/protocol/tx.js";
 import { selectProvider } from "../src/reasoner/select-provider.js";
 import type { ModelProvider } from "../src/reasoner/types.js";
 import { commitFrames } from "../src/session/commit-frames.js";
-import { decodeSessionStart, type SessionStartRecord } from "../src/session/session-record.js";
 import {
   type AdmitInput,
   type AgentAddress,
@@ -26,20 +25,17 @@ import { AgentStore } from "./agent/agent-store.js";
 import { type ApproveInput, recordApproval } from "./agent/approval.js";
 import { ConversationCache } from "./agent/conversation.js";
 import { copyForkPrefix } from "./agent/fork.js";
+import { type ForkInfo, forkSourceOf } from "./agent/fork-source.js";
 import { isQueued } from "./agent/inbox-table.js";
 import type { AgentMeta } from "./agent/meta-table.js";
 import { selectIdempotency, selectTxFailure } from "./agent/meta-table.js";
-import {
-  isRowError,
-  selectEntries,
-  selectLastSessionStart,
-  seqOfTx,
-  unreadableRow,
-} from "./agent/record-table.js";
+import { deliverOutbox } from "./agent/outbox-delivery.js";
+import { selectEntries, seqOfTx, unreadableRow } from "./agent/record-table.js";
 import { SessionHub, socketCaller } from "./agent/session-hub.js";
-import { insertSessionSecrets, selectSessionSecrets } from "./agent/session-secret-table.js";
+import { LatestSession } from "./agent/session-of-record.js";
+import { streamHostOf } from "./agent/stream-host.js";
 import { type StreamHost, StreamSessions } from "./agent/stream-sessions.js";
-import { type InstalledTools, turnToolsOf } from "./agent/tool-host.js";
+import { turnToolsOf } from "./agent/tool-host.js";
 import { drainInbox, startsTurn, type TurnSetup } from "./agent/turn-runner.js";
 import { turnFilesChanged } from "./agent/turn-summary.js";
 import { verifyRecord } from "./agent/verify-record.js";
@@ -89,8 +85,8 @@ export class AgentDO extends DurableObject<Env> {
   #alarmArmed = false;
   readonly #hub: SessionHub;
   readonly #streams: StreamSessions;
-  /** The latest `session_start`, once read (null: none); kept exact by the commit hook. */
-  #session?: { seq: number; record: SessionStartRecord } | null;
+  /** The latest `session_start`, once read; kept exact by the commit hook. */
+  readonly #session = new LatestSession();
   /** The open turn a watcher asked to cancel (memory only: a cancel lost to eviction is moot). */
   #cancelTurnSeq?: number;
 
@@ -189,27 +185,15 @@ export class AgentDO extends DurableObject<Env> {
    */
   async forkFrom(input: ForkInput): Promise<Result<{ agent_id: string }>> {
     if (this.#store.meta()) return fail("conflict", `agent ${input.agent_id} already exists`);
-    const sourceAddress = { org: input.org, agent_id: input.source_agent_id };
-    const source = agentStub(this.env, input.org, input.source_agent_id);
-    // RPC results lose the discriminated union's narrowing; restate the declared type.
-    const info = (await source.forkInfo(sourceAddress, input.at_seq)) as Result<{
-      settings: AgentSettings;
-      window_size: number;
-    }>;
-    if (!info.ok) return info;
-    const copied = await copyForkPrefix(
-      {
-        page: async (fromSeq, limit) => {
-          const page = (await source.record(sourceAddress, fromSeq, limit)) as Result<{
-            json: string;
-          }>;
-          if (!page.ok) throw new AuraError(page.code, page.message);
-          return JSON.parse(page.json) as RecordEntry[];
-        },
-      },
+    const source = forkSourceOf(
+      this.env,
+      { org: input.org, agent_id: input.source_agent_id },
       input.at_seq,
-      info.window_size,
-      (entries) => this.#store.insertForkedEntries(entries),
+    );
+    const info = await source.info();
+    if (!info.ok) return info;
+    const copied = await copyForkPrefix(source.pages, input.at_seq, info.window_size, (entries) =>
+      this.#store.insertForkedEntries(entries),
     );
     if ("error" in copied) return fail("conflict", copied.error);
     // A fork is nobody's child: only the spawned agent itself answers its parent.
@@ -230,10 +214,7 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   /** What a fork at `atSeq` needs from this agent: its settings and window. */
-  forkInfo(
-    address: AgentAddress,
-    atSeq: number,
-  ): Result<{ settings: AgentSettings; window_size: number }> {
+  forkInfo(address: AgentAddress, atSeq: number): Result<ForkInfo> {
     const meta = this.#owned(address);
     if (!meta) return agentNotFound(address.agent_id);
     if (atSeq > meta.head_seq) {
@@ -337,32 +318,16 @@ export class AgentDO extends DurableObject<Env> {
     await this.#drain();
   }
 
-  /** Delivers messages owed to other agents; what cannot be delivered now waits for the alarm. */
+  /** Delivers messages owed to other agents; what is still owed waits for the alarm. */
   async #deliverOutbox(): Promise<void> {
     const meta = this.#store.meta();
-    if (!meta || !this.#store.hasOutbox()) return;
-    for (const message of this.#store.outbox(20)) {
-      try {
-        const admitted = (await agentStub(this.env, meta.org, message.target_agent_id).admit({
-          org: meta.org,
-          agent_id: message.target_agent_id,
-          kind: "agent_msg",
-          payload: message.payload,
-          idempotency_key: message.key,
-          existing_only: true,
-          now: Date.now(),
-          ...(message.reference_tx_hash === undefined
-            ? {}
-            : { reference_tx_hash: message.reference_tx_hash }),
-        })) as Result<{ tx_id: string }>;
-        if (!admitted.ok && admitted.code !== "not_found") throw new Error(admitted.message);
-        this.#store.delivered(message.key);
-      } catch (err) {
-        console.error("message delivery failed; the alarm retries it", err);
-        this.#armAlarm();
-        return;
-      }
-    }
+    if (!meta) return;
+    const done = await deliverOutbox(
+      this.#store,
+      (input) => agentStub(this.env, meta.org, input.agent_id).admit(input),
+      () => Date.now(),
+    );
+    if (!done) this.#armAlarm();
   }
 
   #owned(address: AgentAddress): Readonly<AgentMeta> | undefined {
@@ -413,66 +378,32 @@ export class AgentDO extends DurableObject<Env> {
 
   /** The session and tools of the next turn: the agent's latest session, if it has one. */
   #turnSetup(): TurnSetup {
-    const meta = this.#store.requireMeta();
-    const session = this.#latestSession();
-    const installed: InstalledTools | undefined = session
-      ? {
-          tools: session.record.installed_tools,
-          secrets: selectSessionSecrets(this.#store.sql, session.record.session_id),
-        }
-      : undefined;
-    const tools = turnToolsOf(this.env, loadConfig(this.env), meta, installed);
+    const sql = this.#store.sql;
+    const session = this.#session.get(sql);
+    const installed = this.#session.installedTools(sql);
+    const tools = turnToolsOf(this.env, loadConfig(this.env), this.#store.requireMeta(), installed);
     return session ? { session, tools } : { tools };
-  }
-
-  #latestSession(): { seq: number; record: SessionStartRecord } | null {
-    if (this.#session === undefined) {
-      const entry = selectLastSessionStart(this.#store.sql);
-      this.#session =
-        entry && !isRowError(entry)
-          ? { seq: entry.seq, record: decodeSessionStart(entry.tx.payload) }
-          : null;
-    }
-    return this.#session;
   }
 
   /** Keeps the session cache exact and tells watchers what was committed. */
   #afterCommit(entries: readonly RecordEntry[]): void {
-    for (const entry of entries) {
-      if (entry.tx.tx_type === "session_start") {
-        this.#session = { seq: entry.seq, record: decodeSessionStart(entry.tx.payload) };
-      }
-    }
+    this.#session.observe(entries);
     if (this.#hub.hasSockets()) this.#hub.broadcast(commitFrames(entries));
   }
 
   #streamHost(): StreamHost {
-    return {
+    return streamHostOf({
+      env: this.env,
+      store: this.#store,
       hub: this.#hub,
-      exists: () => this.#store.meta() !== undefined,
       createAgent: (meta) =>
         this.create({ org: meta.org, agent_id: meta.agent_id, settings: {}, now: Date.now() }),
       admit: (input) => this.admit(input),
       approve: (input) => this.approve(input),
-      cancel: () => {
-        const open = this.#store.meta()?.open_turn_seq;
-        if (open !== null && open !== undefined) this.#cancelTurnSeq = open;
+      cancel: (turnSeq) => {
+        this.#cancelTurnSeq = turnSeq;
       },
-      openTurnSeq: () => this.#store.meta()?.open_turn_seq ?? null,
-      entriesFrom: (fromSeq) => this.#store.entriesFrom(fromSeq),
-      headSeq: () => this.#store.meta()?.head_seq ?? 0,
-      toolsFor: (record) => {
-        const meta = this.#store.requireMeta();
-        const installed = { tools: record.installed_tools, secrets: {} };
-        return turnToolsOf(this.env, loadConfig(this.env), meta, installed).definitions.map(
-          ({ name, description }) => ({ name, description }),
-        );
-      },
-      saveSecrets: (sessionId, secrets) =>
-        insertSessionSecrets(this.#store.sql, sessionId, secrets),
-      newSessionId: () => crypto.randomUUID(),
-      now: () => Date.now(),
-    };
+    });
   }
 
   #providerInstance(): ModelProvider {
