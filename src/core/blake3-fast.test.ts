@@ -1,7 +1,7 @@
 import { blake3 } from "@noble/hashes/blake3.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
-import { blake3Fast, createBlake3 } from "./blake3-fast.js";
+import { blake3Concat, blake3Fast, createBlake3 } from "./blake3-fast.js";
 
 /** Official BLAKE3 test-vector input: byte i is i mod 251. */
 function vectorInput(length: number): Uint8Array {
@@ -197,6 +197,15 @@ describe("createBlake3", () => {
       const inputB = new Uint8Array([...data.subarray(0, cut), ...tailB]);
       expect(hex(original.digest()), `case ${n} original`).toBe(noble(inputA));
       expect(hex(copy.digest()), `case ${n} clone`).toBe(noble(inputB));
+    }
+  });
+
+  it("given two parts, when hashed with blake3Concat, then it equals the hash of their concatenation", () => {
+    const data = randomBytes(5000, 11);
+    for (const cut of [0, 1, 63, 64, 65, 1024, 1025, 2500, 5000]) {
+      const a = data.subarray(0, cut);
+      const b = data.subarray(cut);
+      expect(hex(blake3Concat(a, b)), `cut ${cut}`).toBe(noble(data));
     }
   });
 });

@@ -1,5 +1,5 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
-import { blake3Fast, createBlake3 } from "../core/blake3-fast.js";
+import { blake3Concat, blake3Fast } from "../core/blake3-fast.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import type { RecordEntry, Transaction, UnsealedEntry } from "../core/record.js";
 import { utf8 } from "./utf8.js";
@@ -15,7 +15,7 @@ export function contextHash(tx: Transaction, window: Uint8Array | readonly strin
 
 /** {@link contextHash} over an already canonical transaction text. */
 export function contextHashOf(canonicalTx: string, window: Uint8Array): string {
-  return bytesToHex(createBlake3().update(utf8(canonicalTx)).update(window).digest());
+  return bytesToHex(blake3Concat(utf8(canonicalTx), window));
 }
 
 /** `hash = BLAKE3(canonical(entry without hash))`. */
