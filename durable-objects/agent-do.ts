@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { pendingApprovals } from "../src/agent/pending-approvals.js";
 import { loadConfig } from "../src/config.js";
 import { setBounded } from "../src/core/bounded-map.js";
 import { fail, type Result } from "../src/core/errors.js";
@@ -43,6 +44,14 @@ import { directoryStub } from "./directory-do.js";
 
 export type { AdmitInput, AgentAddress } from "./agent/admission.js";
 export type { ApproveInput } from "./agent/approval.js";
+
+/** One tool call waiting for approval, as `GET /agents/:id/approvals` lists it. */
+export interface PendingApprovalView {
+  tool_use_id: string;
+  tool: string;
+  args: unknown;
+  reason: string;
+}
 
 /** `create`: a new agent with its settings. */
 export interface CreateInput extends AgentAddress {
@@ -275,6 +284,23 @@ export class AgentDO extends DurableObject<Env> {
     const meta = this.#owned(address);
     if (!meta) return agentNotFound(address.agent_id);
     return { ok: true, report: verifyRecord(this.#store.sql, meta) };
+  }
+
+  /** The tool calls the agent's open turn waits on, oldest first. */
+  approvals(address: AgentAddress): Result<{ approvals: PendingApprovalView[] }> {
+    const meta = this.#owned(address);
+    if (!meta) return agentNotFound(address.agent_id);
+    if (meta.open_turn_seq === null) return { ok: true, approvals: [] };
+    const pending = pendingApprovals(this.#store.entriesFrom(meta.open_turn_seq));
+    return {
+      ok: true,
+      approvals: pending.map(({ proposal }) => ({
+        tool_use_id: proposal.tool_use_id,
+        tool: proposal.tool,
+        args: proposal.args,
+        reason: proposal.reason ?? "",
+      })),
+    };
   }
 
   /**

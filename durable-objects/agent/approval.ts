@@ -1,9 +1,5 @@
+import { pendingApprovals } from "../../src/agent/pending-approvals.js";
 import type { ApprovalRecord } from "../../src/agent/tool-record.js";
-import {
-  decodeApproval,
-  decodeToolExecution,
-  decodeToolProposal,
-} from "../../src/agent/tool-record.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import { fail, type Result } from "../../src/core/errors.js";
@@ -36,22 +32,9 @@ export function recordApproval(
   if (meta.open_turn_seq === null) return notWaiting;
   const [inbound, ...rest] = store.entriesFrom(meta.open_turn_seq);
   if (!inbound) return notWaiting;
-  const proposal = rest.findLast(
-    (e) =>
-      e.tx.tx_type === "tool_proposal" &&
-      decodeToolProposal(e.tx.payload).tool_use_id === input.tool_use_id,
-  );
-  if (!proposal) return notWaiting;
-  const decoded = decodeToolProposal(proposal.tx.payload);
-  const after = rest.filter((e) => e.seq > proposal.seq);
-  const answered = after.some(
-    (e) =>
-      (e.tx.tx_type === "action_result" &&
-        decodeApproval(e.tx.payload)?.tool_use_id === input.tool_use_id) ||
-      (e.tx.tx_type === "tool_execution" &&
-        decodeToolExecution(e.tx.payload).tool_use_id === input.tool_use_id),
-  );
-  if (decoded.decision !== "pending_approval" || answered) return notWaiting;
+  const pending = pendingApprovals(rest).find((p) => p.proposal.tool_use_id === input.tool_use_id);
+  if (!pending) return notWaiting;
+  const decoded = pending.proposal;
   const approval: ApprovalRecord = {
     kind: "approval",
     tool_use_id: input.tool_use_id,

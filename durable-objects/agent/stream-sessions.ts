@@ -1,8 +1,4 @@
-import {
-  decodeApproval,
-  decodeToolExecution,
-  decodeToolProposal,
-} from "../../src/agent/tool-record.js";
+import { pendingApprovals } from "../../src/agent/pending-approvals.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { Result } from "../../src/core/errors.js";
@@ -198,20 +194,7 @@ export class StreamSessions {
 
   /** `tool_use_id`s the open turn waits on: proposals pending approval, not yet answered. */
   #pending(turnSeq: number): string[] {
-    const waiting = new Set<string>();
-    for (const entry of this.#host.entriesFrom(turnSeq)) {
-      const { tx } = entry;
-      if (tx.tx_type === "tool_proposal") {
-        const proposal = decodeToolProposal(tx.payload);
-        if (proposal.decision === "pending_approval") waiting.add(proposal.tool_use_id);
-      } else if (tx.tx_type === "action_result") {
-        const approval = decodeApproval(tx.payload);
-        if (approval) waiting.delete(approval.tool_use_id);
-      } else if (tx.tx_type === "tool_execution") {
-        waiting.delete(decodeToolExecution(tx.payload).tool_use_id);
-      }
-    }
-    return [...waiting];
+    return pendingApprovals(this.#host.entriesFrom(turnSeq)).map((p) => p.proposal.tool_use_id);
   }
 }
 

@@ -245,7 +245,19 @@ describe("approvals", () => {
     const stillParked = await getRecord(token, agentId);
     expect(stillParked.at(-1)?.tx.tx_type).toBe("tool_proposal");
 
-    // And a person approves it
+    // And a person, who lists what waits, approves it
+    const listed = await call("GET", `/agents/${agentId}/approvals`, { token });
+    expect(await bodyOf(listed)).toEqual({
+      agent_id: agentId,
+      approvals: [
+        {
+          tool_use_id: "ask1",
+          tool: "run_command",
+          args: { command: "echo approved > proof.txt" },
+          reason: "run_command needs approval for every call",
+        },
+      ],
+    });
     const response = await call("POST", `/agents/${agentId}/approvals/ask1`, {
       token,
       json: { approved: true },
@@ -255,6 +267,8 @@ describe("approvals", () => {
 
     // Then the turn resumes, runs the command once and finishes
     expect((await waitForTx(token, agentId, txId)).status).toBe("processed");
+    const after = await call("GET", `/agents/${agentId}/approvals`, { token });
+    expect(await bodyOf(after)).toEqual({ agent_id: agentId, approvals: [] });
     const entries = await getRecord(token, agentId);
     expect(entries.map((e) => e.tx.tx_type)).toEqual([
       "user_prompt",

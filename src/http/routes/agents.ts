@@ -103,6 +103,11 @@ export const agentRoutes = new Hono<AppEnv>()
     );
     return c.json(status);
   })
+  .get("/:id/approvals", async (c) => {
+    const { org, agentId, stub } = target(c);
+    const { approvals } = unwrap(await stub.approvals({ org, agent_id: agentId }));
+    return c.json({ agent_id: agentId, approvals });
+  })
   .post("/:id/approvals/:tool_use_id", async (c) => {
     const { org, agentId, stub } = target(c);
     const toolUseId = validate(ToolUseId, c.req.param("tool_use_id"), "tool_use_id");
