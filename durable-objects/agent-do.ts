@@ -96,6 +96,8 @@ export class AgentDO extends DurableObject<Env> {
   readonly #streams: StreamSessions;
   /** The latest `session_start`, once read; kept exact by the commit hook. */
   readonly #session = new LatestSession();
+  /** Each socket's frame in progress (memory only: an idle socket has none). */
+  readonly #socketQueues = new WeakMap<WebSocket, Promise<void>>();
   /** The open turn a watcher asked to cancel (memory only: a cancel lost to eviction is moot). */
   #cancelTurnSeq?: number;
 
@@ -127,7 +129,14 @@ export class AgentDO extends DurableObject<Env> {
 
   /** A frame from a `/stream` client. */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    await this.#streams.onMessage(ws, message);
+    // One frame at a time per socket, in arrival order: a frame waits for the one before it
+    // (a `user_message` right behind `session_init` finds the session started).
+    const previous = this.#socketQueues.get(ws) ?? Promise.resolve();
+    const handled = previous
+      .catch(() => undefined)
+      .then(() => this.#streams.onMessage(ws, message));
+    this.#socketQueues.set(ws, handled);
+    await handled;
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {

@@ -54,6 +54,16 @@ describe("/stream protocol", () => {
     client.close();
   });
 
+  it("handles a socket's frames in the order they were sent: a message right behind session_init is not refused", async () => {
+    const client = await openStream(token);
+    client.send({ type: "session_init", system_prompt: "quick" });
+    client.send({ type: "user_message", content: "right away" });
+    const end = await client.next("assistant_message_end");
+    expect(end.stop_reason).toBe("end_turn");
+    expect(client.frames.filter((f) => f.type === "error")).toEqual([]);
+    client.close();
+  });
+
   it("answers unknown types, {}, wrong field types and non-JSON with parse_error and stays usable", async () => {
     const { client } = await openSession(token);
     const bad = ['{"type":"dance"}', "{}", '{"type":"user_message","content":5}', "not json", "[]"];
