@@ -35,7 +35,7 @@ export function streamHostOf(deps: StreamHostDeps): StreamHost {
       if (open !== null && open !== undefined) deps.cancel(open);
     },
     openTurnSeq: () => store.meta()?.open_turn_seq ?? null,
-    entriesFrom: (fromSeq) => store.entriesFrom(fromSeq),
+    entriesFrom: (fromSeq, limit) => store.entriesFrom(fromSeq, limit),
     headSeq: () => store.meta()?.head_seq ?? 0,
     toolsFor: (record) => {
       const installed = { tools: record.installed_tools, secrets: {} };

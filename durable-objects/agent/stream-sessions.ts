@@ -32,14 +32,19 @@ export interface StreamHost {
   openTurnSeq(): number | null;
   /** The seq of the record's head (0 when empty). */
   headSeq(): number;
-  /** Entries from `fromSeq` to the head. */
-  entriesFrom(fromSeq: number): RecordEntry[];
+  /** Entries from `fromSeq` on, at most `limit` (default: to the head). */
+  entriesFrom(fromSeq: number, limit?: number): RecordEntry[];
   /** The tools a session with these installed tools offers the model. */
   toolsFor(record: SessionStartRecord): Array<{ name: string; description: string }>;
   saveSecrets(sessionId: string, secrets: InstalledToolSecrets): void;
   newSessionId(): string;
   now(): number;
 }
+
+/** Most entries a `resume` replays; older ones are read with `GET /agents/:id/record`. */
+export const RESUME_LIMIT = 2000;
+/** Entries folded before `after_seq` so the turn open there ends with its whole usage. */
+const RESUME_CONTEXT = 200;
 
 /**
  * The `/stream` session layer of one agent (SPEC §6): parses each frame (a bad one gets a
@@ -183,8 +188,12 @@ export class StreamSessions {
       case "replay": {
         if (!host.exists()) return { ok: true };
         // Entries after `live_after` reached this socket live; only earlier ones are missed.
+        // The fold starts a little before `after_seq` (for the turn open there), and never
+        // more than RESUME_LIMIT entries back: a client further behind reads the record.
         const liveAfter = meta.live_after ?? host.headSeq();
-        const entries = host.entriesFrom(1).filter((e) => e.seq <= liveAfter);
+        if (command.after_seq >= liveAfter) return { ok: true };
+        const from = Math.max(1, command.after_seq + 1 - RESUME_CONTEXT, liveAfter - RESUME_LIMIT);
+        const entries = host.entriesFrom(from, liveAfter - from + 1);
         const frames = replayFrames(entries, command.after_seq, { opensTurn: startsTurn });
         for (const frame of frames) host.hub.send(ws, frame);
         return { ok: true };

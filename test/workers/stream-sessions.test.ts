@@ -99,6 +99,22 @@ describe("multiple clients and resume", () => {
   });
 });
 
+describe("resume bounds", () => {
+  it("replays nothing to a client that has seen everything before its session started", async () => {
+    const agentId = await createAgent(token);
+    const { client } = await openSession(token, agentId);
+    const from = client.count();
+    client.send({ type: "resume", after_seq: 10_000 });
+    client.send({ type: "resume", after_seq: 0 });
+    // Frames are handled in order: the second resume's replay (this session's own start is
+    // live, so it replays nothing either) is followed by this parse_error
+    client.send("{}");
+    await client.next("error", { from });
+    expect(client.frames.slice(from).map((f) => f.type)).toEqual(["error"]);
+    client.close();
+  });
+});
+
 describe("hibernation", () => {
   it("continues the same conversation when a new instance wakes for a socket that stayed open", async () => {
     // Given a session whose first turn is done
