@@ -3,25 +3,16 @@ import type { ReasoningRecord } from "../../src/agent/reasoning-record.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, TxType } from "../../src/core/record.js";
+import { fakeEntry, hexId } from "../../src/core/record-fixture.js";
 import { ConversationCache, conversationOf } from "./conversation.js";
 
-const hex = (n: number) => n.toString(16).padStart(64, "0");
+const hex = hexId;
 
 function entry(seq: number, tx_type: TxType, payload: string, reference?: string): RecordEntry {
-  const e: RecordEntry = {
-    seq,
-    tx: { hash: hex(seq), agent_id: hex(0xa), ts_ms: seq, tx_type, payload },
-    kernel_version: 1,
-    context_hash: hex(0),
-    proposals: { proposals: [] },
-    decision: { accepted_action_ids: [], rejected: [] },
-    actions: [],
-    effects: [],
-    prev_hash: hex(0),
-    hash: hex(0x100 + seq),
-  };
-  if (reference !== undefined) e.tx.reference_tx_hash = reference;
-  return e;
+  return fakeEntry(seq, tx_type, payload, {
+    txBase: 0,
+    ...(reference === undefined ? {} : { reference }),
+  });
 }
 
 const reasoning = (text: string, inputTokens: number): string => {

@@ -2,29 +2,13 @@ import { describe, expect, it } from "vitest";
 import { textToBase64 } from "../core/base64.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import type { RecordEntry, TxType } from "../core/record.js";
+import { fakeEntry, hexId } from "../core/record-fixture.js";
 import { pendingApprovals } from "./pending-approvals.js";
 
-const hex = (n: number) => n.toString(16).padStart(64, "0");
+const hex = hexId;
 
 function entry(seq: number, tx_type: TxType, body: unknown): RecordEntry {
-  return {
-    seq,
-    tx: {
-      hash: hex(seq),
-      agent_id: hex(0xa),
-      ts_ms: seq,
-      tx_type,
-      payload: textToBase64(canonicalJson(body)),
-    },
-    kernel_version: 1,
-    context_hash: hex(0),
-    proposals: { proposals: [] },
-    decision: { accepted_action_ids: [], rejected: [] },
-    actions: [],
-    effects: [],
-    prev_hash: hex(0),
-    hash: hex(0x100 + seq),
-  };
+  return fakeEntry(seq, tx_type, textToBase64(canonicalJson(body)), { txBase: 0 });
 }
 
 const proposal = (id: string, decision: string) => ({

@@ -11,12 +11,13 @@ import {
 import { textToBase64 } from "../core/base64.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import type { RecordEntry, TxType } from "../core/record.js";
+import { fakeEntry, hexId } from "../core/record-fixture.js";
 import type { ServerFrame } from "../protocol/stream.js";
 import { MockProvider } from "../reasoner/mock.js";
 import type { ModelResponse } from "../reasoner/types.js";
 import { entryFrames, initialReplayState, replayFrames } from "./entry-events.js";
 
-const hex = (n: number) => n.toString(16).padStart(64, "0");
+const hex = hexId;
 const AGENT = "a".repeat(64);
 const PROMPT_TX = hex(0x1000 + 1);
 
@@ -25,20 +26,10 @@ class RecordBuilder {
   readonly entries: RecordEntry[] = [];
 
   add(tx_type: TxType, payload: string, reference?: string): RecordEntry {
-    const seq = this.entries.length + 1;
-    const entry: RecordEntry = {
-      seq,
-      tx: { hash: hex(0x1000 + seq), agent_id: AGENT, ts_ms: seq, tx_type, payload },
-      kernel_version: 1,
-      context_hash: hex(0),
-      proposals: { proposals: [] },
-      decision: { accepted_action_ids: [], rejected: [] },
-      actions: [],
-      effects: [],
-      prev_hash: hex(seq - 1),
-      hash: hex(0x2000 + seq),
-    };
-    if (reference !== undefined) entry.tx.reference_tx_hash = reference;
+    const entry = fakeEntry(this.entries.length + 1, tx_type, payload, {
+      agentId: AGENT,
+      ...(reference === undefined ? {} : { reference }),
+    });
     this.entries.push(entry);
     return entry;
   }
