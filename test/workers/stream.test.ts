@@ -37,6 +37,43 @@ describe("/stream protocol", () => {
     await expect(openStream(token, theirs)).rejects.toThrow(/404/);
   });
 
+  it("attaches a socket opened without agent_id to the agent its session_init names", async () => {
+    // Given an agent with one finished turn, and a client that knows only its id
+    const agentId = await createAgent(token);
+    const first = (await openSession(token, agentId)).client;
+    first.send({ type: "user_message", content: "remember kiwi" });
+    await first.next("assistant_message_end");
+    first.close();
+
+    // When a client connects to /stream without agent_id and names it in session_init
+    const client = await openStream(token);
+    client.send({ type: "session_init", aura_agent_id: agentId });
+    const ready = await client.next("session_ready");
+
+    // Then the session is that agent's: its turns continue the agent's record
+    expect(ready.agent_id).toBe(agentId);
+    const from = client.count();
+    client.send({ type: "user_message", content: "and now?" });
+    await client.next("assistant_message_end", { from });
+    const prompts = (await getRecord(token, agentId)).filter((e) => e.tx.tx_type === "user_prompt");
+    expect(prompts.map((e) => payloadText(e))).toEqual(["remember kiwi", "and now?"]);
+    client.close();
+  });
+
+  it("refuses an aura_agent_id that names no agent of the caller's org, and lets the client try again", async () => {
+    const stranger = await mintToken({ org: "org-stream-elsewhere" });
+    const theirs = await createAgent(stranger);
+    const client = await openStream(token);
+    client.send({ type: "session_init", aura_agent_id: theirs });
+    expect(await client.next("error")).toMatchObject({ code: "not_found", recoverable: true });
+    const from = client.count();
+    client.send({ type: "session_init" });
+    const ready = await client.next("session_ready", { from });
+    expect(ready.agent_id).not.toBe(theirs);
+    expect(await getRecord(stranger, theirs)).toEqual([]);
+    client.close();
+  });
+
   it("answers a frame before session_init with not_initialized, and a second init with already_initialized", async () => {
     const client = await openStream(token);
     client.send({ type: "user_message", content: "hi" });

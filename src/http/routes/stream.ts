@@ -1,17 +1,19 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { AuraError, unwrap } from "../../core/errors.js";
-import { AgentId, newAgentId } from "../../core/ids.js";
+import { AgentId } from "../../core/ids.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
+import { relayStream } from "../stream-relay.js";
 import { agentStub, CALLER_HEADERS } from "../stubs.js";
 
 const StreamQuery = z.object({ agent_id: AgentId.optional() });
 
 /**
  * `GET /stream`: the WebSocket session protocol (SPEC §6), served by the agent's Durable
- * Object. `?agent_id=` attaches to an existing agent of the caller's org (404 otherwise);
- * without it the session gets a new agent, created by its `session_init`.
+ * Object. `?agent_id=` attaches to an existing agent of the caller's org (404 otherwise) and
+ * hands the socket to its object. Without it, the Worker relays the socket to the agent its
+ * `session_init` names (`aura_agent_id`), or to a new agent, created by that `session_init`.
  */
 export const streamRoutes = new Hono<AppEnv>().get("/", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -19,9 +21,12 @@ export const streamRoutes = new Hono<AppEnv>().get("/", async (c) => {
   }
   const query = validate(StreamQuery, c.req.query(), "query");
   const { org, sub } = c.get("principal");
-  const agentId = query.agent_id ?? newAgentId();
+  if (query.agent_id === undefined) {
+    return relayStream(c.env, { org, sub, token: c.get("token"), request: c.req.raw });
+  }
+  const agentId = query.agent_id;
   const stub = agentStub(c.env, org, agentId);
-  if (query.agent_id !== undefined) unwrap(await stub.head({ org, agent_id: agentId }));
+  unwrap(await stub.head({ org, agent_id: agentId }));
   const headers = new Headers(c.req.raw.headers);
   headers.set(CALLER_HEADERS.org, org);
   headers.set(CALLER_HEADERS.sub, sub);

@@ -1,0 +1,136 @@
+import { AgentId, newAgentId } from "../core/ids.js";
+import { errorFrame } from "../protocol/stream.js";
+import { agentStub, CALLER_HEADERS } from "./stubs.js";
+
+/** Who the Worker authenticated, and the upgrade request it came with. */
+export interface RelayCaller {
+  org: string;
+  sub: string;
+  token: string;
+  request: Request;
+}
+
+type Frame = string | ArrayBuffer;
+
+/**
+ * Serves a `/stream` socket opened without `?agent_id=` (how reference clients connect): the
+ * Worker accepts it, waits for the first frame to learn which agent it is for —
+ * `session_init.aura_agent_id` when it names an agent of the caller's org, a new agent
+ * otherwise — then opens the socket to that agent's object and relays frames both ways, in
+ * order. An `aura_agent_id` that names no agent of the org is answered with a recoverable
+ * `not_found`, and the next frame decides again. Only the relayed leg is the object's
+ * (hibernatable) socket; a client that knows the agent connects with `?agent_id=` directly.
+ *
+ * @example
+ * return relayStream(env, { org, sub, token, request: c.req.raw });
+ */
+export function relayStream(env: Env, caller: RelayCaller): Response {
+  const pair = new WebSocketPair();
+  const [client, server] = [pair[0], pair[1]];
+  server.accept();
+  /** Frames that arrived before the agent's socket was open, in order. */
+  const pending: Frame[] = [];
+  let agentSocket: WebSocket | undefined;
+  let choosing = false;
+
+  const choose = async (first: Frame): Promise<void> => {
+    const named = namedAgent(first);
+    if (named !== undefined) {
+      const known = await agentStub(env, caller.org, named).head({
+        org: caller.org,
+        agent_id: named,
+      });
+      if (!known.ok) {
+        pending.shift();
+        send(
+          server,
+          errorFrame("not_found", `aura_agent_id: no agent ${named} in your organisation`, true),
+        );
+        return;
+      }
+    }
+    agentSocket = await openAgentSocket(env, caller, named ?? newAgentId());
+    agentSocket.addEventListener("message", (event) => forward(server, event.data));
+    agentSocket.addEventListener("close", (event) =>
+      closeQuietly(server, event.code, event.reason),
+    );
+    agentSocket.addEventListener("error", () => closeQuietly(server, 1011, "agent socket error"));
+    for (const frame of pending.splice(0)) agentSocket.send(frame);
+  };
+
+  const next = (): void => {
+    if (choosing || agentSocket !== undefined || pending.length === 0) return;
+    choosing = true;
+    choose(pending[0]!)
+      .catch((err: unknown) => {
+        console.error("stream relay failed", err);
+        closeQuietly(server, 1011, "the agent could not be reached");
+      })
+      .finally(() => {
+        choosing = false;
+        next();
+      });
+  };
+
+  server.addEventListener("message", (event) => {
+    const data = event.data as Frame;
+    if (agentSocket !== undefined) {
+      agentSocket.send(data);
+      return;
+    }
+    pending.push(data);
+    next();
+  });
+  server.addEventListener("close", (event) => {
+    if (agentSocket !== undefined) closeQuietly(agentSocket, event.code, event.reason);
+  });
+  return new Response(null, { status: 101, webSocket: client });
+}
+
+/** The agent a frame's `session_init` names, if it is one and names a well-formed id. */
+function namedAgent(frame: Frame): string | undefined {
+  if (typeof frame !== "string") return undefined;
+  try {
+    const value = JSON.parse(frame) as { type?: unknown; aura_agent_id?: unknown };
+    if (value?.type !== "session_init") return undefined;
+    const parsed = AgentId.safeParse(value.aura_agent_id);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function openAgentSocket(env: Env, caller: RelayCaller, agentId: string): Promise<WebSocket> {
+  const headers = new Headers({ Upgrade: "websocket" });
+  headers.set(CALLER_HEADERS.org, caller.org);
+  headers.set(CALLER_HEADERS.sub, caller.sub);
+  headers.set(CALLER_HEADERS.agent, agentId);
+  headers.set(CALLER_HEADERS.jwt, caller.token);
+  const response = await agentStub(env, caller.org, agentId).fetch(
+    new Request(caller.request.url, { method: "GET", headers }),
+  );
+  const socket = response.webSocket;
+  if (!socket) throw new Error(`the agent's object answered ${response.status}`);
+  socket.accept();
+  return socket;
+}
+
+function forward(to: WebSocket, data: unknown): void {
+  try {
+    to.send(data as Frame);
+  } catch {
+    // The other side is closing; its close event ends the relay.
+  }
+}
+
+function send(to: WebSocket, frame: object): void {
+  forward(to, JSON.stringify(frame));
+}
+
+function closeQuietly(socket: WebSocket, code: number, reason: string): void {
+  try {
+    socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+  } catch {
+    // Already closed.
+  }
+}
