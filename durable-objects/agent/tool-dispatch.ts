@@ -62,6 +62,12 @@ export function createToolDispatch(targets: DispatchTargets): ToolDispatch {
         return outcome;
       } catch (err) {
         if (!(err instanceof SandboxUnavailable)) throw err;
+        // Turned away (4xx): certainly not run, and a re-send would be turned away too.
+        if (err.refused) {
+          return {
+            result: failure(tool, "io_error", `the sandbox refused the call: ${err.message}`),
+          };
+        }
         lastError = err.message;
       }
     }

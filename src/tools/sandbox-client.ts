@@ -13,12 +13,18 @@ import {
 /** Sends one HTTP request to the sandbox (`path` starts with `/`). */
 export type SandboxTransport = (path: string, init: RequestInit) => Promise<Response>;
 
-/** The sandbox could not be reached, or answered outside the contract. */
+/**
+ * The sandbox could not be reached, or answered outside the contract. `refused` is true when
+ * it answered with a 4xx: the request was turned away (a bad token, a bad request) and
+ * certainly not carried out, so re-sending it cannot help.
+ */
 export class SandboxUnavailable extends Error {
   readonly code = "sandbox_unavailable";
-  constructor(message: string) {
+  readonly refused: boolean;
+  constructor(message: string, refused = false) {
     super(message);
     this.name = new.target.name;
+    this.refused = refused;
   }
 }
 
@@ -117,7 +123,11 @@ export class SandboxClient {
     }
     const text = await response.text();
     if (!response.ok) {
-      throw new SandboxUnavailable(`sandbox answered ${response.status}: ${text.slice(0, 300)}`);
+      const refused = response.status >= 400 && response.status < 500;
+      throw new SandboxUnavailable(
+        `sandbox answered ${response.status}: ${text.slice(0, 300)}`,
+        refused,
+      );
     }
     let body: unknown;
     try {
