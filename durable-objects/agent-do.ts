@@ -1,5 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import { pendingApprovals } from "../src/agent/pending-approvals.js";
 import { loadConfig } from "../src/config.js";
 import { setBounded } from "../src/core/bounded-map.js";
 import { fail, type Result } from "../src/core/errors.js";
@@ -23,8 +22,14 @@ import {
   planAdmission,
 } from "./agent/admission.js";
 import { AgentStore } from "./agent/agent-store.js";
-import { type ApproveInput, recordApproval } from "./agent/approval.js";
+import {
+  type ApproveInput,
+  type PendingApprovalView,
+  recordApproval,
+  waitingApprovals,
+} from "./agent/approval.js";
 import { ConversationCache } from "./agent/conversation.js";
+import { DrainSchedule } from "./agent/drain-schedule.js";
 import { copyForkPrefix } from "./agent/fork.js";
 import { type ForkInfo, forkSourceOf } from "./agent/fork-source.js";
 import { isQueued } from "./agent/inbox-table.js";
@@ -32,7 +37,7 @@ import type { AgentMeta } from "./agent/meta-table.js";
 import { selectIdempotency, selectTxFailure } from "./agent/meta-table.js";
 import { deliverOutbox } from "./agent/outbox-delivery.js";
 import { selectEntries, seqOfTx, unreadableRow } from "./agent/record-table.js";
-import { SessionHub, socketCaller } from "./agent/session-hub.js";
+import { SessionHub } from "./agent/session-hub.js";
 import { LatestSession } from "./agent/session-of-record.js";
 import { streamHostOf } from "./agent/stream-host.js";
 import { type StreamHost, StreamSessions } from "./agent/stream-sessions.js";
@@ -43,15 +48,7 @@ import { verifyRecord } from "./agent/verify-record.js";
 import { directoryStub } from "./directory-do.js";
 
 export type { AdmitInput, AgentAddress } from "./agent/admission.js";
-export type { ApproveInput } from "./agent/approval.js";
-
-/** One tool call waiting for approval, as `GET /agents/:id/approvals` lists it. */
-export interface PendingApprovalView {
-  tool_use_id: string;
-  tool: string;
-  args: unknown;
-  reason: string;
-}
+export type { ApproveInput, PendingApprovalView } from "./agent/approval.js";
 
 /** `create`: a new agent with its settings. */
 export interface CreateInput extends AgentAddress {
@@ -73,79 +70,48 @@ const MAX_CALLER_JWTS = 1000;
 const PING = JSON.stringify({ type: "ping" });
 const PONG = JSON.stringify({ type: "pong" });
 
-/** How long after an admission the durable backstop alarm fires if nothing drained first. */
-const BACKSTOP_MS = 1000;
-
 /**
  * One agent. Owns its record, inbox and metadata in SQLite and runs its turns one at a
- * time: the drain promise is the per-agent queue, started just after admissions, and the
- * alarm armed with every admission guarantees it runs after an eviction. Decisions live in
+ * time: its {@link DrainSchedule} runs one drain at a time (the per-agent queue), started just
+ * after admissions, with an alarm armed with every admission so it runs after an eviction. Decisions live in
  * the kernel and in `./agent/`; this class wires them to storage and the runtime.
  */
 export class AgentDO extends DurableObject<Env> {
   readonly #store: AgentStore;
+  readonly #schedule: DrainSchedule;
   #provider?: ModelProvider;
-  #draining?: Promise<void>;
-  #drainScheduled = false;
   readonly #conversation = new ConversationCache();
   /** Callers' JWTs by transaction, for the turns they start (memory only, bounded). */
   readonly #callerJwts = new Map<string, string>();
-  /** An alarm is known to be pending; a cache (eviction forgets it, which only re-arms). */
-  #alarmArmed = false;
   readonly #hub: SessionHub;
   readonly #streams: StreamSessions;
   /** The latest `session_start`, once read; kept exact by the commit hook. */
   readonly #session = new LatestSession();
-  /** Each socket's frame in progress (memory only: an idle socket has none). */
-  readonly #socketQueues = new WeakMap<WebSocket, Promise<void>>();
   /** The open turn a watcher asked to cancel (memory only: a cancel lost to eviction is moot). */
   #cancelTurnSeq?: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new AgentStore(ctx.storage);
+    this.#schedule = new DrainSchedule(ctx.storage, () => this.#drain());
     this.#hub = new SessionHub(ctx);
     this.#streams = new StreamSessions(this.#streamHost());
     this.#store.onCommit = (entries) => this.#afterCommit(entries);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
-  /**
-   * Accepts a `/stream` WebSocket (the Worker checked the token and names the caller in
-   * headers only it can set) with the hibernation API: the runtime keeps the socket while the
-   * object sleeps.
-   */
+  /** A `/stream` upgrade, accepted with the hibernation API (the socket outlives sleep). */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return new Response("expected a WebSocket upgrade", { status: 426 });
-    }
-    const who = socketCaller(request.headers);
-    if (!who) return new Response("missing caller", { status: 400 });
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    this.#hub.accept(server, who);
-    return new Response(null, { status: 101, webSocket: client });
+    return this.#hub.acceptUpgrade(request);
   }
 
   /** A frame from a `/stream` client. */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    // One frame at a time per socket, in arrival order: a frame waits for the one before it
-    // (a `user_message` right behind `session_init` finds the session started).
-    const previous = this.#socketQueues.get(ws) ?? Promise.resolve();
-    const handled = previous
-      .catch(() => undefined)
-      .then(() => this.#streams.onMessage(ws, message));
-    this.#socketQueues.set(ws, handled);
-    await handled;
+    await this.#streams.receive(ws, message);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    this.#hub.closed();
-    try {
-      ws.close(code === 1005 ? 1000 : code, reason);
-    } catch {
-      // Already closed.
-    }
+    this.#hub.closed(ws, { code, reason });
   }
 
   override async webSocketError(): Promise<void> {
@@ -188,11 +154,11 @@ export class AgentDO extends DurableObject<Env> {
     }
     // Same synchronous block as the write above: SQLite-backed storage commits both together.
     const workToDo = opensTurn || this.#store.queuedCount() > 0;
-    if (workToDo) this.#armAlarm();
+    if (workToDo) this.#schedule.armAlarm();
     if (admission.create) await this.#register();
     if (opensTurn && input.caller_jwt !== undefined)
       setBounded(this.#callerJwts, admission.tx.hash, input.caller_jwt, MAX_CALLER_JWTS);
-    if (workToDo) this.#scheduleDrain();
+    if (workToDo) this.#schedule.soon();
     return { ok: true, tx_id: admission.tx.hash, duplicate: false };
   }
 
@@ -224,8 +190,8 @@ export class AgentDO extends DurableObject<Env> {
       open_turn_seq: copied.openTurnSeq,
     });
     if (copied.openTurnSeq !== null) {
-      this.#armAlarm();
-      this.#scheduleDrain();
+      this.#schedule.armAlarm();
+      this.#schedule.soon();
     }
     await this.#register();
     return { ok: true, agent_id: input.agent_id };
@@ -297,19 +263,8 @@ export class AgentDO extends DurableObject<Env> {
 
   /** The tool calls the agent's open turn waits on, oldest first. */
   approvals(address: AgentAddress): Result<{ approvals: PendingApprovalView[] }> {
-    const meta = this.#owned(address);
-    if (!meta) return agentNotFound(address.agent_id);
-    if (meta.open_turn_seq === null) return { ok: true, approvals: [] };
-    const pending = pendingApprovals(this.#store.entriesFrom(meta.open_turn_seq));
-    return {
-      ok: true,
-      approvals: pending.map(({ proposal }) => ({
-        tool_use_id: proposal.tool_use_id,
-        tool: proposal.tool,
-        args: proposal.args,
-        reason: proposal.reason ?? "",
-      })),
-    };
+    if (!this.#owned(address)) return agentNotFound(address.agent_id);
+    return { ok: true, approvals: waitingApprovals(this.#store) };
   }
 
   /**
@@ -319,11 +274,11 @@ export class AgentDO extends DurableObject<Env> {
   async approve(input: ApproveInput): Promise<Result<{ seq: number }>> {
     if (!this.#owned(input)) return agentNotFound(input.agent_id);
     // One writer: wait for a running drain, then decide and commit without yielding.
-    while (this.#draining) await this.#draining;
+    await this.#schedule.idle();
     const decided = recordApproval(this.#store, input, Date.now());
     if (!decided.ok) return decided;
-    this.#armAlarm();
-    this.#scheduleDrain();
+    this.#schedule.armAlarm();
+    this.#schedule.soon();
     return decided;
   }
 
@@ -338,8 +293,8 @@ export class AgentDO extends DurableObject<Env> {
     if (meta.status !== status) {
       this.#store.setStatus(status);
       if (status === "active") {
-        this.#armAlarm();
-        this.#scheduleDrain();
+        this.#schedule.armAlarm();
+        this.#schedule.soon();
       }
     }
     return { ok: true, agent_id: meta.agent_id, status };
@@ -347,10 +302,10 @@ export class AgentDO extends DurableObject<Env> {
 
   /** The durable wake-up: finishes registration and drains whatever is queued. */
   override async alarm(): Promise<void> {
-    this.#alarmArmed = false;
+    this.#schedule.alarmFired();
     if (!this.#store.meta()) return;
     await this.#register();
-    await this.#drain();
+    await this.#schedule.now();
   }
 
   /** Delivers messages owed to other agents; what is still owed waits for the alarm. */
@@ -362,7 +317,7 @@ export class AgentDO extends DurableObject<Env> {
       (input) => agentStub(this.env, meta.org, input.agent_id).admit(input),
       () => Date.now(),
     );
-    if (!done) this.#armAlarm();
+    if (!done) this.#schedule.armAlarm();
   }
 
   #owned(address: AgentAddress): Readonly<AgentMeta> | undefined {
@@ -371,30 +326,9 @@ export class AgentDO extends DurableObject<Env> {
     return meta;
   }
 
-  #armAlarm(): void {
-    if (this.#alarmArmed) return;
-    this.#alarmArmed = true;
-    this.ctx.storage.setAlarm(Date.now() + BACKSTOP_MS).catch((err: unknown) => {
-      this.#alarmArmed = false;
-      console.error("setAlarm failed", err);
-    });
-  }
-
-  /**
-   * Drains on the next tick rather than inside the admitting call, so admissions that
-   * arrive together are committed together and each 202 leaves without waiting for them.
-   */
-  #scheduleDrain(): void {
-    if (this.#drainScheduled) return;
-    this.#drainScheduled = true;
-    setTimeout(() => {
-      this.#drainScheduled = false;
-      this.#drain().catch((err: unknown) => console.error("drain failed", err));
-    }, 0);
-  }
-
-  #drain(): Promise<void> {
-    this.#draining ??= drainInbox({
+  /** One drain: the inbox in order, then what is owed to other agents. */
+  async #drain(): Promise<void> {
+    await drainInbox({
       store: this.#store,
       conversation: this.#conversation,
       callerJwt: (txId) => this.#callerJwts.get(txId),
@@ -403,12 +337,8 @@ export class AgentDO extends DurableObject<Env> {
       onEvent: (event) => this.#hub.broadcast([event]),
       isCancelled: (turnSeq) => this.#cancelTurnSeq === turnSeq,
       now: () => Date.now(),
-    })
-      .then(() => this.#deliverOutbox())
-      .finally(() => {
-        this.#draining = undefined;
-      });
-    return this.#draining;
+    });
+    await this.#deliverOutbox();
   }
 
   /** The session and tools of the next turn: the agent's latest session, if it has one. */
@@ -454,7 +384,7 @@ export class AgentDO extends DurableObject<Env> {
       this.#store.markRegistered();
     } catch (err) {
       console.error("directory registration failed; the alarm retries it", err);
-      this.#armAlarm();
+      this.#schedule.armAlarm();
     }
   }
 }

@@ -9,6 +9,26 @@ import { derivedTxHash } from "../../src/kernel/tx-hash.js";
 import type { AgentAddress } from "./admission.js";
 import type { AgentStore } from "./agent-store.js";
 
+/** One tool call waiting for approval, as `GET /agents/:id/approvals` lists it. */
+export interface PendingApprovalView {
+  tool_use_id: string;
+  tool: string;
+  args: unknown;
+  reason: string;
+}
+
+/** The tool calls the agent's open turn waits on, oldest first (none when no turn is open). */
+export function waitingApprovals(store: AgentStore): PendingApprovalView[] {
+  const open = store.meta()?.open_turn_seq ?? null;
+  if (open === null) return [];
+  return pendingApprovals(store.entriesFrom(open)).map(({ proposal }) => ({
+    tool_use_id: proposal.tool_use_id,
+    tool: proposal.tool,
+    args: proposal.args,
+    reason: proposal.reason ?? "",
+  }));
+}
+
 /** `approve`: a person's answer to a parked tool call. */
 export interface ApproveInput extends AgentAddress {
   tool_use_id: string;

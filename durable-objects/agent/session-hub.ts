@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { closeQuietly } from "../../src/http/close-socket.js";
 import { CALLER_HEADERS } from "../../src/http/stubs.js";
 import type { ServerFrame } from "../../src/protocol/stream.js";
 import {
@@ -48,6 +49,21 @@ export class SessionHub {
     this.#ctx = ctx;
   }
 
+  /**
+   * Accepts a `/stream` upgrade the Worker forwarded (it checked the token and names the
+   * caller in headers only it can set): 101 with the client's end, or why not.
+   */
+  acceptUpgrade(request: Request): Response {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a WebSocket upgrade", { status: 426 });
+    }
+    const who = socketCaller(request.headers);
+    if (!who) return new Response("missing caller", { status: 400 });
+    const pair = new WebSocketPair();
+    this.accept(pair[1], who);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
   /** Accepts a new socket for `who`, not yet initialised. */
   accept(ws: WebSocket, who: Omit<SocketMeta, "session">): void {
     this.#ctx.acceptWebSocket(ws);
@@ -76,9 +92,10 @@ export class SessionHub {
     this.#initialised.set(ws, meta.session.session_id !== null);
   }
 
-  /** Notes that a socket closed. */
-  closed(): void {
+  /** Notes that a socket closed or failed, completing its close when `close` is given. */
+  closed(ws?: WebSocket, close?: { code: number; reason: string }): void {
     this.#count = undefined;
+    if (ws && close) closeQuietly(ws, close.code, close.reason);
   }
 
   /** True when at least one socket is open. */

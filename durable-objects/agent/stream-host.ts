@@ -1,5 +1,6 @@
 import { loadConfig } from "../../src/config.js";
 import type { AgentStore } from "./agent-store.js";
+import { waitingApprovals } from "./approval.js";
 import type { SessionHub } from "./session-hub.js";
 import { insertSessionSecrets } from "./session-secret-table.js";
 import type { StreamHost } from "./stream-sessions.js";
@@ -37,6 +38,7 @@ export function streamHostOf(deps: StreamHostDeps): StreamHost {
     openTurnSeq: () => store.meta()?.open_turn_seq ?? null,
     entriesFrom: (fromSeq, limit) => store.entriesFrom(fromSeq, limit),
     headSeq: () => store.meta()?.head_seq ?? 0,
+    waitingApprovals: () => waitingApprovals(store).map((a) => a.tool_use_id),
     toolsFor: (record) => {
       const installed = { tools: record.installed_tools, secrets: {} };
       const tools = turnToolsOf(env, loadConfig(env), store.requireMeta(), installed);

@@ -1,4 +1,3 @@
-import { pendingApprovals } from "../../src/agent/pending-approvals.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { Result } from "../../src/core/errors.js";
@@ -30,6 +29,8 @@ export interface StreamHost {
   cancel(): void;
   /** The open turn's seq, if any, and whether anything waits in the inbox. */
   openTurnSeq(): number | null;
+  /** `tool_use_id`s the open turn waits on for approval. */
+  waitingApprovals(): string[];
   /** The seq of the record's head (0 when empty). */
   headSeq(): number;
   /** Entries from `fromSeq` on, at most `limit` (default: to the head). */
@@ -56,9 +57,23 @@ const RESUME_CONTEXT = 200;
  */
 export class StreamSessions {
   readonly #host: StreamHost;
+  /** Each socket's frame in progress (memory only: an idle socket has none). */
+  readonly #queues = new WeakMap<WebSocket, Promise<void>>();
 
   constructor(host: StreamHost) {
     this.#host = host;
+  }
+
+  /**
+   * Takes a frame from `ws`. A socket's frames are handled one at a time, in arrival order: a
+   * frame waits for the one before it (a `user_message` right behind `session_init` finds the
+   * session started).
+   */
+  receive(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const previous = this.#queues.get(ws) ?? Promise.resolve();
+    const handled = previous.catch(() => undefined).then(() => this.onMessage(ws, data));
+    this.#queues.set(ws, handled);
+    return handled;
   }
 
   /** Handles one frame from `ws`. Never throws: failures become `error` frames. */
@@ -80,7 +95,7 @@ export class StreamSessions {
       session_id: this.#host.newSessionId(),
       turn_in_progress: turnSeq !== null,
       pending_approvals:
-        frame.type === "approval_response" && turnSeq !== null ? this.#pending(turnSeq) : [],
+        frame.type === "approval_response" && turnSeq !== null ? this.#host.waitingApprovals() : [],
     });
     for (const outcome of decision.outcomes) {
       if (outcome.type === "send") {
@@ -199,11 +214,6 @@ export class StreamSessions {
         return { ok: true };
       }
     }
-  }
-
-  /** `tool_use_id`s the open turn waits on: proposals pending approval, not yet answered. */
-  #pending(turnSeq: number): string[] {
-    return pendingApprovals(this.#host.entriesFrom(turnSeq)).map((p) => p.proposal.tool_use_id);
   }
 }
 

@@ -1,5 +1,6 @@
 import { AgentId, newAgentId } from "../core/ids.js";
 import { errorFrame } from "../protocol/stream.js";
+import { closeQuietly } from "./close-socket.js";
 import { agentStub, CALLER_HEADERS } from "./stubs.js";
 
 /** Who the Worker authenticated, and the upgrade request it came with. */
@@ -125,12 +126,4 @@ function forward(to: WebSocket, data: unknown): void {
 
 function send(to: WebSocket, frame: object): void {
   forward(to, JSON.stringify(frame));
-}
-
-function closeQuietly(socket: WebSocket, code: number, reason: string): void {
-  try {
-    socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-  } catch {
-    // Already closed.
-  }
 }
