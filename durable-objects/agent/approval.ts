@@ -3,9 +3,8 @@ import type { ApprovalRecord } from "../../src/agent/tool-record.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import { fail, type Result } from "../../src/core/errors.js";
-import type { Transaction } from "../../src/core/record.js";
 import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
-import { derivedTxHash } from "../../src/kernel/tx-hash.js";
+import { derivedTransaction } from "../../src/kernel/tx-hash.js";
 import type { AgentAddress } from "./admission.js";
 import type { AgentStore } from "./agent-store.js";
 
@@ -63,22 +62,7 @@ export function recordApproval(
   };
   if (input.approver !== undefined) approval.approver = input.approver;
   const payload = textToBase64(canonicalJson(approval));
-  const fields = {
-    agent_id: inbound.tx.agent_id,
-    reference_tx_hash: inbound.tx.hash,
-    index: rest.length + 1,
-    tx_type: "action_result" as const,
-    payload,
-    ts_ms: now,
-  };
-  const tx: Transaction = {
-    hash: derivedTxHash(fields),
-    agent_id: fields.agent_id,
-    ts_ms: now,
-    tx_type: "action_result",
-    payload,
-    reference_tx_hash: inbound.tx.hash,
-  };
+  const tx = derivedTransaction(inbound.tx, rest.length + 1, "action_result", payload, now);
   const [entry] = store.commit([
     { tx, outcome: EMPTY_OUTCOME, options: { dequeue: false, turn: "keep" } },
   ]);

@@ -2,9 +2,8 @@ import type { ContextMeasure } from "../../src/agent/loop-types.js";
 import { decodeReasoning } from "../../src/agent/reasoning-record.js";
 import type { ToolResultBlock } from "../../src/agent/tool-executor.js";
 import { decodeToolExecution, executionText } from "../../src/agent/tool-record.js";
-import { base64ToText } from "../../src/core/base64.js";
 import type { RecordEntry } from "../../src/core/record.js";
-import { inboundAgentMessageText } from "../../src/protocol/agent-message.js";
+import { inboundTurnText } from "../../src/protocol/agent-message.js";
 import type { ModelMessage, Usage } from "../../src/reasoner/types.js";
 import { decodeSessionStart } from "../../src/session/session-record.js";
 
@@ -51,9 +50,7 @@ export function conversationOf(entries: readonly RecordEntry[]): ConversationPar
     closeResults();
     if (tx.tx_type === "user_prompt" || tx.tx_type === "agent_msg") {
       inbound = tx.hash;
-      const text =
-        tx.tx_type === "agent_msg" ? inboundAgentMessageText(tx.payload) : base64ToText(tx.payload);
-      part.messages.push({ role: "user", content: [{ type: "text", text }] });
+      part.messages.push({ role: "user", content: [{ type: "text", text: inboundTurnText(tx) }] });
     } else if (tx.tx_type === "session_start") {
       // A session may seed the conversation with earlier messages (its `session_init`).
       for (const message of decodeSessionStart(tx.payload).conversation_messages ?? []) {

@@ -1,4 +1,4 @@
-import type { FilesChanged } from "../../src/agent/tool-executor.js";
+import { hasFilesChanged } from "../../src/agent/tool-executor.js";
 import type {
   InstalledToolSecrets,
   RecordedInstalledTool,
@@ -58,7 +58,7 @@ export function createToolDispatch(targets: DispatchTargets): ToolDispatch {
       try {
         const reply = await sandbox.client.dispatch(sandbox.workspace, { action_id, tool, args });
         const outcome: DispatchOutcome = { result: reply.result };
-        if (changed(reply.files_changed)) outcome.files_changed = reply.files_changed;
+        if (hasFilesChanged(reply.files_changed)) outcome.files_changed = reply.files_changed;
         return outcome;
       } catch (err) {
         if (!(err instanceof SandboxUnavailable)) throw err;
@@ -79,10 +79,6 @@ export function createToolDispatch(targets: DispatchTargets): ToolDispatch {
     result.metadata.outcome = "outcome_unknown";
     return { result };
   };
-}
-
-function changed(files: FilesChanged): boolean {
-  return files.created.length + files.modified.length + files.deleted.length > 0;
 }
 
 function sleep(ms: number): Promise<void> {

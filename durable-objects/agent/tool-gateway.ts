@@ -1,5 +1,6 @@
 import {
   type FilesChanged,
+  hasFilesChanged,
   type ToolCall,
   type ToolExecutor,
   type ToolOutcome,
@@ -174,7 +175,7 @@ export class RecordingToolGateway implements ToolExecutor {
       result: outcome.result,
       is_error: !outcome.result.ok,
     };
-    if (outcome.files_changed && hasChanges(outcome.files_changed)) {
+    if (outcome.files_changed && hasFilesChanged(outcome.files_changed)) {
       execution.files_changed = outcome.files_changed;
     }
     return this.#record(execution);
@@ -196,8 +197,4 @@ export function outcomeOf(execution: ToolExecutionRecord): ToolOutcome {
 /** A failed {@link ToolResult} with a reference error code. */
 export function failure(tool: string, code: string, message: string): ToolResult {
   return { tool, ok: false, stdout: "", stderr: message, metadata: { error_code: code } };
-}
-
-function hasChanges(files: FilesChanged): boolean {
-  return files.created.length + files.modified.length + files.deleted.length > 0;
 }

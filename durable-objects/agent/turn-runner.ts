@@ -8,13 +8,13 @@ import {
   decodeToolExecution,
   decodeToolProposal,
 } from "../../src/agent/tool-record.js";
-import { base64ToText, textToBase64 } from "../../src/core/base64.js";
+import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js";
 import type { Policy } from "../../src/kernel/policy.js";
 import { EMPTY_OUTCOME, type StepOutcome } from "../../src/kernel/step.js";
-import { derivedTxHash } from "../../src/kernel/tx-hash.js";
-import { type AgentMessage, inboundAgentMessageText } from "../../src/protocol/agent-message.js";
+import { derivedTransaction } from "../../src/kernel/tx-hash.js";
+import { type AgentMessage, inboundTurnText } from "../../src/protocol/agent-message.js";
 import type { TurnTrace } from "../../src/protocol/tx.js";
 import type { ModelCallContext, ModelProvider, ToolDefinition } from "../../src/reasoner/types.js";
 import type { SessionStartRecord } from "../../src/session/session-record.js";
@@ -66,13 +66,6 @@ const BATCH = 64;
  */
 export function startsTurn(tx: Transaction): boolean {
   return tx.tx_type === "user_prompt" || tx.tx_type === "agent_msg";
-}
-
-/** The text a turn's inbound entry puts before the model. */
-function inboundText(tx: Transaction): string {
-  return tx.tx_type === "agent_msg"
-    ? inboundAgentMessageText(tx.payload)
-    : base64ToText(tx.payload);
 }
 
 /** The idempotency key a spawned child's task is admitted with. */
@@ -180,7 +173,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
         usage_baseline: host.conversation.usageBefore(turnSeq, readTurns),
         ...measuredInput(host.conversation.measuredBefore(turnSeq, readTurns)),
         conversation: host.conversation.before(turnSeq, readTurns),
-        user_message: inboundText(inbound.tx),
+        user_message: inboundTurnText(inbound.tx),
         message_id: inbound.tx.hash,
       },
       {
@@ -366,25 +359,7 @@ function stage(
   options: CommitOptions,
   outcome: StepOutcome = EMPTY_OUTCOME,
 ): Transaction {
-  const cause = turn.inbound.tx;
-  const ts_ms = turn.host.now();
-  const index = turn.index++;
-  const hash = derivedTxHash({
-    agent_id: cause.agent_id,
-    reference_tx_hash: cause.hash,
-    index,
-    tx_type: txType,
-    payload,
-    ts_ms,
-  });
-  const tx: Transaction = {
-    hash,
-    agent_id: cause.agent_id,
-    ts_ms,
-    tx_type: txType,
-    payload,
-    reference_tx_hash: cause.hash,
-  };
+  const tx = derivedTransaction(turn.inbound.tx, turn.index++, txType, payload, turn.host.now());
   turn.pending.push({ tx, outcome, options });
   return tx;
 }

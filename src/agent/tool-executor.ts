@@ -103,3 +103,8 @@ export function addFilesChanged(total: FilesChanged, change: Partial<FilesChange
     }
   }
 }
+
+/** True when a call changed at least one file. */
+export function hasFilesChanged(files: FilesChanged): boolean {
+  return files.created.length + files.modified.length + files.deleted.length > 0;
+}

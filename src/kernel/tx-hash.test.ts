@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { blake3Hex } from "../core/hash.js";
-import { admissionTxHash, derivedTxHash } from "./tx-hash.js";
+import { admissionTxHash, derivedTransaction, derivedTxHash } from "./tx-hash.js";
 
 const AGENT_A = blake3Hex("agent a");
 const AGENT_B = blake3Hex("agent b");
@@ -73,5 +73,33 @@ describe("derivedTxHash", () => {
     expect(derivedTxHash({ ...derived, reference_tx_hash: blake3Hex("other") })).not.toBe(id);
     expect(derivedTxHash({ ...derived, tx_type: "agent_msg" })).not.toBe(id);
     expect(derivedTxHash({ ...derived, payload: "e30K" })).not.toBe(id);
+  });
+});
+
+describe("derivedTransaction", () => {
+  it("answers its cause, and its id is the derived hash of its fields", () => {
+    const cause = {
+      hash: "c".repeat(64),
+      agent_id: "a".repeat(64),
+      ts_ms: 1,
+      tx_type: "user_prompt" as const,
+      payload: "aGk=",
+    };
+    const tx = derivedTransaction(cause, 2, "reasoning", "e30=", 5);
+    expect(tx).toEqual({
+      hash: derivedTxHash({
+        agent_id: cause.agent_id,
+        reference_tx_hash: cause.hash,
+        index: 2,
+        tx_type: "reasoning",
+        payload: "e30=",
+        ts_ms: 5,
+      }),
+      agent_id: cause.agent_id,
+      ts_ms: 5,
+      tx_type: "reasoning",
+      payload: "e30=",
+      reference_tx_hash: cause.hash,
+    });
   });
 });

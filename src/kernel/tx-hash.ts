@@ -1,5 +1,5 @@
 import { hashCanonical } from "../core/hash.js";
-import type { TxType } from "../core/record.js";
+import type { Transaction, TxType } from "../core/record.js";
 
 /**
  * The id of an admitted client transaction. With an idempotency key it depends on the
@@ -39,4 +39,37 @@ export function derivedTxHash(input: {
   ts_ms: number;
 }): string {
   return hashCanonical(input);
+}
+
+/**
+ * A transaction the kernel generates in a turn, answering the turn's inbound `cause`: its id
+ * is {@link derivedTxHash} of its position `index` in the turn, type, payload and time.
+ *
+ * @example
+ * const tx = derivedTransaction(inbound.tx, 1, "reasoning", payload, now);
+ * tx.reference_tx_hash === inbound.tx.hash; // true
+ */
+export function derivedTransaction(
+  cause: Transaction,
+  index: number,
+  txType: TxType,
+  payload: string,
+  ts_ms: number,
+): Transaction {
+  const fields = {
+    agent_id: cause.agent_id,
+    reference_tx_hash: cause.hash,
+    index,
+    tx_type: txType,
+    payload,
+    ts_ms,
+  };
+  return {
+    hash: derivedTxHash(fields),
+    agent_id: cause.agent_id,
+    ts_ms,
+    tx_type: txType,
+    payload,
+    reference_tx_hash: cause.hash,
+  };
 }

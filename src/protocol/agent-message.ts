@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { base64ToText } from "../core/base64.js";
+import type { Transaction } from "../core/record.js";
 
 /**
  * The payload of an `agent_msg` one agent sends another (canonical JSON, base64 in the
@@ -39,4 +40,17 @@ function parseEnvelope(text: string): AgentMessage | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The text a turn's inbound transaction puts before the model: a prompt's text, or an
+ * `agent_msg` as {@link inboundAgentMessageText} gives it.
+ *
+ * @example
+ * inboundTurnText(prompt.tx); // "hello"
+ */
+export function inboundTurnText(tx: Pick<Transaction, "tx_type" | "payload">): string {
+  return tx.tx_type === "agent_msg"
+    ? inboundAgentMessageText(tx.payload)
+    : base64ToText(tx.payload);
 }
