@@ -1,4 +1,4 @@
-import { pendingApprovals } from "../../src/agent/pending-approvals.js";
+import { pendingApprovals } from "../../src/agent/recorded-tool-calls.js";
 import type { ApprovalRecord } from "../../src/agent/tool-record.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { RecordedToolCall } from "../../src/agent/recorded-tool-calls.js";
 import type { ToolExecutionRecord, ToolProposalRecord } from "../../src/agent/tool-record.js";
 import { resolvePolicy } from "../../src/kernel/policy.js";
 import { validateToolArgs } from "../../src/tools/validate-args.js";
 import {
   type DispatchOutcome,
-  type RecordedToolCall,
   RecordingToolGateway,
   type ToolGatewayHost,
   TurnParked,

@@ -1,3 +1,4 @@
+import type { RecordedToolCall } from "../../src/agent/recorded-tool-calls.js";
 import {
   type FilesChanged,
   hasFilesChanged,
@@ -7,7 +8,6 @@ import {
   TurnSuspension,
 } from "../../src/agent/tool-executor.js";
 import {
-  type ApprovalRecord,
   executionText,
   type ToolExecutionRecord,
   type ToolProposalRecord,
@@ -23,15 +23,6 @@ export class TurnParked extends TurnSuspension {
     super(`tool call ${toolUseId} waits for approval`);
     this.tool_use_id = toolUseId;
   }
-}
-
-/** A tool call of the turn as the record has it so far. */
-export interface RecordedToolCall {
-  proposal: ToolProposalRecord;
-  /** Hash of the proposal's transaction: the dispatch's idempotency key. */
-  proposal_tx: string;
-  approval?: ApprovalRecord;
-  execution?: ToolExecutionRecord;
 }
 
 /** What a dispatch produced. */

@@ -2,12 +2,9 @@ import type { LoopEventSink } from "../../src/agent/events.js";
 import { runAgentLoop } from "../../src/agent/loop.js";
 import type { ContextMeasure, LoopResult, LoopSettings } from "../../src/agent/loop-types.js";
 import { decodeReasoning, type ReasoningRecord } from "../../src/agent/reasoning-record.js";
+import { type RecordedToolCall, recordedToolCalls } from "../../src/agent/recorded-tool-calls.js";
 import { TurnSuspension } from "../../src/agent/tool-executor.js";
-import {
-  decodeApproval,
-  decodeToolExecution,
-  decodeToolProposal,
-} from "../../src/agent/tool-record.js";
+import { decodeApproval } from "../../src/agent/tool-record.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js";
@@ -23,7 +20,7 @@ import type { AgentStore, CommitItem, CommitOptions } from "./agent-store.js";
 import type { ConversationCache, ReadTurns } from "./conversation.js";
 import { RecordingModelGateway } from "./model-gateway.js";
 import type { OutboxMessage } from "./outbox-table.js";
-import { type RecordedToolCall, RecordingToolGateway, type ToolDispatch } from "./tool-gateway.js";
+import { RecordingToolGateway, type ToolDispatch } from "./tool-gateway.js";
 
 /** What the runner works with: the agent's store, its model, its tools and its clock. */
 export interface RunnerHost {
@@ -233,25 +230,10 @@ function recordedTurn(entries: readonly RecordEntry[]): {
   reasoning: ReasoningRecord[];
   tools: RecordedToolCall[];
 } {
-  const reasoning: ReasoningRecord[] = [];
-  const tools: RecordedToolCall[] = [];
-  const open = (id: string) => tools.findLast((c) => c.proposal.tool_use_id === id);
-  for (const entry of entries) {
-    const { tx } = entry;
-    if (tx.tx_type === "reasoning") reasoning.push(decodeReasoning(tx.payload));
-    else if (tx.tx_type === "tool_proposal") {
-      tools.push({ proposal: decodeToolProposal(tx.payload), proposal_tx: tx.hash });
-    } else if (tx.tx_type === "tool_execution") {
-      const execution = decodeToolExecution(tx.payload);
-      const call = open(execution.tool_use_id);
-      if (call) call.execution = execution;
-    } else if (tx.tx_type === "action_result") {
-      const approval = decodeApproval(tx.payload);
-      const call = approval && open(approval.tool_use_id);
-      if (approval && call) call.approval = approval;
-    }
-  }
-  return { reasoning, tools };
+  const reasoning = entries
+    .filter((e) => e.tx.tx_type === "reasoning")
+    .map((e) => decodeReasoning(e.tx.payload));
+  return { reasoning, tools: recordedToolCalls(entries) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { textToBase64 } from "../core/base64.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import type { RecordEntry, TxType } from "../core/record.js";
 import { fakeEntry, hexId } from "../core/record-fixture.js";
-import { pendingApprovals } from "./pending-approvals.js";
+import { pendingApprovals } from "./recorded-tool-calls.js";
 
 const hex = hexId;
 
