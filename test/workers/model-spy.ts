@@ -1,6 +1,7 @@
 import { type MockInstance, vi } from "vitest";
 import { MockProvider } from "../../src/reasoner/mock.js";
 import type { ModelRequest, ModelResponse } from "../../src/reasoner/types.js";
+import { scriptModel } from "./scripted-model.js";
 
 /**
  * The Worker's Durable Objects run in the test's isolate, so a spy on the mock provider's
@@ -51,14 +52,5 @@ export function slowModelCalls(ms: number): ModelSpy {
 
 /** Lets every mock model call through, keeping a copy of each request, in order. */
 export function recordModelRequests(): ModelRequest[] {
-  const original = MockProvider.prototype.complete;
-  const seen: ModelRequest[] = [];
-  vi.spyOn(MockProvider.prototype, "complete").mockImplementation(async function (
-    this: MockProvider,
-    request: ModelRequest,
-  ) {
-    seen.push(structuredClone(request));
-    return original.call(this, request);
-  });
-  return seen;
+  return scriptModel(() => undefined);
 }

@@ -8,7 +8,7 @@ import {
   waitFor,
   wakeFreshInstance,
 } from "./helpers.js";
-import { holdModelCalls } from "./model-spy.js";
+import { holdModelCalls, recordModelRequests } from "./model-spy.js";
 import { finalText, scriptModel, toolCalls } from "./scripted-model.js";
 import { openSession, openStream } from "./stream-client.js";
 
@@ -118,7 +118,7 @@ describe("resume bounds", () => {
 describe("hibernation", () => {
   it("continues the same conversation when a new instance wakes for a socket that stayed open", async () => {
     // Given a session whose first turn is done
-    const requests = scriptModel(() => undefined);
+    const requests = recordModelRequests();
     const { client, ready } = await openSession(token);
     client.send({ type: "user_message", content: "remember the word kiwi" });
     await client.next("assistant_message_end");

@@ -3,7 +3,7 @@ import type { ServerFrame } from "../../src/protocol/stream.js";
 import { MockProvider } from "../../src/reasoner/mock.js";
 import type { ModelRequest } from "../../src/reasoner/types.js";
 import { createAgent, getRecord, getVerify, mintToken, payloadText, waitFor } from "./helpers.js";
-import { holdModelCalls } from "./model-spy.js";
+import { holdModelCalls, recordModelRequests } from "./model-spy.js";
 import { finalText, scriptModel, toolCalls } from "./scripted-model.js";
 import { openSession, openStream } from "./stream-client.js";
 
@@ -266,7 +266,7 @@ describe("/stream protocol", () => {
   });
 
   it("records the session's settings and seeds its conversation from session_init", async () => {
-    const requests = scriptModel(() => undefined);
+    const requests = recordModelRequests();
     const { client, ready } = await openSession(token, undefined, {
       system_prompt: "You are terse.",
       model: "claude-test-model",
