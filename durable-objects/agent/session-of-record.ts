@@ -16,6 +16,8 @@ export interface RecordedSession {
  */
 export class LatestSession {
   #session?: RecordedSession | null;
+  /** The latest session's stored credentials, once read (they never change after its start). */
+  #secrets?: { session_id: string; secrets: InstalledTools["secrets"] };
 
   /** The latest `session_start`, or null when the agent never had a session. */
   get(sql: SqlStorage): RecordedSession | null {
@@ -42,9 +44,10 @@ export class LatestSession {
   installedTools(sql: SqlStorage): InstalledTools | undefined {
     const session = this.get(sql);
     if (!session) return undefined;
-    return {
-      tools: session.record.installed_tools,
-      secrets: selectSessionSecrets(sql, session.record.session_id),
-    };
+    const { session_id } = session.record;
+    if (this.#secrets?.session_id !== session_id) {
+      this.#secrets = { session_id, secrets: selectSessionSecrets(sql, session_id) };
+    }
+    return { tools: session.record.installed_tools, secrets: this.#secrets.secrets };
   }
 }
