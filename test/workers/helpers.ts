@@ -264,3 +264,9 @@ export async function wakeFreshInstance(
     await use(new AgentDO(state, env), state.getWebSockets());
   });
 }
+
+/** `GET /api/read-file` of an agent's workspace, with `token`. */
+export function readWorkspaceFile(token: string, agentId: string, path: string): Promise<Response> {
+  const query = new URLSearchParams({ agent_id: agentId, path });
+  return call("GET", `/api/read-file?${query}`, { token });
+}

@@ -12,6 +12,7 @@ import {
   mintToken,
   payloadJson,
   payloadText,
+  readWorkspaceFile,
   submitTx,
   waitFor,
   waitForTx,
@@ -28,22 +29,6 @@ beforeAll(async () => {
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** `GET /api/read-file` of an agent's workspace. */
-async function readWorkspaceFile(agentId: string, path: string, as = token) {
-  const query = new URLSearchParams({ agent_id: agentId, path });
-  return call("GET", `/api/read-file?${query}`, { token: as });
-}
-
-/** Waits until the agent's open turn is parked on an approval, and returns the proposal. */
-function waitForParked(agentId: string): Promise<Record<string, unknown>> {
-  return waitFor("the turn to park on an approval", async () => {
-    const last = (await getRecord(token, agentId)).at(-1);
-    if (last?.tx.tx_type !== "tool_proposal") return undefined;
-    const proposal = payloadJson(last);
-    return proposal.decision === "pending_approval" ? proposal : undefined;
-  });
-}
 
 describe("a turn with tools", () => {
   it("writes, edits, reads and runs a command in the sandbox, recording intent before and outcome after each call", async () => {
@@ -148,7 +133,7 @@ describe("a turn with tools", () => {
     ]);
 
     // And the file is on the sandbox's disk, in the agent's workspace
-    const file = await readWorkspaceFile(agentId, "notes/a.txt");
+    const file = await readWorkspaceFile(token, agentId, "notes/a.txt");
     expect(await bodyOf(file)).toEqual({ ok: true, content: "hello aura\n", path: "notes/a.txt" });
     const tree = await call("GET", `/api/files?agent_id=${agentId}`, { token });
     expect(await bodyOf(tree)).toMatchObject({
@@ -188,7 +173,7 @@ describe("a turn with tools", () => {
       is_error: true,
       content: "tool_disabled: policy denies run_command",
     });
-    const file = await bodyOf<{ ok: boolean }>(await readWorkspaceFile(agentId, "ran.txt"));
+    const file = await bodyOf<{ ok: boolean }>(await readWorkspaceFile(token, agentId, "ran.txt"));
     expect(file.ok).toBe(false);
   });
 
@@ -210,164 +195,6 @@ describe("a turn with tools", () => {
     const execution = payloadJson(entries.find((e) => e.tx.tx_type === "tool_execution")!);
     expect(execution).toMatchObject({ decision: "denied", is_error: true });
     expect(String(execution.reason)).toMatch(/^invalid_arguments: path: /);
-  });
-});
-
-describe("approvals", () => {
-  function scriptApprovalTurn(opening: string) {
-    return scriptModel(({ opening: o, step, request }) => {
-      if (o !== opening) return undefined;
-      if (step === 0)
-        return toolCalls(request.model, [
-          { id: "ask1", name: "run_command", input: { command: "echo approved > proof.txt" } },
-        ]);
-      return finalText(request.model, "finished");
-    });
-  }
-
-  it("parks a call that needs approval, keeps it parked across an eviction, and runs it once approved", async () => {
-    // Given a strict agent whose model wants to run a command
-    scriptApprovalTurn("run it");
-    const agentId = await createAgent(token, { policy: "strict" });
-    const txId = await submitTx(token, { agent_id: agentId, kind: "user_prompt", text: "run it" });
-
-    // When the turn parks on the approval, and the agent is evicted
-    const proposal = await waitForParked(agentId);
-    expect(proposal).toMatchObject({ tool_use_id: "ask1", tool: "run_command" });
-    expect(
-      (
-        await bodyOf<{ status: string }>(
-          await call("GET", `/tx/status/${agentId}/${txId}`, { token }),
-        )
-      ).status,
-    ).toBe("pending");
-    await evictAgents();
-    const stillParked = await getRecord(token, agentId);
-    expect(stillParked.at(-1)?.tx.tx_type).toBe("tool_proposal");
-
-    // And a person, who lists what waits, approves it
-    const listed = await call("GET", `/agents/${agentId}/approvals`, { token });
-    expect(await bodyOf(listed)).toEqual({
-      agent_id: agentId,
-      approvals: [
-        {
-          tool_use_id: "ask1",
-          tool: "run_command",
-          args: { command: "echo approved > proof.txt" },
-          reason: "run_command needs approval for every call",
-        },
-      ],
-    });
-    const response = await call("POST", `/agents/${agentId}/approvals/ask1`, {
-      token,
-      json: { approved: true },
-    });
-    expect(response.status).toBe(200);
-    expect(await bodyOf(response)).toMatchObject({ tool_use_id: "ask1", approved: true });
-
-    // Then the turn resumes, runs the command once and finishes
-    expect((await waitForTx(token, agentId, txId)).status).toBe("processed");
-    const after = await call("GET", `/agents/${agentId}/approvals`, { token });
-    expect(await bodyOf(after)).toEqual({ agent_id: agentId, approvals: [] });
-    const entries = await getRecord(token, agentId);
-    expect(entries.map((e) => e.tx.tx_type)).toEqual([
-      "user_prompt",
-      "reasoning",
-      "tool_proposal",
-      "action_result",
-      "tool_execution",
-      "reasoning",
-      "agent_msg",
-    ]);
-    expect(payloadJson(entries[3]!)).toEqual({
-      kind: "approval",
-      tool_use_id: "ask1",
-      tool: "run_command",
-      approved: true,
-      approver: "ann",
-    });
-    expect(payloadJson(entries[4]!)).toMatchObject({ decision: "approved", is_error: false });
-    const file = await bodyOf(await readWorkspaceFile(agentId, "proof.txt"));
-    expect(file).toMatchObject({ ok: true, content: "approved\n" });
-    expect(await getVerify(token, agentId)).toMatchObject({ ok: true });
-  });
-
-  it("records a refusal, never runs the call and tells the model it was denied", async () => {
-    scriptApprovalTurn("run it, maybe");
-    const agentId = await createAgent(token, { policy: "strict" });
-    const txId = await submitTx(token, {
-      agent_id: agentId,
-      kind: "user_prompt",
-      text: "run it, maybe",
-    });
-    await waitForParked(agentId);
-    const response = await call("POST", `/agents/${agentId}/approvals/ask1`, {
-      token,
-      json: { approved: false },
-    });
-    expect(response.status).toBe(200);
-    await waitForTx(token, agentId, txId);
-    const entries = await getRecord(token, agentId);
-    const execution = payloadJson(entries.find((e) => e.tx.tx_type === "tool_execution")!);
-    expect(execution).toMatchObject({
-      decision: "denied",
-      reason: "denied by ann",
-      is_error: true,
-    });
-    const file = await bodyOf<{ ok: boolean }>(await readWorkspaceFile(agentId, "proof.txt"));
-    expect(file.ok).toBe(false);
-  });
-
-  it("answers 404 for a call nobody waits on, and 400 naming a bad body field", async () => {
-    const agentId = await createAgent(token);
-    const none = await call("POST", `/agents/${agentId}/approvals/nope`, {
-      token,
-      json: { approved: true },
-    });
-    expect(none.status).toBe(404);
-    const bad = await call("POST", `/agents/${agentId}/approvals/nope`, {
-      token,
-      json: { approved: "yes" },
-    });
-    expect(bad.status).toBe(400);
-    expect(JSON.stringify(await bad.json())).toContain("approved");
-  });
-
-  it("asks once per session for an ask_once tool: a second write runs without asking", async () => {
-    scriptModel(({ opening, step, request }) => {
-      if (!opening.startsWith("write ")) return undefined;
-      if (step === 0)
-        return toolCalls(request.model, [
-          {
-            id: `w-${opening.slice(6)}`,
-            name: "write_file",
-            input: { path: `${opening.slice(6)}.txt`, content: "x" },
-          },
-        ]);
-      return finalText(request.model, "written");
-    });
-    const agentId = await createAgent(token, { policy: "strict" });
-    const first = await submitTx(token, {
-      agent_id: agentId,
-      kind: "user_prompt",
-      text: "write one",
-    });
-    await waitForParked(agentId);
-    await call("POST", `/agents/${agentId}/approvals/w-one`, { token, json: { approved: true } });
-    await waitForTx(token, agentId, first);
-    const second = await submitTx(token, {
-      agent_id: agentId,
-      kind: "user_prompt",
-      text: "write two",
-    });
-    expect((await waitForTx(token, agentId, second)).status).toBe("processed");
-    const entries = await getRecord(token, agentId);
-    const approvals = entries.filter((e) => e.tx.tx_type === "action_result");
-    expect(approvals).toHaveLength(1);
-    const lastProposal = payloadJson(
-      entries.filter((e) => e.tx.tx_type === "tool_proposal").at(-1)!,
-    );
-    expect(lastProposal).toMatchObject({ tool_use_id: "w-two", decision: "approved" });
   });
 });
 
@@ -413,8 +240,8 @@ describe("workspaces", () => {
 
     // And the files routes refuse another org's token for the owner's agent
     const stranger = await mintToken({ org: "org-tools-stranger" });
-    expect((await readWorkspaceFile(owner, "secret.txt", stranger)).status).toBe(404);
-    expect((await readWorkspaceFile(owner, "secret.txt")).status).toBe(200);
+    expect((await readWorkspaceFile(stranger, owner, "secret.txt")).status).toBe(404);
+    expect((await readWorkspaceFile(token, owner, "secret.txt")).status).toBe(200);
   });
 });
 
@@ -454,7 +281,7 @@ describe("a dispatch interrupted by an eviction", () => {
     const entries = await getRecord(token, agentId);
     expect(entries.filter((e) => e.tx.tx_type === "tool_execution")).toHaveLength(1);
     const log = await bodyOf<{ ok: boolean; content: string }>(
-      await readWorkspaceFile(agentId, "runs.log"),
+      await readWorkspaceFile(token, agentId, "runs.log"),
     );
     expect(log).toMatchObject({ ok: true, content: "ran\n" });
     expect(await getVerify(token, agentId)).toMatchObject({ ok: true });
