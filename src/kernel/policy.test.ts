@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decideToolCall, permissionFor, resolvePolicy } from "./policy.js";
+import {
+  decideToolCall,
+  permissionFor,
+  policyBelowFloor,
+  resolvePolicy,
+  stricterLevel,
+} from "./policy.js";
 
 describe("policy", () => {
   it("allows every built-in tool in the dev profile", () => {
@@ -18,9 +24,9 @@ describe("policy", () => {
     expect(permissionFor(policy, "run_command")).toBe("always_ask");
   });
 
-  it("lets an agent's profile override the deployment's", () => {
+  it("lets an agent's profile raise the deployment's", () => {
     expect(resolvePolicy("strict", "dev").profile).toBe("strict");
-    expect(resolvePolicy({ profile: "dev" }, "strict").levels.run_command).toBe("always_allow");
+    expect(resolvePolicy({ profile: "strict" }, "dev").levels.run_command).toBe("always_ask");
   });
 
   it("looks up a per-tool override first, then the listed default, then allow_unlisted", () => {
@@ -28,7 +34,7 @@ describe("policy", () => {
     expect(permissionFor(policy, "read_file")).toBe("deny");
     expect(permissionFor(policy, "write_file")).toBe("always_allow");
     expect(permissionFor(policy, "my_installed_tool")).toBe("deny");
-    const open = resolvePolicy({ allow_unlisted: true }, "strict");
+    const open = resolvePolicy({ allow_unlisted: true }, "dev");
     expect(permissionFor(open, "my_installed_tool")).toBe("always_allow");
   });
 
@@ -56,5 +62,78 @@ describe("policy", () => {
     expect(decideToolCall(policy, "o", false).decision).toBe("pending_approval");
     expect(decideToolCall(policy, "o", true).decision).toBe("approved");
     expect(decideToolCall(policy, "x", true).decision).toBe("pending_approval");
+  });
+
+  describe("AURA_POLICY is a floor", () => {
+    it("orders levels deny > always_ask > ask_once > always_allow", () => {
+      expect(stricterLevel("always_allow", "ask_once")).toBe("ask_once");
+      expect(stricterLevel("always_ask", "ask_once")).toBe("always_ask");
+      expect(stricterLevel("always_ask", "deny")).toBe("deny");
+      expect(stricterLevel("deny", "always_allow")).toBe("deny");
+    });
+
+    it("keeps an agent that asks for the dev profile on a strict floor at the strict levels", () => {
+      for (const setting of ["dev", { profile: "dev" }] as const) {
+        const policy = resolvePolicy(setting, "strict");
+        expect(policy.profile).toBe("strict");
+        expect(permissionFor(policy, "run_command")).toBe("always_ask");
+        expect(permissionFor(policy, "write_file")).toBe("ask_once");
+        expect(permissionFor(policy, "read_file")).toBe("always_allow");
+        expect(permissionFor(policy, "installed")).toBe("deny");
+      }
+    });
+
+    it("clamps a per-tool override below the floor to the floor's level for that tool", () => {
+      const policy = resolvePolicy(
+        { tools: { run_command: "always_allow", write_file: "ask_once", delete_file: "deny" } },
+        "strict",
+      );
+      expect(permissionFor(policy, "run_command")).toBe("always_ask");
+      expect(permissionFor(policy, "write_file")).toBe("ask_once");
+      expect(permissionFor(policy, "delete_file")).toBe("deny");
+    });
+
+    it("clamps an unlisted tool the agent allows to the floor's unlisted level", () => {
+      const policy = resolvePolicy({ tools: { my_tool: "always_allow" } }, "strict");
+      expect(permissionFor(policy, "my_tool")).toBe("deny");
+    });
+
+    it("refuses allow_unlisted above a dev floor", () => {
+      const policy = resolvePolicy({ allow_unlisted: true }, "strict");
+      expect(policy.allow_unlisted).toBe(false);
+      expect(permissionFor(policy, "other")).toBe("deny");
+    });
+
+    it("lets an agent be stricter than a dev floor, tool by tool and as a whole", () => {
+      expect(permissionFor(resolvePolicy("strict", "dev"), "run_command")).toBe("always_ask");
+      const tight = resolvePolicy({ tools: { read_file: "deny" }, allow_unlisted: false }, "dev");
+      expect(permissionFor(tight, "read_file")).toBe("deny");
+      expect(permissionFor(tight, "other")).toBe("deny");
+    });
+
+    it("keeps a tool named like an Object property an own level under the clamp", () => {
+      const policy = resolvePolicy({ tools: { __proto__: "always_allow" } }, "strict");
+      expect(Object.getPrototypeOf(policy.levels)).toBe(Object.prototype);
+      expect(permissionFor(policy, "constructor")).toBe("deny");
+    });
+
+    it("names what a setting asks for below the floor, and passes what it does not", () => {
+      expect(policyBelowFloor("dev", "strict")).toBe(
+        "profile dev is looser than AURA_POLICY=strict",
+      );
+      expect(policyBelowFloor({ profile: "dev" }, "strict")).toMatch(/AURA_POLICY=strict/);
+      expect(policyBelowFloor({ allow_unlisted: true }, "strict")).toMatch(/^allow_unlisted/);
+      expect(policyBelowFloor({ tools: { run_command: "always_allow" } }, "strict")).toBe(
+        "tools.run_command: always_allow is looser than always_ask, the level AURA_POLICY=strict sets",
+      );
+      expect(policyBelowFloor({ tools: { my_tool: "ask_once" } }, "strict")).toMatch(/my_tool/);
+      expect(policyBelowFloor(undefined, "strict")).toBeUndefined();
+      expect(policyBelowFloor("strict", "strict")).toBeUndefined();
+      expect(policyBelowFloor({ tools: { run_command: "deny" } }, "strict")).toBeUndefined();
+      expect(policyBelowFloor("dev", "dev")).toBeUndefined();
+      expect(policyBelowFloor({ allow_unlisted: true, tools: { x: "always_allow" } }, "dev")).toBe(
+        undefined,
+      );
+    });
   });
 });

@@ -23,15 +23,17 @@ const SERVER = new URL("../../scripts/fake-anthropic/server.mjs", import.meta.ur
 
 /**
  * Starts the fake Anthropic API and its fake router (one Node server, two route prefixes)
- * on a free port of 127.0.0.1 for the Workers tier, and stops it after the run. Tests reach
+ * on 127.0.0.1, at the port the vitest config bound (a free one when unset), for the Workers tier, and stops it after the run. Tests reach
  * it over real HTTP from inside workerd; nothing goes to the internet.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { startFakeAnthropic } = (await import(SERVER.href)) as {
-    startFakeAnthropic(options: { routerSecret: string }): Promise<FakeAnthropic>;
+    startFakeAnthropic(options: { routerSecret: string; port: number }): Promise<FakeAnthropic>;
   };
   const routerSecret = randomBytes(32).toString("hex");
-  const fake = await startFakeAnthropic({ routerSecret });
+  // The port the vitest config bound (the Worker's installed-tool allowlist names it).
+  const port = Number(process.env.AURA_TEST_FAKE_ANTHROPIC_PORT ?? "0");
+  const fake = await startFakeAnthropic({ routerSecret, port });
   project.provide("fakeAnthropicUrl", fake.url);
   project.provide("fakeRouterUrl", fake.routerUrl);
   project.provide("fakeRouterSecret", routerSecret);

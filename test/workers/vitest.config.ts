@@ -25,54 +25,86 @@ function freePort(): Promise<number> {
 // The Worker's SANDBOX_URL is a binding, fixed before the run; the sandbox setup listens there.
 process.env.AURA_TEST_SANDBOX_PORT ??= String(await freePort());
 const sandboxUrl = `http://127.0.0.1:${process.env.AURA_TEST_SANDBOX_PORT}`;
+// The fake Anthropic server's port is fixed here too: its `/__tool/*` routes are installed-tool
+// endpoints on loopback, which the Worker calls only for origins on its allowlist.
+process.env.AURA_TEST_FAKE_ANTHROPIC_PORT ??= String(await freePort());
+const fakeAnthropicOrigin = `http://127.0.0.1:${process.env.AURA_TEST_FAKE_ANTHROPIC_PORT}`;
+
+/** Bindings every Workers-tier project runs with. */
+const bindings = {
+  AURA_JWT_SECRET: TEST_JWT_SECRET,
+  AURA_LLM_ROUTING: "mock",
+  SANDBOX_URL: sandboxUrl,
+  SANDBOX_TOKEN_SECRET: TEST_SANDBOX_SECRET,
+  AURA_TOOL_ENDPOINT_ALLOWLIST: fakeAnthropicOrigin,
+};
 
 /**
- * The Workers tier: tests run inside workerd next to the Worker and its Durable Objects,
- * configured from the real `wrangler.toml`. Storage is isolated per test file.
+ * One Workers-tier project: tests run inside workerd next to the Worker and its Durable
+ * Objects, configured from the real `wrangler.toml` plus `extra` bindings. Storage is
+ * isolated per test file.
+ */
+function workersProject(
+  name: string,
+  include: string[],
+  exclude: string[],
+  extra: Record<string, string>,
+) {
+  return {
+    root,
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) },
+        remoteBindings: false,
+        miniflare: { bindings: { ...bindings, ...extra } },
+      }),
+    ],
+    test: {
+      name,
+      include,
+      exclude,
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+      // Pre-bundled once and cached: without it every test file re-transforms these packages
+      // (the Anthropic SDK alone costs seconds per file).
+      deps: {
+        optimizer: {
+          ssr: {
+            enabled: true,
+            include: [
+              "hono",
+              "hono/factory",
+              "hono/http-exception",
+              "jose",
+              "zod",
+              "@noble/hashes/utils.js",
+              "@anthropic-ai/sdk",
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The Workers tier: the default project, and `workers-strict` (`test/workers/strict/`), the
+ * same Worker deployed with `AURA_POLICY=strict`, for what only the operator's floor changes.
  */
 export default defineConfig({
   root,
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) },
-      remoteBindings: false,
-      miniflare: {
-        bindings: {
-          AURA_JWT_SECRET: TEST_JWT_SECRET,
-          AURA_LLM_ROUTING: "mock",
-          SANDBOX_URL: sandboxUrl,
-          SANDBOX_TOKEN_SECRET: TEST_SANDBOX_SECRET,
-        },
-      },
-    }),
-  ],
   test: {
-    include: ["test/workers/**/*.test.ts"],
-    // The fake Anthropic API and router, on a free local port; tests `inject` their URLs.
-    // And the real Node sandbox, on the port bound above.
+    // The fake Anthropic API and router, on the port bound above; tests `inject` their URLs.
+    // And the real Node sandbox, on the port bound above. Run once for both projects.
     globalSetup: [
       fileURLToPath(new URL("./fake-anthropic.setup.ts", import.meta.url)),
       fileURLToPath(new URL("./sandbox.setup.ts", import.meta.url)),
     ],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    // Pre-bundled once and cached: without it every test file re-transforms these packages
-    // (the Anthropic SDK alone costs seconds per file).
-    deps: {
-      optimizer: {
-        ssr: {
-          enabled: true,
-          include: [
-            "hono",
-            "hono/factory",
-            "hono/http-exception",
-            "jose",
-            "zod",
-            "@noble/hashes/utils.js",
-            "@anthropic-ai/sdk",
-          ],
-        },
-      },
-    },
+    projects: [
+      workersProject("workers", ["test/workers/**/*.test.ts"], ["test/workers/strict/**"], {}),
+      workersProject("workers-strict", ["test/workers/strict/**/*.test.ts"], [], {
+        AURA_POLICY: "strict",
+      }),
+    ],
   },
 });

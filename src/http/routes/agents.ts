@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { directoryStub } from "../../../durable-objects/directory-do.js";
-import { unwrap } from "../../core/errors.js";
+import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId, newAgentId } from "../../core/ids.js";
+import { policyBelowFloor } from "../../kernel/policy.js";
 import {
   type AgentSummary,
   ApprovalRequest,
@@ -44,6 +45,11 @@ export const agentRoutes = new Hono<AppEnv>()
   })
   .post("/", async (c) => {
     const body = await readJson(c, CreateAgentRequest, MAX_CREATE_BODY_BYTES);
+    // AURA_POLICY is the operator's floor: an agent may ask only for a stricter policy.
+    const belowFloor = policyBelowFloor(body.policy, c.get("config").policy);
+    if (belowFloor !== undefined) {
+      throw new AuraError("invalid_request", `policy: ${belowFloor}`);
+    }
     const { org } = c.get("principal");
     const agentId = newAgentId();
     unwrap(
