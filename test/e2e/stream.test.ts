@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
-import type { ServerFrame } from "../../src/protocol/stream.js";
 import { client } from "./helpers/api.js";
 import { type LocalStack, startLocalStack } from "./helpers/local-stack.js";
 import { freePort } from "./helpers/net.js";
+import { connectStream } from "./helpers/stream-socket.js";
 
 const SECRET = "e2e-stream-secret-0123456789abcdefghijklmn";
 
@@ -16,46 +15,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A `ws` client of `/stream`, keeping every frame it receives. */
+/** A `/stream` client of `stack`, closed after the test. */
 async function connect(stack: LocalStack, agentId?: string) {
-  const query = new URLSearchParams({ token: stack.token });
-  if (agentId) query.set("agent_id", agentId);
-  const ws = new WebSocket(`${stack.url.replace("http", "ws")}/stream?${query}`);
-  const frames: ServerFrame[] = [];
-  const waiters = new Set<() => void>();
-  ws.on("message", (data) => {
-    frames.push(JSON.parse(String(data)) as ServerFrame);
-    for (const wake of waiters) wake();
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("error", reject);
-  });
-  cleanups.push(() => ws.close());
-  return {
-    frames,
-    send: (frame: object) => ws.send(JSON.stringify(frame)),
-    next<T extends ServerFrame["type"]>(type: T, from = 0, timeoutMs = 30_000) {
-      type F = Extract<ServerFrame, { type: T }>;
-      const find = () => frames.slice(from).find((f): f is F => f.type === type);
-      return new Promise<F>((resolve, reject) => {
-        const check = () => {
-          const hit = find();
-          if (!hit) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no ${type}; got ${frames.map((f) => f.type).join(",")}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    isOpen: () => ws.readyState === WebSocket.OPEN,
-  };
+  const socket = await connectStream(stack.url, stack.token, agentId);
+  cleanups.push(() => socket.close());
+  return socket;
 }
 
 describe("/stream against the running stack", () => {

@@ -1,0 +1,69 @@
+import WebSocket from "ws";
+import type { ServerFrame } from "../../../src/protocol/stream.js";
+
+/** A `ws` client of the Worker's `/stream`, keeping every frame it receives. */
+export interface StreamSocket {
+  frames: ServerFrame[];
+  send(frame: object): void;
+  /** The first frame of `type` at or after index `from`, waiting up to `timeoutMs`. */
+  next<T extends ServerFrame["type"]>(
+    type: T,
+    from?: number,
+    timeoutMs?: number,
+  ): Promise<Extract<ServerFrame, { type: T }>>;
+  isOpen(): boolean;
+  close(): void;
+}
+
+/**
+ * Opens `/stream` on a running stack with `token` (and `agent_id` when given).
+ *
+ * @example
+ * const socket = await connectStream(stack.url, stack.token);
+ * socket.send({ type: "session_init" });
+ * await socket.next("session_ready");
+ */
+export async function connectStream(
+  baseUrl: string,
+  token: string,
+  agentId?: string,
+): Promise<StreamSocket> {
+  const query = new URLSearchParams({ token });
+  if (agentId) query.set("agent_id", agentId);
+  const ws = new WebSocket(`${baseUrl.replace("http", "ws")}/stream?${query}`);
+  const frames: ServerFrame[] = [];
+  const waiters = new Set<() => void>();
+  ws.on("message", (data) => {
+    frames.push(JSON.parse(String(data)) as ServerFrame);
+    for (const wake of waiters) wake();
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  return {
+    frames,
+    send: (frame) => ws.send(JSON.stringify(frame)),
+    next<T extends ServerFrame["type"]>(type: T, from = 0, timeoutMs = 30_000) {
+      type F = Extract<ServerFrame, { type: T }>;
+      const find = () => frames.slice(from).find((f): f is F => f.type === type);
+      return new Promise<F>((resolve, reject) => {
+        const check = () => {
+          const hit = find();
+          if (!hit) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(hit);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${type}; got ${frames.map((f) => f.type).join(",")}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    isOpen: () => ws.readyState === WebSocket.OPEN,
+    close: () => ws.close(),
+  };
+}
