@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runHeadScaling } from "./bench/head-scaling.mjs";
+import { formatIsolation, runIsolation } from "./bench/isolation.mjs";
 import { readOptions } from "./bench/options.mjs";
 import { formatReport } from "./bench/print.mjs";
 import { headRatios, rateAgainstBare } from "./bench/report.mjs";
@@ -136,6 +137,16 @@ async function main() {
     log,
   });
   log(
+    `isolation: run_command through the Worker, bubblewrap vs unconfined; then 20 agents at once, with and without a hostile regex…`,
+  );
+  const isolation = await runIsolation({
+    dir: started.tempDir,
+    track: (thing) => started.things.push(thing),
+    requests: options.toolsRequests,
+    rounds: timing.rounds,
+    log,
+  });
+  log(
     `stream: ${TARGETS.streamFanOutClients} sessions for ${options.streamTurns} turns, then ${TARGETS.streamSessions} for ${options.streamSessionTurns} turns and one after ${options.streamIdleMs / 1000} s idle…`,
   );
   const stream = await runStream({
@@ -180,7 +191,7 @@ async function main() {
     stream,
     seconds,
   });
-  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(RESULTS, `${JSON.stringify({ ...results, isolation }, null, 2)}\n`);
   const report = formatReport({
     env,
     timing,
@@ -196,8 +207,18 @@ async function main() {
     seconds,
   });
   process.stdout.write(report);
+  process.stdout.write(formatIsolation(isolation));
 
-  const errors = [...throughput, ...head.rows, ...tools].reduce((n, r) => n + r.errors, 0);
+  const isolationErrors = [
+    isolation.isolated,
+    isolation.unconfined,
+    isolation.quiet,
+    isolation.underRegex,
+  ];
+  const errors = [...throughput, ...head.rows, ...tools, ...isolationErrors].reduce(
+    (n, r) => n + r.errors,
+    0,
+  );
   if (errors > 0) throw new Error(`${errors} requests failed; see the errors column`);
   const { fanOut, sessions, hibernation } = stream;
   const missing = fanOut.missing + sessions.missing + hibernation.missing;

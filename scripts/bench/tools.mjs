@@ -185,7 +185,7 @@ function writeBigFile(path) {
  * @param {import("../lib/child-process.mjs").ChildProcessHandle} sandbox
  * @returns {Promise<string>}
  */
-async function listeningUrl(sandbox) {
+export async function listeningUrl(sandbox) {
   let exited = false;
   sandbox.exited.then(() => {
     exited = true;
