@@ -1,7 +1,8 @@
 import { Container } from "@cloudflare/containers";
+import { workspaceOfSandboxPath } from "../src/tools/sandbox-of-config.js";
+import { SANDBOX_CONTAINER_PORT, sandboxEnvOf } from "./sandbox-env.js";
 
-/** The port the sandbox listens on inside its image (`sandbox/Dockerfile`). */
-export const SANDBOX_CONTAINER_PORT = 8788;
+export { SANDBOX_CONTAINER_PORT, sandboxEnvOf } from "./sandbox-env.js";
 
 /**
  * The production sandbox: one Cloudflare Container (built from `sandbox/Dockerfile`) per
@@ -12,8 +13,10 @@ export const SANDBOX_CONTAINER_PORT = 8788;
  * minutes without a request; its disk, and with it the workspace's files and stored
  * outcomes, does not outlive it (see docs/architecture.md, "Sandbox deployment").
  *
- * The sandbox gets the Worker's `SANDBOX_TOKEN_SECRET` (so it accepts exactly the tokens the
- * Worker signs) and `ALLOWED_COMMANDS`; nothing else of the Worker's environment.
+ * The container is handed only its own workspace's key (see {@link sandboxEnvOf}), derived
+ * from the workspace named in the first request's path before the container starts; it then
+ * refuses every other workspace. The Worker's `SANDBOX_TOKEN_SECRET` never enters it. A
+ * request whose path names no workspace is answered 404 without starting anything.
  *
  * @example
  * // wrangler.toml ([env.production]): [[containers]] class_name = "SandboxContainer",
@@ -26,31 +29,22 @@ export class SandboxContainer extends Container<Env> {
   override sleepAfter = "5m";
   /** The container counts as started once the sandbox answers `/health`. */
   override pingEndpoint = "sandbox/health";
+  /** The workspace this instance's container was given the key of. */
+  #workspace: string | undefined;
 
-  constructor(ctx: ConstructorParameters<typeof Container>[0], env: Env) {
-    super(ctx, env);
-    this.envVars = sandboxEnvOf(env);
+  override async fetch(request: Request): Promise<Response> {
+    const workspace = workspaceOfSandboxPath(new URL(request.url).pathname);
+    if (workspace === undefined) {
+      return Response.json(
+        { error: { code: "not_found", message: "sandbox requests name a workspace" } },
+        { status: 404 },
+      );
+    }
+    if (this.#workspace === undefined) {
+      // Read by the container library when it starts the container, which super.fetch does.
+      this.envVars = await sandboxEnvOf(this.env, workspace);
+      this.#workspace = workspace;
+    }
+    return super.fetch(request);
   }
-}
-
-/**
- * The sandbox process's environment, taken from the Worker's: its token secret and command
- * allowlist, and where it listens and keeps its data inside the container.
- *
- * @example
- * sandboxEnvOf({ SANDBOX_TOKEN_SECRET: secret, ALLOWED_COMMANDS: "git,ls" });
- * // { SANDBOX_HOST: "0.0.0.0", AURA_SANDBOX_PORT: "8788", SANDBOX_ROOT: "/data/sandbox",
- * //   SANDBOX_TOKEN_SECRET: secret, ALLOWED_COMMANDS: "git,ls" }
- */
-export function sandboxEnvOf(env: object): Record<string, string> {
-  const vars: Record<string, string> = {
-    SANDBOX_HOST: "0.0.0.0",
-    AURA_SANDBOX_PORT: String(SANDBOX_CONTAINER_PORT),
-    SANDBOX_ROOT: "/data/sandbox",
-  };
-  for (const name of ["SANDBOX_TOKEN_SECRET", "ALLOWED_COMMANDS"] as const) {
-    const value: unknown = Reflect.get(env, name);
-    if (typeof value === "string" && value.trim() !== "") vars[name] = value.trim();
-  }
-  return vars;
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { SandboxError } from "./errors.js";
-import { createTokenVerifier } from "./http/auth.js";
+import { createTokenVerifier, type SandboxTokenKeys } from "./http/auth.js";
 import { sendError, sendJson } from "./http/reply.js";
 import { matchRoute, ROUTE_METHOD } from "./http/routes.js";
 import { handleDispatch, handleFiles, handleReadFile } from "./http/workspace-routes.js";
@@ -23,8 +23,13 @@ const MAX_TERMINAL_FRAME_BYTES = 2 * 1024 * 1024;
 export interface SandboxServerOptions {
   /** Data directory: workspaces live in `<root>/workspaces/`, outcomes in `<root>/outcomes/`. */
   root: string;
-  /** The HS256 secret the Worker signs sandbox tokens with (at least 32 characters). */
-  tokenSecret: string;
+  /**
+   * The Worker's `SANDBOX_TOKEN_SECRET` (at least 32 characters): tokens are checked against
+   * the key derived from it for their workspace. Give this or `workspaceKey`, not both.
+   */
+  tokenSecret?: string;
+  /** One workspace's derived key: the server then serves that workspace only (a Container). */
+  workspaceKey?: { workspace: string; key: Uint8Array };
   /** First words `run_command` may start with; empty or absent allows any command. */
   allowedCommands?: readonly string[];
   /** TCP port; 0 picks a free one. */
@@ -44,7 +49,8 @@ export interface SandboxServer {
 
 /**
  * Starts the sandbox HTTP server (SPEC §9; routes in `src/protocol/sandbox.ts`): `GET /health`
- * open to all, every workspace route behind a token whose `sub` is that workspace.
+ * open to all, every workspace route behind a token whose `sub` is that workspace, signed
+ * with that workspace's key (derived from `tokenSecret`, or the one `workspaceKey`).
  *
  * @example
  * const sandbox = await createSandboxServer({ root: "./aura_data/sandbox", tokenSecret, port: 0 });
@@ -52,11 +58,8 @@ export interface SandboxServer {
  * await sandbox.close();
  */
 export async function createSandboxServer(options: SandboxServerOptions): Promise<SandboxServer> {
-  if (options.tokenSecret.length < 32) {
-    throw new RangeError("tokenSecret must be at least 32 characters");
-  }
   const root = path.resolve(options.root);
-  const tokens = createTokenVerifier(options.tokenSecret);
+  const tokens = createTokenVerifier(tokenKeysOf(options));
   const workspaces = createWorkspaces(root);
   const processes = new ProcessGroups();
   const dispatcher = new IdempotentDispatch(new OutcomeStore(root));
@@ -134,6 +137,21 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
         server.closeAllConnections();
       }),
   };
+}
+
+function tokenKeysOf(options: SandboxServerOptions): SandboxTokenKeys {
+  const { tokenSecret, workspaceKey } = options;
+  if ((tokenSecret === undefined) === (workspaceKey === undefined)) {
+    throw new RangeError("give exactly one of tokenSecret and workspaceKey");
+  }
+  if (tokenSecret !== undefined) {
+    if (tokenSecret.length < 32) throw new RangeError("tokenSecret must be at least 32 characters");
+    return { secret: tokenSecret };
+  }
+  if (workspaceKey === undefined || workspaceKey.key.length < 32) {
+    throw new RangeError("workspaceKey.key must be at least 32 bytes");
+  }
+  return { workspaceKey };
 }
 
 function listeningPort(address: AddressInfo | string | null): number {

@@ -9,6 +9,7 @@ import {
   SANDBOX_TOKEN_ISSUER,
   SANDBOX_TOKEN_TTL_SECONDS,
 } from "../protocol/sandbox.js";
+import { WorkspaceKeys } from "./workspace-key.js";
 
 /** Sends one HTTP request to the sandbox (`path` starts with `/`). */
 export type SandboxTransport = (path: string, init: RequestInit) => Promise<Response>;
@@ -39,8 +40,8 @@ const TOKEN_REUSE_MARGIN_S = 20;
 
 /**
  * The Worker's side of the sandbox contract (`src/protocol/sandbox.ts`): signs a short-lived
- * token scoped to one workspace for every request, and validates every reply before anything
- * reaches the record.
+ * token scoped to one workspace for every request, with that workspace's own key derived from
+ * `secret` (`workspace-key.ts`), and validates every reply before anything reaches the record.
  *
  * @example
  * const sandbox = new SandboxClient(urlTransport("http://127.0.0.1:8788"), secret);
@@ -48,12 +49,12 @@ const TOKEN_REUSE_MARGIN_S = 20;
  */
 export class SandboxClient {
   readonly #transport: SandboxTransport;
-  readonly #key: Uint8Array;
+  readonly #keys: WorkspaceKeys;
   readonly #tokens = new Map<string, { token: string; expires: number }>();
 
   constructor(transport: SandboxTransport, secret: string) {
     this.#transport = transport;
-    this.#key = new TextEncoder().encode(secret);
+    this.#keys = new WorkspaceKeys(secret);
   }
 
   /** Runs one tool call (idempotent by `action_id`). */
@@ -85,7 +86,10 @@ export class SandboxClient {
     });
   }
 
-  /** A token for `workspace`, valid for {@link SANDBOX_TOKEN_TTL_SECONDS}. */
+  /**
+   * A token for `workspace`, valid for {@link SANDBOX_TOKEN_TTL_SECONDS}, signed with the
+   * workspace's derived key.
+   */
   async token(workspace: string): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const cached = this.#tokens.get(workspace);
@@ -98,7 +102,7 @@ export class SandboxClient {
       .setIssuer(SANDBOX_TOKEN_ISSUER)
       .setIssuedAt(now)
       .setExpirationTime(expires)
-      .sign(this.#key);
+      .sign(await this.#keys.of(workspace));
     if (this.#tokens.size > 1000) this.#tokens.clear();
     this.#tokens.set(workspace, { token, expires });
     return token;

@@ -13,6 +13,18 @@ const SHARED_INSTANCE = "aura-sandbox-shared";
 /** `/v1/workspaces/<workspace>/…`: the workspace a sandbox request is for. */
 const WORKSPACE_PATH = /^\/v1\/workspaces\/([0-9a-f]{64})(?:[/?]|$)/;
 
+/**
+ * The workspace a sandbox request path (`/v1/workspaces/<workspace>/…`) is for, if it names
+ * one.
+ *
+ * @example
+ * workspaceOfSandboxPath(`/v1/workspaces/${workspace}/files?path=.`); // workspace
+ * workspaceOfSandboxPath("/health"); // undefined
+ */
+export function workspaceOfSandboxPath(path: string): string | undefined {
+  return WORKSPACE_PATH.exec(path)?.[1];
+}
+
 const urlClients = new Map<string, SandboxClient>();
 const containerClients = new WeakMap<object, { secret: string; client: SandboxClient }>();
 
@@ -63,7 +75,7 @@ export function containerTransport(
   namespace: DurableObjectNamespace<SandboxContainer>,
 ): SandboxTransport {
   return (path, init) => {
-    const instance = WORKSPACE_PATH.exec(path)?.[1] ?? SHARED_INSTANCE;
+    const instance = workspaceOfSandboxPath(path) ?? SHARED_INSTANCE;
     const stub = namespace.get(namespace.idFromName(instance));
     return stub.fetch(new Request(`http://sandbox${path}`, init));
   };

@@ -45,3 +45,55 @@ describe("loadSandboxConfig", () => {
     ).toThrow(/^AURA_SANDBOX_PORT: must be a whole number/);
   });
 });
+
+describe("loadSandboxConfig: token keys", () => {
+  const workspace = "c".repeat(64);
+  const keyHex = "0f".repeat(32);
+
+  it("reads one workspace's id and key instead of the secret", () => {
+    const config = loadSandboxConfig({
+      SANDBOX_WORKSPACE_ID: workspace,
+      SANDBOX_WORKSPACE_KEY: keyHex,
+    });
+    expect(config.tokenSecret).toBeUndefined();
+    expect(config.workspaceKey?.workspace).toBe(workspace);
+    expect(Buffer.from(config.workspaceKey?.key ?? []).toString("hex")).toBe(keyHex);
+  });
+
+  it("deletes the secret and the key from the environment it read", () => {
+    const env: Record<string, string | undefined> = {
+      SANDBOX_TOKEN_SECRET: secret,
+      SANDBOX_ROOT: "/data/sb",
+    };
+    loadSandboxConfig(env);
+    expect(env).toEqual({ SANDBOX_ROOT: "/data/sb" });
+    const single: Record<string, string | undefined> = {
+      SANDBOX_WORKSPACE_ID: workspace,
+      SANDBOX_WORKSPACE_KEY: keyHex,
+    };
+    loadSandboxConfig(single);
+    expect(single).toEqual({ SANDBOX_WORKSPACE_ID: workspace });
+  });
+
+  it("names the variable when the keys are missing, malformed or mixed", () => {
+    expect(() => loadSandboxConfig({ SANDBOX_WORKSPACE_ID: workspace })).toThrow(
+      /^SANDBOX_WORKSPACE_KEY: is required/,
+    );
+    expect(() => loadSandboxConfig({ SANDBOX_WORKSPACE_KEY: keyHex })).toThrow(
+      /^SANDBOX_WORKSPACE_ID: is required/,
+    );
+    expect(() =>
+      loadSandboxConfig({ SANDBOX_WORKSPACE_ID: "ABC", SANDBOX_WORKSPACE_KEY: keyHex }),
+    ).toThrow(/^SANDBOX_WORKSPACE_ID: must be 64 lowercase hex/);
+    expect(() =>
+      loadSandboxConfig({ SANDBOX_WORKSPACE_ID: workspace, SANDBOX_WORKSPACE_KEY: "zz" }),
+    ).toThrow(/^SANDBOX_WORKSPACE_KEY: must be 64 hex digits/);
+    expect(() =>
+      loadSandboxConfig({
+        SANDBOX_TOKEN_SECRET: secret,
+        SANDBOX_WORKSPACE_ID: workspace,
+        SANDBOX_WORKSPACE_KEY: keyHex,
+      }),
+    ).toThrow(/^SANDBOX_TOKEN_SECRET: set it or SANDBOX_WORKSPACE_ID/);
+  });
+});

@@ -9,6 +9,7 @@ import {
   SANDBOX_TOKEN_AUDIENCE,
   SANDBOX_TOKEN_ISSUER,
 } from "../../src/protocol/sandbox.js";
+import { deriveWorkspaceKey } from "../../src/tools/workspace-key.js";
 
 /** The secret every test server verifies tokens with. */
 export const TEST_SECRET = "sandbox-test-secret-0123456789abcdef";
@@ -18,10 +19,17 @@ export function newWorkspaceId(): string {
   return randomBytes(32).toString("hex");
 }
 
-/** Signs a sandbox token for `sub`, valid for `ttlSeconds` (negative: already expired). */
+/**
+ * Signs a sandbox token for `sub`, valid for `ttlSeconds` (negative: already expired), with
+ * `key`, by default the key the Worker would use: `sub`'s key derived from `secret`.
+ */
 export async function signToken(
   sub: string,
-  { secret = TEST_SECRET, ttlSeconds = 60 }: { secret?: string; ttlSeconds?: number } = {},
+  {
+    secret = TEST_SECRET,
+    ttlSeconds = 60,
+    key,
+  }: { secret?: string; ttlSeconds?: number; key?: Uint8Array } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({})
@@ -31,7 +39,7 @@ export async function signToken(
     .setIssuer(SANDBOX_TOKEN_ISSUER)
     .setIssuedAt(now)
     .setExpirationTime(now + ttlSeconds)
-    .sign(new TextEncoder().encode(secret));
+    .sign(key ?? (await deriveWorkspaceKey(secret, sub)));
 }
 
 /** A running test server with its temporary data directory. */
@@ -45,12 +53,19 @@ export interface TestSandbox {
 
 /** Starts a server on a free port over a fresh temporary data directory. */
 export async function startSandbox(
-  options: { allowedCommands?: string[]; root?: string } = {},
+  options: {
+    allowedCommands?: string[];
+    root?: string;
+    /** Serve this workspace only, with this key, instead of deriving keys from TEST_SECRET. */
+    workspaceKey?: { workspace: string; key: Uint8Array };
+  } = {},
 ): Promise<TestSandbox> {
   const root = options.root ?? (await mkdtemp(path.join(tmpdir(), "aura-sandbox-")));
   const server = await createSandboxServer({
     root,
-    tokenSecret: TEST_SECRET,
+    ...(options.workspaceKey
+      ? { workspaceKey: options.workspaceKey }
+      : { tokenSecret: TEST_SECRET }),
     allowedCommands: options.allowedCommands,
     port: 0,
   });
