@@ -41,6 +41,13 @@ import { SessionHub } from "./agent/session-hub.js";
 import { LatestSession } from "./agent/session-of-record.js";
 import { streamHostOf } from "./agent/stream-host.js";
 import { type StreamHost, StreamSessions } from "./agent/stream-sessions.js";
+import {
+  type CloseTerminalInput,
+  type OpenedTerminal,
+  type OpenTerminalInput,
+  type TerminalGate,
+  terminalGateOf,
+} from "./agent/terminal-gate.js";
 import { turnToolsOf } from "./agent/tool-host.js";
 import { drainInbox, startsTurn, type TurnSetup } from "./agent/turn-runner.js";
 import { turnFilesChanged } from "./agent/turn-summary.js";
@@ -85,6 +92,7 @@ export class AgentDO extends DurableObject<Env> {
   readonly #callerJwts = new Map<string, string>();
   readonly #hub: SessionHub;
   readonly #streams: StreamSessions;
+  readonly #terminals: TerminalGate;
   /** The latest `session_start`, once read; kept exact by the commit hook. */
   readonly #session = new LatestSession();
   /** The open turn a watcher asked to cancel (memory only: a cancel lost to eviction is moot). */
@@ -95,6 +103,7 @@ export class AgentDO extends DurableObject<Env> {
     this.#store = new AgentStore(ctx.storage);
     this.#schedule = new DrainSchedule(ctx.storage, () => this.#drain());
     this.#hub = new SessionHub(ctx);
+    this.#terminals = terminalGateOf(env, this.#store, this.#hub, this.#session);
     this.#streams = new StreamSessions(this.#streamHost());
     this.#store.onCommit = (entries) => this.#afterCommit(entries);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -261,18 +270,24 @@ export class AgentDO extends DurableObject<Env> {
     return { ok: true, report: verifyRecord(this.#store.sql, meta) };
   }
 
-  /** The tool calls the agent's open turn waits on, oldest first. */
+  /** The tool calls the agent's open turn waits on, then the terminals waiting, oldest first. */
   approvals(address: AgentAddress): Result<{ approvals: PendingApprovalView[] }> {
     if (!this.#owned(address)) return agentNotFound(address.agent_id);
-    return { ok: true, approvals: waitingApprovals(this.#store) };
+    return {
+      ok: true,
+      approvals: [...waitingApprovals(this.#store), ...this.#terminals.pending()],
+    };
   }
 
   /**
    * Answers a tool call the agent's open turn is parked on: records the person's decision as
    * an `action_result` entry of the turn, then resumes the turn, which runs or refuses the call.
+   * A terminal waiting for approval is answered the same way (see {@link openTerminal}).
    */
   async approve(input: ApproveInput): Promise<Result<{ seq: number }>> {
     if (!this.#owned(input)) return agentNotFound(input.agent_id);
+    const terminal = this.#terminals.answer(input);
+    if (terminal) return terminal;
     // One writer: wait for a running drain, then decide and commit without yielding.
     await this.#schedule.idle();
     const decided = recordApproval(this.#store, input, Date.now());
@@ -280,6 +295,22 @@ export class AgentDO extends DurableObject<Env> {
     this.#schedule.armAlarm();
     this.#schedule.soon();
     return decided;
+  }
+
+  /**
+   * A terminal in the agent's workspace, asked for by `sub`: decided by the agent's policy for
+   * the `terminal` tool (asking watchers when it needs approval) and recorded either way;
+   * `forbidden` when refused.
+   */
+  async openTerminal(input: OpenTerminalInput): Promise<Result<OpenedTerminal>> {
+    if (!this.#owned(input)) return agentNotFound(input.agent_id);
+    return this.#terminals.open(input);
+  }
+
+  /** Records how a terminal {@link openTerminal} opened ended. */
+  closeTerminal(input: CloseTerminalInput): Result<{ seq: number }> {
+    if (!this.#owned(input)) return agentNotFound(input.agent_id);
+    return this.#terminals.close(input);
   }
 
   /** Pauses (admits, does not process) or resumes the agent. */
@@ -365,6 +396,7 @@ export class AgentDO extends DurableObject<Env> {
         this.create({ org: meta.org, agent_id: meta.agent_id, settings: {}, now: Date.now() }),
       admit: (input) => this.admit(input),
       approve: (input) => this.approve(input),
+      terminalRequests: () => this.#terminals.pending().map((p) => p.tool_use_id),
       cancel: (turnSeq) => {
         this.#cancelTurnSeq = turnSeq;
       },

@@ -104,6 +104,11 @@ export class SessionHub {
     return this.#count > 0;
   }
 
+  /** True when at least one socket has a session: someone an `approval_request` reaches. */
+  hasWatchers(): boolean {
+    return this.hasSockets() && this.#sockets().some((ws) => this.#isInitialised(ws));
+  }
+
   /** Sends one frame to one socket; a socket that is gone is skipped. */
   send(ws: WebSocket, frame: ServerFrame): void {
     sendText(ws, JSON.stringify(frame));

@@ -14,6 +14,8 @@ export interface StreamHostDeps {
   createAgent: StreamHost["createAgent"];
   admit: StreamHost["admit"];
   approve: StreamHost["approve"];
+  /** `tool_use_id`s of terminals waiting for approval. */
+  terminalRequests(): string[];
   /** Asks the turn at `turnSeq` to stop at its next safe point. */
   cancel(turnSeq: number): void;
 }
@@ -38,7 +40,10 @@ export function streamHostOf(deps: StreamHostDeps): StreamHost {
     openTurnSeq: () => store.meta()?.open_turn_seq ?? null,
     entriesFrom: (fromSeq, limit) => store.entriesFrom(fromSeq, limit),
     headSeq: () => store.meta()?.head_seq ?? 0,
-    waitingApprovals: () => waitingApprovals(store).map((a) => a.tool_use_id),
+    waitingApprovals: () => [
+      ...waitingApprovals(store).map((a) => a.tool_use_id),
+      ...deps.terminalRequests(),
+    ],
     toolsFor: (record) => {
       const installed = { tools: record.installed_tools, secrets: {} };
       const tools = turnToolsOf(env, loadConfig(env), store.requireMeta(), installed);

@@ -29,7 +29,7 @@ export interface StreamHost {
   cancel(): void;
   /** The open turn's seq, if any, and whether anything waits in the inbox. */
   openTurnSeq(): number | null;
-  /** `tool_use_id`s the open turn waits on for approval. */
+  /** `tool_use_id`s waiting for approval: the open turn's tool calls, then terminals. */
   waitingApprovals(): string[];
   /** The seq of the record's head (0 when empty). */
   headSeq(): number;
@@ -95,7 +95,9 @@ export class StreamSessions {
       session_id: this.#host.newSessionId(),
       turn_in_progress: turnSeq !== null,
       pending_approvals:
-        frame.type === "approval_response" && turnSeq !== null ? this.#host.waitingApprovals() : [],
+        frame.type === "approval_response" && this.#host.exists()
+          ? this.#host.waitingApprovals()
+          : [],
     });
     for (const outcome of decision.outcomes) {
       if (outcome.type === "send") {

@@ -1,3 +1,4 @@
+import { TERMINAL_TOOL } from "../../src/agent/terminal-record.js";
 import type { Config } from "../../src/config.js";
 import { agentStub } from "../../src/http/stubs.js";
 import { resolvePolicy } from "../../src/kernel/policy.js";
@@ -24,9 +25,10 @@ export interface InstalledTools {
 
 /**
  * The tools of one agent's turn: the catalog offered to the model (built-ins, then the
- * session's installed tools — none of which may shadow a built-in), its policy (the agent's
- * setting over `AURA_POLICY`), argument checks, and the dispatch of approved calls to the
- * sandbox (the agent's own workspace), to other agents of its org, or to installed endpoints.
+ * session's installed tools — none of which may shadow a built-in or the terminal), its
+ * policy (the agent's setting over `AURA_POLICY`), argument checks, and the dispatch of
+ * approved calls to the sandbox (the agent's own workspace), to other agents of its org, or
+ * to installed endpoints.
  */
 export function turnToolsOf(
   env: Env,
@@ -50,7 +52,10 @@ export function turnToolsOf(
         now: now(),
       }),
   });
-  const extra = (installed?.tools ?? []).filter((t) => !isBuiltinTool(t.name));
+  // Installed tools never take a built-in's name, nor the terminal's (its policy entry).
+  const extra = (installed?.tools ?? []).filter(
+    (t) => !isBuiltinTool(t.name) && t.name !== TERMINAL_TOOL,
+  );
   const byName = new Map(extra.map((t) => [t.name, t]));
   const definitions: ToolDefinition[] = builtinToolDefinitions();
   for (const tool of extra) {

@@ -9,6 +9,7 @@ import { workspaceIdOf } from "../../tools/workspace-id.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
 import { agentStub } from "../stubs.js";
+import { relayTerminal, type TerminalEnd } from "../terminal-relay.js";
 
 const FilesQuery = z.object({
   agent_id: AgentId,
@@ -29,7 +30,9 @@ const ResolveQuery = z.object({ project_name: z.string().min(1).max(200) });
 /**
  * The agent's workspace, through the sandbox: the files tree, one file's text and the
  * terminal (`/ws/terminal`). The agent must exist in the caller's org; the sandbox only ever
- * sees a token scoped to that agent's workspace.
+ * sees a token scoped to that agent's workspace. The terminal is the `terminal` tool: the
+ * agent's object decides it by policy and records its opening (or refusal, `403 forbidden`);
+ * the Worker relays its socket and has the object record its closing.
  */
 export const workspaceRoutes = new Hono<AppEnv>()
   .get("/api/files", async (c) => {
@@ -47,12 +50,31 @@ export const workspaceRoutes = new Hono<AppEnv>()
       throw new AuraError("invalid_request", "upgrade: /ws/terminal needs a WebSocket upgrade");
     }
     const q = validate(TerminalQuery, c.req.query(), "query");
-    const { client, workspace } = await sandboxFor(c, q.agent_id);
-    const response = await reach(() => client.terminal(workspace));
+    const { org, sub } = c.get("principal");
+    const client = configuredSandbox(c);
+    // The agent's policy decides (asking its watchers when it must) and records the opening.
+    const stub = agentStub(c.env, org, q.agent_id);
+    const address = { org, agent_id: q.agent_id };
+    const { terminal_id, opened_at } = unwrap(await stub.openTerminal({ ...address, sub }));
+    const recordEnd = (end: TerminalEnd): void => {
+      const closing = stub
+        .closeTerminal({ ...address, terminal_id, sub, opened_at, ...end })
+        .then((closed) => unwrap(closed))
+        .catch((err: unknown) => console.error("terminal close not recorded", err));
+      c.executionCtx.waitUntil(closing);
+    };
+    let response: Response;
+    try {
+      response = await reach(() => client.terminal(workspaceIdOf(org, q.agent_id)));
+    } catch (err) {
+      recordEnd({ closed_by: "sandbox", code: 1011 });
+      throw err;
+    }
     if (!response.webSocket) {
+      recordEnd({ closed_by: "sandbox", code: 1011 });
       throw new AuraError("unavailable", `sandbox refused the terminal (${response.status})`);
     }
-    return response;
+    return relayTerminal(response.webSocket, recordEnd);
   })
   .get("/workspace/resolve", (c) => {
     const { project_name } = validate(ResolveQuery, c.req.query(), "query");
@@ -79,6 +101,13 @@ async function sandboxFor(
 ): Promise<{ client: SandboxClient; workspace: string }> {
   const { org } = c.get("principal");
   unwrap(await agentStub(c.env, org, agentId).head({ org, agent_id: agentId }));
+  return { client: configuredSandbox(c), workspace: workspaceIdOf(org, agentId) };
+}
+
+function configuredSandbox(c: {
+  env: Env;
+  get(key: "config"): AppEnv["Variables"]["config"];
+}): SandboxClient {
   const client = sandboxClientOf(c.get("config"), c.env);
   if (!client) {
     throw new AuraError(
@@ -86,7 +115,7 @@ async function sandboxFor(
       "no sandbox is configured (SANDBOX_URL or the SANDBOX binding)",
     );
   }
-  return { client, workspace: workspaceIdOf(org, agentId) };
+  return client;
 }
 
 async function reach<T>(call: () => Promise<T>): Promise<T> {
