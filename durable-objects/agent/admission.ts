@@ -28,6 +28,11 @@ export interface AdmitInput extends AgentAddress {
   reference_tx_hash?: string;
   /** Refuse (`not_found`) instead of creating the agent when it does not exist. */
   existing_only?: boolean;
+  /**
+   * `sub` of the principal that submitted it (`POST /tx`, a `/stream` socket): recorded in
+   * the transaction, so the record says who did what. Absent for what agents send each other.
+   */
+  sub?: string;
 }
 
 /** What admitting a transaction comes to. */
@@ -69,6 +74,7 @@ export function planAdmission(
     return { type: "duplicate", tx_id: seen.tx_id };
   }
   const keyed = key === undefined ? {} : { idempotency_key: key };
+  const submitter = input.sub === undefined ? {} : { sub: input.sub };
   const tx: Transaction = {
     hash: admissionTxHash({
       agent_id: input.agent_id,
@@ -77,6 +83,7 @@ export function planAdmission(
       ts_ms: input.now,
       admission,
       ...keyed,
+      ...submitter,
     }),
     agent_id: input.agent_id,
     ts_ms: input.now,
@@ -86,6 +93,7 @@ export function planAdmission(
       ? {}
       : { reference_tx_hash: input.reference_tx_hash }),
     ...keyed,
+    ...submitter,
   };
   const queued: Admission = { tx, pos: admission };
   if (!meta) queued.create = newAgentMeta(input, {}, windowSize);

@@ -172,6 +172,7 @@ export class StreamSessions {
           payload: textToBase64(canonicalJson(record)),
           idempotency_key: `session:${session_id}`,
           now: host.now(),
+          sub: meta.sub,
         });
         if (!admitted.ok) {
           host.hub.save(ws, meta);
@@ -185,6 +186,7 @@ export class StreamSessions {
           kind: "user_prompt",
           payload: textToBase64(command.content),
           now: host.now(),
+          sub: meta.sub,
           ...(meta.jwt === undefined ? {} : { caller_jwt: meta.jwt }),
         });
         return admitted.ok ? { ok: true } : refused("internal_error", admitted.message);

@@ -2,9 +2,12 @@ import type { LoopEventSink } from "../../src/agent/events.js";
 import { runAgentLoop } from "../../src/agent/loop.js";
 import type { ContextMeasure, LoopResult, LoopSettings } from "../../src/agent/loop-types.js";
 import { decodeReasoning, type ReasoningRecord } from "../../src/agent/reasoning-record.js";
-import { type RecordedToolCall, recordedToolCalls } from "../../src/agent/recorded-tool-calls.js";
+import {
+  type RecordedToolCall,
+  recordedApproval,
+  recordedToolCalls,
+} from "../../src/agent/recorded-tool-calls.js";
 import { TurnSuspension } from "../../src/agent/tool-executor.js";
-import { decodeApproval } from "../../src/agent/tool-record.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js";
@@ -238,12 +241,13 @@ function recordedTurn(entries: readonly RecordEntry[]): {
 
 /**
  * Whether a person approved `tool` in an answer recorded since the agent's session began at
- * `fromSeq` (`ask_once` approvals last for the session).
+ * `fromSeq` (`ask_once` approvals last for the session). Only answers the kernel recorded
+ * count ({@link recordedApproval}); a client's look-alike `action_result` never does.
  */
 function approvedBefore(host: RunnerHost, tool: string, fromSeq: number): boolean {
   const head = host.store.requireMeta().head_seq;
   return host.store.entriesOfTypes(["action_result"], fromSeq, head + 1).some((e) => {
-    const approval = decodeApproval(e.tx.payload);
+    const approval = recordedApproval(e.tx);
     return approval?.approved === true && approval.tool === tool;
   });
 }

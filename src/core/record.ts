@@ -41,6 +41,11 @@ export const Transaction = z.strictObject({
   payload: Base64,
   reference_tx_hash: TxId.optional(),
   idempotency_key: z.string().min(1).max(256).optional(),
+  /**
+   * The principal (`sub` of the JWT) that submitted a client transaction, set at admission;
+   * absent on what the kernel generates and on records made before it was kept.
+   */
+  sub: z.string().min(1).max(256).optional(),
 });
 export type Transaction = z.infer<typeof Transaction>;
 

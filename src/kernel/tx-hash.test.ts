@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blake3Hex } from "../core/hash.js";
+import { blake3Hex, hashCanonical } from "../core/hash.js";
 import { admissionTxHash, derivedTransaction, derivedTxHash } from "./tx-hash.js";
 
 const AGENT_A = blake3Hex("agent a");
@@ -101,5 +101,33 @@ describe("derivedTransaction", () => {
       payload: "e30=",
       reference_tx_hash: cause.hash,
     });
+  });
+
+  it("hashes the submitter's sub only when present, so ids recorded without one are unchanged", () => {
+    const base = {
+      agent_id: "a".repeat(64),
+      tx_type: "trigger" as const,
+      payload: "aGk=",
+      ts_ms: 7,
+      admission: 3,
+    };
+    const plain = admissionTxHash(base);
+    expect(plain).toBe(
+      hashCanonical({
+        admission: 3,
+        agent_id: base.agent_id,
+        payload: "aGk=",
+        ts_ms: 7,
+        tx_type: "trigger",
+      }),
+    );
+    const bob = admissionTxHash({ ...base, sub: "bob" });
+    expect(bob).not.toBe(plain);
+    expect(admissionTxHash({ ...base, sub: "alice" })).not.toBe(bob);
+    const keyed = { ...base, idempotency_key: "k" };
+    expect(admissionTxHash(keyed)).toBe(
+      hashCanonical({ agent_id: base.agent_id, idempotency_key: "k" }),
+    );
+    expect(admissionTxHash({ ...keyed, sub: "bob" })).not.toBe(admissionTxHash(keyed));
   });
 });

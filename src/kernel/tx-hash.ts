@@ -3,8 +3,10 @@ import type { Transaction, TxType } from "../core/record.js";
 
 /**
  * The id of an admitted client transaction. With an idempotency key it depends on the
- * agent and the key alone, so a repeat maps to the same id; without one, the agent's
- * admission counter makes it unique.
+ * agent and the key alone (and the submitting principal, when one is recorded), so a repeat
+ * maps to the same id; without one, the agent's admission counter makes it unique. `sub`
+ * enters the hash only when present, so ids of transactions recorded without it are as
+ * they were.
  */
 export function admissionTxHash(input: {
   agent_id: string;
@@ -13,9 +15,15 @@ export function admissionTxHash(input: {
   ts_ms: number;
   admission: number;
   idempotency_key?: string;
+  sub?: string;
 }): string {
+  const sub = input.sub === undefined ? {} : { sub: input.sub };
   if (input.idempotency_key !== undefined) {
-    return hashCanonical({ agent_id: input.agent_id, idempotency_key: input.idempotency_key });
+    return hashCanonical({
+      agent_id: input.agent_id,
+      idempotency_key: input.idempotency_key,
+      ...sub,
+    });
   }
   return hashCanonical({
     admission: input.admission,
@@ -23,6 +31,7 @@ export function admissionTxHash(input: {
     payload: input.payload,
     ts_ms: input.ts_ms,
     tx_type: input.tx_type,
+    ...sub,
   });
 }
 

@@ -4,6 +4,8 @@ import { encodeBase64, textToBase64 } from "../../src/core/base64.js";
 import type { RecordEntry } from "../../src/core/record.js";
 import {
   agentStub,
+  bodyOf,
+  call,
   getRecord,
   getVerify,
   mintToken,
@@ -150,6 +152,50 @@ describe("verify", () => {
     expect(report).toMatchObject({ ok: false, head_seq: 5, first_bad_seq: TAMPERED_SEQ });
     expect(report.checked).toBe(TAMPERED_SEQ - 1);
     expect(report.reason).toMatch(/mismatch/);
+  });
+});
+
+describe("the submitting principal", () => {
+  it("is part of the chain: rewriting a recorded sub breaks verification at that seq", async () => {
+    // Given entries that bob submitted
+    const bob = await mintToken({ org: ORG, sub: "bob" });
+    const agentId = randomAgentId();
+    for (const text of ["one", "two", "three"]) {
+      await submitTx(bob, { agent_id: agentId, kind: "trigger", text });
+    }
+    await waitForHead(bob, agentId, 3);
+    expect((await getRecord(bob, agentId)).map((e) => e.tx.sub)).toEqual(["bob", "bob", "bob"]);
+
+    // When someone rewrites who submitted seq 2
+    await runInDurableObject(agentStub(ORG, agentId), (_instance, state) => {
+      const sql = state.storage.sql;
+      const stored = sql.exec<{ tx: string }>("SELECT tx FROM record WHERE seq = 2").one().tx;
+      sql.exec("DROP TRIGGER record_no_update");
+      const altered = JSON.stringify({ ...JSON.parse(stored), sub: "alice" });
+      sql.exec("UPDATE record SET tx = ? WHERE seq = 2", altered);
+    });
+
+    // Then verification fails there
+    expect(await getVerify(bob, agentId)).toMatchObject({ ok: false, first_bad_seq: 2 });
+  });
+
+  it("is kept by a fork, which verifies", async () => {
+    const bob = await mintToken({ org: ORG, sub: "bob" });
+    const agentId = randomAgentId();
+    await submitTx(bob, { agent_id: agentId, kind: "trigger", text: "kept" });
+    await submitTx(bob, { agent_id: agentId, kind: "trigger", text: "not copied" });
+    await waitForHead(bob, agentId, 2);
+    const response = await call("POST", `/agents/${agentId}/fork`, {
+      token: bob,
+      json: { at_seq: 1 },
+    });
+    expect(response.status).toBe(201);
+    const { agent_id: forkId } = await bodyOf<{ agent_id: string }>(response);
+    const [copied] = await getRecord(bob, forkId);
+    const [original] = await getRecord(bob, agentId);
+    expect(copied?.tx.sub).toBe("bob");
+    expect(copied?.hash).toBe(original?.hash);
+    expect(await getVerify(bob, forkId)).toMatchObject({ ok: true, head_seq: 1 });
   });
 });
 

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { kernelShapeOf } from "../../agent/record-shapes.js";
 import { base64DecodedLength } from "../../core/base64.js";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId, TxId } from "../../core/ids.js";
@@ -17,7 +18,16 @@ export const txRoutes = new Hono<AppEnv>()
     if (base64DecodedLength(body.payload) > MAX_PAYLOAD_BYTES) {
       throw new AuraError("payload_too_large", `payload exceeds ${MAX_PAYLOAD_BYTES} bytes`);
     }
-    const { org } = c.get("principal");
+    // Approvals, tool records, reasoning… are recorded by the kernel alone (approvals through
+    // the approvals route and the /stream socket): a client may not submit their look-alike.
+    const shape = kernelShapeOf(body.payload);
+    if (shape !== undefined) {
+      throw new AuraError(
+        "invalid_request",
+        `payload: decodes to ${shape}, which only the agent's kernel records`,
+      );
+    }
+    const { org, sub } = c.get("principal");
     const result = unwrap(
       await agentStub(c.env, org, body.agent_id).admit({
         org,
@@ -26,6 +36,7 @@ export const txRoutes = new Hono<AppEnv>()
         payload: body.payload,
         ...(body.idempotency_key === undefined ? {} : { idempotency_key: body.idempotency_key }),
         now: Date.now(),
+        sub,
         // Only a prompt starts a turn whose model calls may forward the caller's token.
         ...(body.kind === "user_prompt" ? { caller_jwt: c.get("token") } : {}),
       }),
