@@ -10,6 +10,14 @@ const optionalString = z
 /** A workspace id (as `WorkspaceId` in `src/protocol/sandbox.ts`). */
 const WORKSPACE_ID = /^[0-9a-f]{64}$/;
 
+/** An `on` | `off` switch, `on` when unset. */
+const onOff = optionalString.pipe(
+  z
+    .enum(["on", "off"], "must be on or off")
+    .optional()
+    .transform((v) => v ?? "on"),
+);
+
 const SandboxEnv = z.object({
   SANDBOX_ROOT: optionalString.transform((v) => path.resolve(v ?? "./aura_data/sandbox")),
   SANDBOX_TOKEN_SECRET: optionalString.pipe(
@@ -44,6 +52,8 @@ const SandboxEnv = z.object({
       .transform((v) => v ?? 8788),
   ),
   SANDBOX_HOST: optionalString.transform((v) => v ?? "127.0.0.1"),
+  AURA_SANDBOX_ISOLATION: onOff,
+  AURA_SANDBOX_NETWORK: onOff,
 });
 
 /** The sandbox process's settings, parsed once from its environment. */
@@ -56,6 +66,10 @@ export type SandboxConfig = Readonly<{
   allowedCommands: readonly string[];
   port: number;
   host: string;
+  /** `AURA_SANDBOX_ISOLATION`: `on` confines every command and terminal with bubblewrap. */
+  isolation: "on" | "off";
+  /** `AURA_SANDBOX_NETWORK`: whether confined commands keep the network. */
+  network: boolean;
 }>;
 
 /** A bad environment variable; the message starts with its name. */
@@ -74,7 +88,8 @@ const KEY_VARIABLES = ["SANDBOX_TOKEN_SECRET", "SANDBOX_WORKSPACE_KEY"] as const
  * absolute), the token keys — `SANDBOX_TOKEN_SECRET` (≥ 32 characters; each workspace's key is
  * derived from it) or `SANDBOX_WORKSPACE_ID` with `SANDBOX_WORKSPACE_KEY` (64 hex digits: that
  * workspace only), exactly one of the two —, `ALLOWED_COMMANDS` (comma list, empty = any
- * command), `AURA_SANDBOX_PORT` (default 8788), `SANDBOX_HOST` (default 127.0.0.1). A bad
+ * command), `AURA_SANDBOX_PORT` (default 8788), `SANDBOX_HOST` (default 127.0.0.1),
+ * `AURA_SANDBOX_ISOLATION` and `AURA_SANDBOX_NETWORK` (`on` | `off`, default `on`). A bad
  * value throws {@link SandboxConfigError} naming the variable.
  *
  * `SANDBOX_TOKEN_SECRET` and `SANDBOX_WORKSPACE_KEY` are deleted from `env` once read (pass
@@ -99,6 +114,8 @@ export function loadSandboxConfig(env: Record<string, string | undefined>): Sand
     allowedCommands: Object.freeze(c.ALLOWED_COMMANDS),
     port: c.AURA_SANDBOX_PORT,
     host: c.SANDBOX_HOST,
+    isolation: c.AURA_SANDBOX_ISOLATION,
+    network: c.AURA_SANDBOX_NETWORK === "on",
   });
 }
 

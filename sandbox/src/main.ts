@@ -4,6 +4,7 @@
  * command and terminal killed — on SIGTERM or SIGINT.
  */
 import { loadSandboxConfig, SandboxConfigError } from "./config.js";
+import { describeIsolation } from "./isolation/isolation.js";
 import { createSandboxServer } from "./server.js";
 
 function configOrExit(): ReturnType<typeof loadSandboxConfig> {
@@ -18,6 +19,9 @@ function configOrExit(): ReturnType<typeof loadSandboxConfig> {
 
 const config = configOrExit();
 const server = await createSandboxServer(config);
+const isolation = describeIsolation(server.isolation);
+if (server.isolation.kind === "bwrap") console.log(`sandbox: ${isolation}`);
+else console.warn(`sandbox: ${isolation}`);
 console.log(`sandbox listening on ${server.url}`);
 
 let stopping = false;

@@ -32,6 +32,8 @@ export interface SandboxServerOptions {
   workspaceKey?: { workspace: string; key: Uint8Array };
   /** First words `run_command` may start with; empty or absent allows any command. */
   allowedCommands?: readonly string[];
+  /** Milliseconds a `search_code` call may run before it ends `tool_timeout`; default 10 s. */
+  searchDeadlineMs?: number;
   /** TCP port; 0 picks a free one. */
   port: number;
   /** Interface to listen on; default `127.0.0.1`. */
@@ -67,7 +69,12 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
 
   async function authorize(req: IncomingMessage, workspace: string): Promise<ToolContext> {
     await tokens.authorize(req.headers, workspace);
-    return { workspace: await workspaces.open(workspace), allowedCommands, processes };
+    return {
+      workspace: await workspaces.open(workspace),
+      allowedCommands,
+      processes,
+      searchDeadlineMs: options.searchDeadlineMs,
+    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

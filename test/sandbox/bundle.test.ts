@@ -80,6 +80,36 @@ describe("the production bundle", () => {
     const reply = DispatchResponse.parse(await res.json());
     expect(reply.result).toMatchObject({ ok: true, stdout: "from-bundle\n" });
 
+    // search_code runs on a thread started from the bundle file itself.
+    await fetch(`${url}/v1/workspaces/${workspace}/dispatch`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${await signToken(workspace)}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({
+        action_id: "bundle-write",
+        tool: "write_file",
+        args: { path: "a.txt", content: "aaab\naaaa\n" },
+      }),
+    });
+    const search = await fetch(`${url}/v1/workspaces/${workspace}/dispatch`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${await signToken(workspace)}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({
+        action_id: "bundle-2",
+        tool: "search_code",
+        args: { pattern: "(a+)+$" },
+      }),
+    });
+    expect(DispatchResponse.parse(await search.json()).result).toMatchObject({
+      ok: true,
+      stdout: "a.txt:2:aaaa",
+    });
+
     const exited = new Promise<number | null>((resolve) => child?.once("exit", resolve));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);

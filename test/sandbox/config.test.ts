@@ -12,6 +12,8 @@ describe("loadSandboxConfig", () => {
       allowedCommands: [],
       port: 8788,
       host: "127.0.0.1",
+      isolation: "on",
+      network: true,
     });
   });
 
@@ -22,12 +24,16 @@ describe("loadSandboxConfig", () => {
       ALLOWED_COMMANDS: " git, ls ,,npm",
       AURA_SANDBOX_PORT: "9000",
       SANDBOX_HOST: "0.0.0.0",
+      AURA_SANDBOX_ISOLATION: "off",
+      AURA_SANDBOX_NETWORK: "off",
     });
     expect(config).toMatchObject({
       root: "/data/sb",
       allowedCommands: ["git", "ls", "npm"],
       port: 9000,
       host: "0.0.0.0",
+      isolation: "off",
+      network: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -43,6 +49,12 @@ describe("loadSandboxConfig", () => {
     expect(() =>
       loadSandboxConfig({ SANDBOX_TOKEN_SECRET: secret, AURA_SANDBOX_PORT: "80a" }),
     ).toThrow(/^AURA_SANDBOX_PORT: must be a whole number/);
+    expect(() =>
+      loadSandboxConfig({ SANDBOX_TOKEN_SECRET: secret, AURA_SANDBOX_ISOLATION: "maybe" }),
+    ).toThrow(/^AURA_SANDBOX_ISOLATION: must be on or off/);
+    expect(() =>
+      loadSandboxConfig({ SANDBOX_TOKEN_SECRET: secret, AURA_SANDBOX_NETWORK: "yes" }),
+    ).toThrow(/^AURA_SANDBOX_NETWORK: must be on or off/);
   });
 });
 

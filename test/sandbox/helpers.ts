@@ -58,6 +58,8 @@ export async function startSandbox(
     root?: string;
     /** Serve this workspace only, with this key, instead of deriving keys from TEST_SECRET. */
     workspaceKey?: { workspace: string; key: Uint8Array };
+    /** The `search_code` deadline (default 10 s). */
+    searchDeadlineMs?: number;
   } = {},
 ): Promise<TestSandbox> {
   const root = options.root ?? (await mkdtemp(path.join(tmpdir(), "aura-sandbox-")));
@@ -67,6 +69,7 @@ export async function startSandbox(
       ? { workspaceKey: options.workspaceKey }
       : { tokenSecret: TEST_SECRET }),
     allowedCommands: options.allowedCommands,
+    searchDeadlineMs: options.searchDeadlineMs,
     port: 0,
   });
   return {

@@ -1,13 +1,13 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  isGone,
   startSandbox,
   type TestSandbox,
   type WorkspaceClient,
   workspaceClient,
 } from "./helpers.js";
+import { eventually, hostPidsOf, uniqueSleep } from "./isolation-helpers.js";
 
 let sandbox: TestSandbox;
 let ws: WorkspaceClient;
@@ -19,17 +19,17 @@ beforeAll(async () => {
 afterAll(() => sandbox.stop());
 
 describe("run_command", () => {
-  it("runs sh -c in the workspace and returns stdout, stderr and exit code 0", async () => {
+  it("runs sh -c in the workspace, seen at /workspace, and returns stdout, stderr and exit code 0", async () => {
     const reply = await ws.dispatch("run_command", { command: "pwd; echo oops >&2" });
     expect(reply.result).toMatchObject({ ok: true, exit_code: 0, stderr: "oops\n" });
-    expect(reply.result.stdout.trim()).toBe(ws.dir);
+    expect(reply.result.stdout.trim()).toBe("/workspace");
     expect(reply.files_changed).toEqual({ created: [], modified: [], deleted: [] });
   });
 
   it("runs in working_dir inside the workspace", async () => {
     await mkdir(path.join(ws.dir, "sub/dir"), { recursive: true });
     const reply = await ws.dispatch("run_command", { command: "pwd", working_dir: "sub/dir" });
-    expect(reply.result.stdout.trim()).toBe(path.join(ws.dir, "sub/dir"));
+    expect(reply.result.stdout.trim()).toBe("/workspace/sub/dir");
   });
 
   it("reports a nonzero exit as command_failed with its exit code", async () => {
@@ -42,12 +42,19 @@ describe("run_command", () => {
     });
   });
 
-  it("keeps the sandbox's own environment, secret included, away from commands", async () => {
+  it("gives commands PATH, HOME, LANG, SHELL and TERM only, never the sandbox's secret", async () => {
     process.env.SANDBOX_TOKEN_SECRET = "must-not-leak";
     try {
       const reply = await ws.dispatch("run_command", { command: "env" });
       expect(reply.result.stdout).not.toContain("must-not-leak");
-      expect(reply.result.stdout).toContain(`HOME=${ws.dir}`);
+      expect(reply.result.stdout).toContain("HOME=/workspace");
+      const names = reply.result.stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.slice(0, line.indexOf("=")));
+      // `sh` itself adds PWD (and dash may add OLDPWD); nothing else comes from the server.
+      const fromServer = names.filter((name) => !["PWD", "OLDPWD", "SHLVL"].includes(name));
+      expect(fromServer.sort()).toEqual(["HOME", "LANG", "PATH", "SHELL", "TERM"]);
     } finally {
       delete process.env.SANDBOX_TOKEN_SECRET;
     }
@@ -67,27 +74,31 @@ describe("run_command", () => {
     });
   });
 
-  it("kills the whole process group on timeout, children included", async () => {
+  it("kills every process the command started on timeout, children and setsid ones included", async () => {
+    const [child, nested, detached] = [uniqueSleep(), uniqueSleep(), uniqueSleep()];
     const started = Date.now();
-    const reply = await ws.dispatch("run_command", {
+    const call = ws.dispatch("run_command", {
       command:
-        "sleep 30 & echo $! >> pids; (sleep 30 & echo $! >> pids; wait) & echo $! >> pids; " +
-        "echo $$ >> pids; wait",
+        `${child.command} & (${nested.command} & wait) & ` +
+        `setsid sh -c '${detached.command}' & wait`,
       timeout_secs: 1,
     });
+    for (const sleep of [child, nested, detached]) {
+      await eventually(async () => (await hostPidsOf(sleep)).length === 1, "the sleeps run");
+    }
+    const reply = await call;
     expect(reply.result).toMatchObject({ ok: false, metadata: { error_code: "tool_timeout" } });
     expect(reply.result.exit_code).toBeUndefined();
     expect(reply.result.stderr).toContain("timed out after 1 s");
     expect(Date.now() - started).toBeLessThan(5000);
-    const pids = (await readFile(path.join(ws.dir, "pids"), "utf8")).trim().split("\n").map(Number);
-    expect(pids).toHaveLength(4);
-    for (const pid of pids) expect(await isGone(pid)).toBe(true);
+    for (const sleep of [child, nested, detached]) expect(await hostPidsOf(sleep)).toEqual([]);
   });
 
   it("leaves no background process behind after the command exits", async () => {
-    const reply = await ws.dispatch("run_command", { command: "sleep 30 & echo $!" });
+    const sleep = uniqueSleep();
+    const reply = await ws.dispatch("run_command", { command: `${sleep.command} & echo $!` });
     expect(reply.result.ok).toBe(true);
-    expect(await isGone(Number(reply.result.stdout.trim()))).toBe(true);
+    expect(await hostPidsOf(sleep)).toEqual([]);
   });
 
   it("drains 50 MB of output with capped memory while the server keeps answering", async () => {

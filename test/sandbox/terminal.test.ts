@@ -1,6 +1,6 @@
+import { readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
-import { TerminalServerFrame } from "../../src/protocol/sandbox.js";
 import {
   isGone,
   newWorkspaceId,
@@ -10,6 +10,8 @@ import {
   type WorkspaceClient,
   workspaceClient,
 } from "./helpers.js";
+import { delay, eventually, hostPidsOf, uniqueSleep } from "./isolation-helpers.js";
+import { openTerminal, type TerminalClient } from "./terminal-client.js";
 
 let sandbox: TestSandbox;
 let ws: WorkspaceClient;
@@ -20,52 +22,19 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.stop());
 
-/** A terminal socket that collects frames and decoded output. */
-async function openTerminal(token: string, id = ws.id) {
-  const url = `${sandbox.server.url.replace("http", "ws")}/v1/workspaces/${id}/terminal`;
-  const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
-  const frames: TerminalServerFrame[] = [];
-  let output = "";
-  const waiters: Array<() => void> = [];
-  socket.on("message", (raw) => {
-    const frame = TerminalServerFrame.parse(JSON.parse(String(raw)));
-    frames.push(frame);
-    if (frame.type === "output") output += Buffer.from(frame.data, "base64").toString("utf8");
-    for (const wake of waiters.splice(0)) wake();
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("open", () => resolve());
-    socket.once("error", reject);
-  });
-  const send = (frame: unknown) => socket.send(JSON.stringify(frame));
-  const input = (text: string) =>
-    send({ type: "input", data: Buffer.from(text).toString("base64") });
-  /** Resolves once `check` holds, re-checked on every frame. */
-  const until = (check: () => boolean, timeoutMs = 10_000) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out; output so far: ${output}`)),
-        timeoutMs,
-      );
-      const test = () => {
-        if (check()) {
-          clearTimeout(timer);
-          resolve();
-        } else waiters.push(test);
-      };
-      test();
-    });
-  return { socket, frames, send, input, until, output: () => output };
+/** This file's terminal socket, for `ws` unless another workspace is given. */
+function open(token: string, id = ws.id): Promise<TerminalClient> {
+  return openTerminal(sandbox.server.url, id, token);
 }
 
 describe("terminal", () => {
-  it("spawns a pty shell in the workspace, runs commands, resizes and reports the exit", async () => {
-    const term = await openTerminal(ws.token);
+  it("spawns a pty shell in the confined workspace, runs commands, resizes and reports the exit", async () => {
+    const term = await open(ws.token);
     term.send({ type: "spawn", cols: 100, rows: 30 });
     await term.until(() => term.frames.some((f) => f.type === "spawned"));
     term.input("echo hello-$((6*7)); pwd\n");
     await term.until(() => term.output().includes("hello-42"));
-    await term.until(() => term.output().includes(ws.dir));
+    await term.until(() => term.output().includes("/workspace"));
     term.input("stty size\n");
     await term.until(() => term.output().includes("30 100"));
     term.send({ type: "resize", cols: 120, rows: 40 });
@@ -78,24 +47,52 @@ describe("terminal", () => {
     await new Promise((resolve) => term.socket.once("close", resolve));
   });
 
-  it("kills the shell and its jobs when the socket closes", async () => {
-    const term = await openTerminal(ws.token);
+  it("kills the shell and its jobs, setsid and nohup ones too, when the socket closes", async () => {
+    const term = await open(ws.token);
     term.send({ type: "spawn", cols: 80, rows: 24 });
-    term.input("sleep 30 & echo job=$!\n");
-    await term.until(() => /job=\d+/.test(term.output()));
-    const job = Number(/job=(\d+)/.exec(term.output())?.[1]);
-    const spawned = term.frames.find((f) => f.type === "spawned");
-    term.socket.close();
-    const deadline = Date.now() + 5000;
-    while (!(await isGone(job)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    const [job, detached, nohup] = [uniqueSleep(), uniqueSleep(), uniqueSleep()];
+    term.input(
+      `${job.command} & setsid sh -c '${detached.command}; echo survived > term-setsid' & ` +
+        `nohup sh -c '${nohup.command}; echo survived > term-nohup' >/dev/null 2>&1 & echo started-$((40+2))\n`,
+    );
+    await term.until(() => term.output().includes("started-42"));
+    for (const sleep of [job, detached, nohup]) {
+      await eventually(async () => (await hostPidsOf(sleep)).length === 1, "the jobs run");
     }
-    expect(await isGone(job)).toBe(true);
+    const spawned = term.frames.find((f) => f.type === "spawned");
+    const closedAt = Date.now();
+    term.socket.close();
+    for (const sleep of [job, detached, nohup]) {
+      await eventually(async () => (await hostPidsOf(sleep)).length === 0, "the jobs are gone");
+    }
     if (spawned?.type === "spawned") expect(await isGone(spawned.pid)).toBe(true);
+    await delay(3500 - (Date.now() - closedAt));
+    await expect(readdir(ws.dir)).resolves.not.toContain("term-setsid");
+    await expect(readdir(ws.dir)).resolves.not.toContain("term-nohup");
+  });
+
+  it("shows the shell the same isolated view as run_command", async () => {
+    await writeFile(path.join(sandbox.root, "worker.env"), "SECRET=terminal-must-not-see\n");
+    const term = await open(ws.token);
+    term.send({ type: "spawn", cols: 80, rows: 24 });
+    term.input(
+      `echo "uid=$(id -u) home=$HOME"; cat /etc/shadow ${sandbox.root}/worker.env 2>&1 | head -c 300; ` +
+        "ls /proc | grep -c '^[0-9]'; echo done-$((1+1))\n",
+    );
+    await term.until(() => term.output().includes("done-2"));
+    const out = term.output();
+    expect(out).toContain("uid=1000 home=/workspace");
+    expect(out).toContain("/etc/shadow: Permission denied");
+    expect(out).not.toContain("terminal-must-not-see");
+    // bwrap's init, script, the shell and this pipeline's processes: nothing of the host.
+    const count = Number(/^(\d+)\r?$/m.exec(out)?.[1]);
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThan(10);
+    term.socket.close();
   });
 
   it("answers error frames for input before spawn and for frames that do not parse", async () => {
-    const term = await openTerminal(ws.token);
+    const term = await open(ws.token);
     term.input("ls\n");
     term.socket.send("not json");
     await term.until(() => term.frames.length >= 2);
@@ -108,7 +105,7 @@ describe("terminal", () => {
 
   it("refuses the upgrade without a token for this workspace", async () => {
     const other = await signToken(newWorkspaceId());
-    await expect(openTerminal(other)).rejects.toThrow(/403/);
-    await expect(openTerminal("garbage")).rejects.toThrow(/401/);
+    await expect(open(other)).rejects.toThrow(/403/);
+    await expect(open("garbage")).rejects.toThrow(/401/);
   });
 });

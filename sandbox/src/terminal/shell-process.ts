@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, readlinkSync } from "node:fs";
-import path from "node:path";
+import { readlinkSync } from "node:fs";
+import { commandLaunch } from "../isolation/command-launch.js";
+import { findOnPath, type Isolation } from "../isolation/isolation.js";
 import { descendants, killGroup } from "../process/process-groups.js";
-import { commandEnv } from "../tools/command-env.js";
 
 /** An interactive shell in a workspace. */
 export interface ShellProcess {
@@ -30,52 +30,47 @@ let scriptPath: string | null | undefined;
 
 /** `script` from util-linux on `PATH`, looked up once; `null` when there is none. */
 function findScript(): string | null {
-  if (scriptPath !== undefined) return scriptPath;
-  scriptPath = null;
-  for (const dir of (process.env.PATH ?? "/usr/bin:/bin").split(":")) {
-    const candidate = path.join(dir, "script");
-    try {
-      accessSync(candidate, constants.X_OK);
-      scriptPath = candidate;
-      break;
-    } catch {
-      // not in this directory
-    }
-  }
+  scriptPath ??= findOnPath("script") ?? null;
   return scriptPath;
 }
 
 /**
- * Starts `sh -i` in `cwd` with {@link commandEnv}, as the leader of its own process group.
- * Where util-linux `script` exists the shell gets a real pseudo-terminal
- * (`script -qfec "sh -i" /dev/null`, sized `cols`×`rows`); otherwise it runs on plain pipes
- * with stderr merged into the output.
+ * Starts `sh -i` in the workspace `cwd`, as the leader of its own process group, with the
+ * minimal command environment and inside the same OS sandbox as `run_command`
+ * (`isolation`); `{ refused }` when isolation is on but unavailable. Where util-linux `script`
+ * exists the shell gets a real pseudo-terminal (`script -qfec "sh -i" /dev/null`, sized
+ * `cols`×`rows`, allocated inside the sandbox); otherwise it runs on plain pipes with stderr
+ * merged into the output.
  *
  * @example
- * const shell = spawnShell(workspace.root, 80, 24);
+ * const shell = spawnShell(isolation, workspace.root, 80, 24);
+ * if ("refused" in shell) throw new Error(shell.refused);
  * shell.onOutput((chunk) => socket.send(chunk));
  * shell.write(Buffer.from("ls\n"));
  */
-export function spawnShell(cwd: string, cols: number, rows: number): ShellProcess {
+export function spawnShell(
+  isolation: Isolation,
+  cwd: string,
+  cols: number,
+  rows: number,
+): ShellProcess | { refused: string } {
   const script = findScript();
-  const env = commandEnv(cwd, {
-    TERM: "xterm-256color",
-    COLUMNS: String(cols),
-    LINES: String(rows),
-  });
   // `cols` and `rows` are validated integers, so they are safe inside the command string.
-  const child: ChildProcess = script
-    ? spawn(
-        script,
-        ["-qfec", `stty cols ${cols} rows ${rows} 2>/dev/null; exec sh -i`, "/dev/null"],
-        {
-          cwd,
-          env,
-          detached: true,
-          stdio: ["pipe", "pipe", "pipe"],
-        },
-      )
-    : spawn("/bin/sh", ["-i"], { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+  const launch = commandLaunch(isolation, {
+    workspace: cwd,
+    cwd,
+    argv: script
+      ? [script, "-qfec", `stty cols ${cols} rows ${rows} 2>/dev/null; exec sh -i`, "/dev/null"]
+      : ["/bin/sh", "-i"],
+    env: { TERM: "xterm-256color" },
+  });
+  if ("refused" in launch) return launch;
+  const child: ChildProcess = spawn(launch.file, launch.args, {
+    cwd: launch.cwd,
+    env: launch.env,
+    detached: true,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   const pid = child.pid ?? -1;
   return {
     pid,
@@ -120,6 +115,7 @@ export function spawnShell(cwd: string, cols: number, rows: number): ShellProces
 /**
  * `script` puts the shell in a session of its own, so killing `script`'s group would leave the
  * shell and its jobs behind: every descendant is killed by pid, then the group itself.
+ * Confined, killing bwrap is enough (its PID namespace dies with it); the walk costs nothing.
  */
 function killShell(pid: number): void {
   if (pid < 0) return;
@@ -134,19 +130,26 @@ function killShell(pid: number): void {
   killGroup(pid);
 }
 
-/** Sets the size of the pty the shell (a child of `script`) has as its stdin. */
-function resizePty(scriptPid: number, cols: number, rows: number): void {
-  const [shell] = descendants(scriptPid);
+/**
+ * Sets the size of the pty the shell (a child of `script`) has as its stdin. The pty lives in
+ * the sandbox's own `/dev/pts` when confined, so it is reached through the shell's
+ * `/proc/<pid>/fd/0`, which names that very terminal from the host.
+ */
+function resizePty(rootPid: number, cols: number, rows: number): void {
+  const shell = descendants(rootPid).find((pid) => stdinIsPty(pid));
   if (shell === undefined) return;
-  let tty: string;
-  try {
-    tty = readlinkSync(`/proc/${shell}/fd/0`);
-  } catch {
-    return;
-  }
-  if (!tty.startsWith("/dev/pts/")) return;
-  const stty = spawn("stty", ["-F", tty, "cols", String(cols), "rows", String(rows)], {
-    stdio: "ignore",
-  });
+  const stty = spawn(
+    "stty",
+    ["-F", `/proc/${shell}/fd/0`, "cols", String(cols), "rows", String(rows)],
+    { stdio: "ignore", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } },
+  );
   stty.on("error", () => {});
+}
+
+function stdinIsPty(pid: number): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/fd/0`).startsWith("/dev/pts/");
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 import type { RawData, WebSocket } from "ws";
 import { TerminalClientFrame, type TerminalServerFrame } from "../../../src/protocol/sandbox.js";
+import type { Isolation } from "../isolation/isolation.js";
 import type { ProcessGroups } from "../process/process-groups.js";
 import type { Workspace } from "../workspace/confine.js";
 import { type ShellProcess, spawnShell } from "./shell-process.js";
@@ -16,15 +17,15 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
  * which the socket closes. A frame that does not parse, input before `spawn` or a second
  * `spawn` is answered with `error{code,message}`. Output waiting on a slow client is bounded:
  * past 1 MiB queued, the shell's output is paused until the socket drains. Closing the socket
- * kills the shell and everything it started.
+ * kills the shell and everything it started. The shell runs inside `isolation`; when that is
+ * on but unavailable, `spawn` is answered `error{code: "tool_disabled"}`.
  *
  * @example
- * wss.handleUpgrade(req, socket, head, (ws) => serveTerminal(ws, workspace, processes));
+ * wss.handleUpgrade(req, socket, head, (ws) => serveTerminal(ws, { workspace, processes, isolation }));
  */
 export function serveTerminal(
   socket: WebSocket,
-  workspace: Workspace,
-  processes: ProcessGroups,
+  { workspace, processes, isolation }: TerminalContext,
 ): void {
   let shell: ShellProcess | undefined;
   const send = (frame: TerminalServerFrame) => {
@@ -44,7 +45,11 @@ export function serveTerminal(
           refuse("already_spawned", "this terminal already runs a shell");
           return;
         }
-        const started = spawnShell(workspace.root, frame.cols, frame.rows);
+        const started = spawnShell(isolation, workspace.root, frame.cols, frame.rows);
+        if ("refused" in started) {
+          refuse("tool_disabled", started.refused);
+          return;
+        }
         shell = started;
         processes.add(started.pid, () => started.kill());
         let paused = false;
@@ -90,6 +95,13 @@ export function serveTerminal(
     processes.delete(shell.pid);
     shell.kill();
   });
+}
+
+/** What a terminal runs with: its workspace, the server's process registry and isolation. */
+export interface TerminalContext {
+  workspace: Workspace;
+  processes: ProcessGroups;
+  isolation: Isolation;
 }
 
 /** Calls `then` once the socket's send queue is below the limit again (or it closed). */

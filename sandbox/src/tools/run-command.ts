@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import type { ToolArgs } from "../../../src/protocol/tool-args.js";
+import { commandLaunch } from "../isolation/command-launch.js";
 import { killGroup } from "../process/process-groups.js";
 import { confinePath } from "../workspace/confine.js";
 import { CappedText } from "./capped-text.js";
 import { checkCommandAllowed } from "./command-allowlist.js";
-import { commandEnv } from "./command-env.js";
 import type { ToolContext, ToolReply } from "./tool-context.js";
 import { fsFailure, ToolFailure } from "./tool-failure.js";
 
@@ -20,9 +20,11 @@ const PIPE_DRAIN_MS = 2000;
 
 /**
  * `run_command`: runs `sh -c <command>` in the workspace (or `working_dir` inside it) as the
- * leader of its own process group, with {@link commandEnv}. When the shell exits — or the
- * timeout fires (default 60 s) — the whole group is killed with SIGKILL, so no child or
- * background process outlives the call. Output is drained to the end but only the first
+ * leader of its own process group, with the minimal environment of `commandEnv`, inside the
+ * OS sandbox (`ctx.isolation`; refused as `tool_disabled` when isolation is on but
+ * unavailable). When the shell exits — or the timeout fires (default 60 s) — the whole group
+ * is killed with SIGKILL and, confined, the sandbox's PID namespace ends with it, so no child,
+ * background, `setsid` or `nohup` process outlives the call. Output is drained to the end but only the first
  * 8000 characters of stdout and 4000 of stderr are kept. A nonzero exit is `command_failed`
  * with `exit_code`; a timeout is `tool_timeout`.
  *
@@ -42,14 +44,22 @@ export async function runCommandTool(
     throw fsFailure(err, cwd.rel);
   });
   if (!info.isDirectory()) throw new ToolFailure("io_error", `${cwd.rel}: not a directory`);
+  const launch = commandLaunch(ctx.isolation, {
+    workspace: ctx.workspace.root,
+    cwd: await realpath(cwd.abs).catch((err: unknown) => {
+      throw fsFailure(err, cwd.rel);
+    }),
+    argv: ["/bin/sh", "-c", args.command],
+  });
+  if ("refused" in launch) throw new ToolFailure("tool_disabled", launch.refused);
 
   const timeoutSecs = args.timeout_secs ?? DEFAULT_TIMEOUT_SECS;
   const stdout = new CappedText(STDOUT_CAP);
   const stderr = new CappedText(STDERR_CAP);
   const started = performance.now();
-  const child = spawn("/bin/sh", ["-c", args.command], {
-    cwd: cwd.abs,
-    env: commandEnv(ctx.workspace.root),
+  const child = spawn(launch.file, launch.args, {
+    cwd: launch.cwd,
+    env: launch.env,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -58,7 +68,7 @@ export async function runCommandTool(
     const reason = await new Promise<string>((resolve) =>
       child.once("error", (err) => resolve(err.message)),
     );
-    throw new ToolFailure("io_error", `could not start sh: ${reason}`);
+    throw new ToolFailure("io_error", `could not start ${launch.file}: ${reason}`);
   }
   ctx.processes.add(pid);
   child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));

@@ -13,6 +13,8 @@ export interface ToolContext {
   allowedCommands: ReadonlySet<string> | undefined;
   /** Where `run_command` records the process groups it starts. */
   processes: ProcessGroups;
+  /** Milliseconds a `search_code` call may run before it ends `tool_timeout` (default 10 s). */
+  searchDeadlineMs?: number;
 }
 
 /**
