@@ -8,6 +8,7 @@ import { createTokenVerifier, type SandboxTokenKeys } from "./http/auth.js";
 import { sendError, sendJson } from "./http/reply.js";
 import { matchRoute, ROUTE_METHOD } from "./http/routes.js";
 import { handleDispatch, handleFiles, handleReadFile } from "./http/workspace-routes.js";
+import { type Isolation, type IsolationMode, prepareIsolation } from "./isolation/isolation.js";
 import { IdempotentDispatch } from "./outcomes/idempotent-dispatch.js";
 import { OutcomeStore } from "./outcomes/outcome-store.js";
 import { ProcessGroups } from "./process/process-groups.js";
@@ -38,6 +39,12 @@ export interface SandboxServerOptions {
   port: number;
   /** Interface to listen on; default `127.0.0.1`. */
   host?: string;
+  /** `on` (default): every command and terminal runs inside bubblewrap, or is refused. */
+  isolation?: IsolationMode;
+  /** Whether confined commands keep the host's network; default true. */
+  network?: boolean;
+  /** The bubblewrap executable; default `bwrap` on `PATH`. */
+  bwrapPath?: string;
 }
 
 /** A listening sandbox server. */
@@ -45,6 +52,8 @@ export interface SandboxServer {
   /** Base URL, e.g. `http://127.0.0.1:8788`. */
   url: string;
   port: number;
+  /** How commands and terminals are confined (`describeIsolation` prints it). */
+  isolation: Isolation;
   /** Stops listening, closes every connection and terminal, kills every running command. */
   close(): Promise<void>;
 }
@@ -66,6 +75,11 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
   const processes = new ProcessGroups();
   const dispatcher = new IdempotentDispatch(new OutcomeStore(root));
   const allowedCommands = parseAllowedCommands(options.allowedCommands);
+  const isolation = await prepareIsolation({
+    mode: options.isolation ?? "on",
+    network: options.network ?? true,
+    bwrapPath: options.bwrapPath,
+  });
 
   async function authorize(req: IncomingMessage, workspace: string): Promise<ToolContext> {
     await tokens.authorize(req.headers, workspace);
@@ -73,6 +87,7 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
       workspace: await workspaces.open(workspace),
       allowedCommands,
       processes,
+      isolation,
       searchDeadlineMs: options.searchDeadlineMs,
     };
   }
@@ -111,7 +126,7 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
       throw new SandboxError("not_found", `no WebSocket route at ${url.pathname}`);
     }
     const ctx = await authorize(req, matched.workspace);
-    wss.handleUpgrade(req, socket, head, (ws) => serveTerminal(ws, ctx.workspace, processes));
+    wss.handleUpgrade(req, socket, head, (ws) => serveTerminal(ws, ctx));
   }
 
   const server = createServer((req, res) => {
@@ -135,6 +150,7 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
   return {
     url: `http://${urlHost}:${port}`,
     port,
+    isolation,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();

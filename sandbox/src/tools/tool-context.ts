@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { FilesChangedWire, ToolErrorCode } from "../../../src/protocol/sandbox.js";
+import type { Isolation } from "../isolation/isolation.js";
 import type { ProcessGroups } from "../process/process-groups.js";
 import type { Workspace } from "../workspace/confine.js";
 
@@ -15,6 +16,8 @@ export interface ToolContext {
   processes: ProcessGroups;
   /** Milliseconds a `search_code` call may run before it ends `tool_timeout` (default 10 s). */
   searchDeadlineMs?: number;
+  /** How `run_command` and the terminal are confined (decided once at startup). */
+  isolation: Isolation;
 }
 
 /**
