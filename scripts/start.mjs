@@ -3,11 +3,14 @@
 // workerd with persistent state, a dev JWT secret and the mock reasoner unless a model is
 // configured. Settings come from the environment (SPEC §11): AURA_PORT (8787),
 // AURA_SANDBOX_PORT (8788), AURA_DATA_DIR (./aura_data), AURA_LOG_LEVEL (warn; wrangler's
-// levels), SANDBOX_TOKEN_SECRET (else one kept in the data dir), ALLOWED_COMMANDS; every
+// levels), SANDBOX_TOKEN_SECRET (else one kept in the data dir), ALLOWED_COMMANDS,
+// AURA_SANDBOX_ISOLATION and AURA_SANDBOX_NETWORK (on; bubblewrap is checked, and installed
+// from Debian when missing and possible); every
 // AURA_*, SANDBOX_*, ALLOWED_COMMANDS and RECORD_WINDOW_SIZE variable reaches the Worker.
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureBubblewrap } from "./lib/bubblewrap.mjs";
 import { ensureDeps } from "./lib/deps.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -61,6 +64,11 @@ async function main() {
       fail(`${name}: port ${port} is already in use on ${HOST}; choose another port`);
     }
   }
+  const confinement = ensureBubblewrap({ isolation: settings.sandboxIsolation });
+  if (!confinement.ok) fail(confinement.error);
+  console.log(
+    `Sandbox: ${confinement.note}${settings.sandboxIsolation === "on" ? `, network ${settings.sandboxNetwork}` : ""}`,
+  );
   const auth = resolveAuth(settings);
   const sandboxSecret = resolveSandboxSecret(settings);
   if (existsSync(join(ROOT, ".dev.vars"))) {

@@ -57,7 +57,7 @@ describe("staleBundleReason", () => {
 });
 
 describe("sandboxEnv", () => {
-  it("given npm start's environment, when the sandbox's is built, then no Aura setting or secret is inherited and its own are set", () => {
+  it("given npm start's environment, when the sandbox's is built, then no Aura setting or secret is inherited but its isolation settings, and its own are set", () => {
     const env = sandboxEnv({
       env: {
         PATH: "/bin",
@@ -65,6 +65,8 @@ describe("sandboxEnv", () => {
         AURA_ANTHROPIC_API_KEY: "key",
         SANDBOX_URL: "http://elsewhere",
         ALLOWED_COMMANDS: "rm",
+        AURA_SANDBOX_ISOLATION: "off",
+        AURA_SANDBOX_NETWORK: "off",
       },
       root: "/data/sandbox",
       port: 8788,
@@ -73,6 +75,8 @@ describe("sandboxEnv", () => {
     });
     expect(env).toEqual({
       PATH: "/bin",
+      AURA_SANDBOX_ISOLATION: "off",
+      AURA_SANDBOX_NETWORK: "off",
       SANDBOX_ROOT: "/data/sandbox",
       SANDBOX_HOST: "127.0.0.1",
       AURA_SANDBOX_PORT: "8788",
@@ -98,6 +102,23 @@ describe("parseSettings: the sandbox", () => {
   it("given a SANDBOX_URL, when parsed, then it is refused: npm start runs its own sandbox", () => {
     const parsed = parseSettings({ SANDBOX_URL: "http://127.0.0.1:9" }, "/tmp");
     expect(!parsed.ok && parsed.error).toMatch(/^SANDBOX_URL: npm start runs its own sandbox/);
+  });
+
+  it("given nothing, when parsed, then isolation and network are on; off is read; anything else is refused", () => {
+    const parsed = parseSettings({}, "/tmp");
+    expect(parsed.ok && [parsed.settings.sandboxIsolation, parsed.settings.sandboxNetwork]).toEqual(
+      ["on", "on"],
+    );
+    const off = parseSettings(
+      { AURA_SANDBOX_ISOLATION: "off", AURA_SANDBOX_NETWORK: "off" },
+      "/tmp",
+    );
+    expect(off.ok && [off.settings.sandboxIsolation, off.settings.sandboxNetwork]).toEqual([
+      "off",
+      "off",
+    ]);
+    const bad = parseSettings({ AURA_SANDBOX_ISOLATION: "no" }, "/tmp");
+    expect(!bad.ok && bad.error).toBe('AURA_SANDBOX_ISOLATION: must be on or off (got "no")');
   });
 
   it("given the same port for both, when parsed, then AURA_SANDBOX_PORT is refused", () => {

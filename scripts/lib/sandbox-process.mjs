@@ -4,11 +4,13 @@ import { SANDBOX_BUNDLE } from "./sandbox-bundle.mjs";
 
 /** Variables of `npm start`'s environment the sandbox never inherits: it gets its own. */
 const NOT_INHERITED = /^(AURA|SANDBOX)_|^ALLOWED_COMMANDS$/;
+/** The sandbox's own settings among those, passed through as given. */
+const PASSED_THROUGH = new Set(["AURA_SANDBOX_ISOLATION", "AURA_SANDBOX_NETWORK"]);
 
 /**
  * The sandbox process's environment: `npm start`'s without any Aura setting or secret (the
- * JWT secret, model keys), plus what the sandbox needs — its data directory, port, token
- * secret and command allowlist.
+ * JWT secret, model keys) but for `AURA_SANDBOX_ISOLATION` and `AURA_SANDBOX_NETWORK`, plus
+ * what the sandbox needs — its data directory, port, token secret and command allowlist.
  *
  * @param {{ env: NodeJS.ProcessEnv, root: string, port: number, secret: string, allowedCommands?: string }} options
  * @returns {NodeJS.ProcessEnv}
@@ -20,7 +22,7 @@ export function sandboxEnv({ env, root, port, secret, allowedCommands }) {
   /** @type {NodeJS.ProcessEnv} */
   const out = {};
   for (const [name, value] of Object.entries(env)) {
-    if (!NOT_INHERITED.test(name)) out[name] = value;
+    if (!NOT_INHERITED.test(name) || PASSED_THROUGH.has(name)) out[name] = value;
   }
   out.SANDBOX_ROOT = root;
   out.SANDBOX_HOST = "127.0.0.1";

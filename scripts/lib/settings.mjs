@@ -8,7 +8,14 @@ export const LOG_LEVELS = /** @type {const} */ (["debug", "info", "log", "warn",
 const EXTRA_WORKER_VARS = new Set(["ALLOWED_COMMANDS", "RECORD_WINDOW_SIZE"]);
 
 /** Settings whose rejected value an error message may quote: none of them is a secret. */
-const QUOTABLE = new Set(["AURA_PORT", "AURA_SANDBOX_PORT", "AURA_LOG_LEVEL", "AURA_LLM_ROUTING"]);
+const QUOTABLE = new Set([
+  "AURA_PORT",
+  "AURA_SANDBOX_PORT",
+  "AURA_LOG_LEVEL",
+  "AURA_LLM_ROUTING",
+  "AURA_SANDBOX_ISOLATION",
+  "AURA_SANDBOX_NETWORK",
+]);
 
 const text = z
   .string()
@@ -33,6 +40,14 @@ const port = (fallback) =>
       .transform((v) => v ?? fallback),
   );
 
+/** An `on` | `off` switch, `on` when unset. */
+const onOff = text.pipe(
+  z
+    .enum(["on", "off"], "must be on or off")
+    .optional()
+    .transform((v) => v ?? "on"),
+);
+
 const SettingsSchema = z
   .object({
     AURA_PORT: port(8787),
@@ -52,6 +67,8 @@ const SettingsSchema = z
       z.string().min(32, "must be at least 32 characters").optional(),
     ),
     SANDBOX_URL: text,
+    AURA_SANDBOX_ISOLATION: onOff,
+    AURA_SANDBOX_NETWORK: onOff,
   })
   .superRefine((s, ctx) => {
     if (s.SANDBOX_URL !== undefined) {
@@ -82,6 +99,8 @@ const SettingsSchema = z
  *   jwksUrl?: string,
  *   sandboxTokenSecret?: string,
  *   allowedCommands?: string,
+ *   sandboxIsolation: "on" | "off",
+ *   sandboxNetwork: "on" | "off",
  *   reasoner: "proxy" | "direct" | "mock",
  *   workerVars: Readonly<Record<string, string>>,
  * }>} Settings
@@ -117,6 +136,8 @@ export function parseSettings(env, cwd) {
     jwksUrl: s.AURA_JWKS_URL,
     sandboxTokenSecret: s.SANDBOX_TOKEN_SECRET,
     allowedCommands: env.ALLOWED_COMMANDS,
+    sandboxIsolation: s.AURA_SANDBOX_ISOLATION,
+    sandboxNetwork: s.AURA_SANDBOX_NETWORK,
     reasoner: s.AURA_LLM_ROUTING ?? defaultReasoner(s),
     workerVars: Object.freeze(workerVars(env)),
   });
