@@ -226,8 +226,37 @@ describe("loadConfig: parsed once", () => {
         "routerUrl",
         "sandboxTokenSecret",
         "sandboxUrl",
+        "toolEndpointAllowlist",
         "windowSize",
       ].sort(),
+    );
+  });
+});
+
+describe("loadConfig: installed-tool endpoint allowlist", () => {
+  it("given nothing, when loaded, then no origin is allowlisted", () => {
+    expect(loadConfig({ AURA_JWT_SECRET: SECRET }).toolEndpointAllowlist).toEqual([]);
+  });
+
+  it("given comma-separated origins, when loaded, then they are kept normalised", () => {
+    const config = loadConfig({
+      AURA_JWT_SECRET: SECRET,
+      AURA_TOOL_ENDPOINT_ALLOWLIST: "http://127.0.0.1:9000/, http://LOCALHOST:3000",
+    });
+    expect(config.toolEndpointAllowlist).toEqual([
+      "http://127.0.0.1:9000",
+      "http://localhost:3000",
+    ]);
+  });
+
+  it("given a URL with a path, when loaded, then the message names AURA_TOOL_ENDPOINT_ALLOWLIST", () => {
+    const err = configError({
+      AURA_JWT_SECRET: SECRET,
+      AURA_TOOL_ENDPOINT_ALLOWLIST: "http://127.0.0.1:9000/tools",
+    });
+    expect(err.code).toBe("config_error");
+    expect(err.message).toMatch(
+      /^AURA_TOOL_ENDPOINT_ALLOWLIST: "http:\/\/127.0.0.1:9000\/tools" is not an origin/,
     );
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AuraError } from "./core/errors.js";
 import { DEFAULT_WINDOW_SIZE } from "./kernel/version.js";
+import { parseOriginList } from "./tools/endpoint-guard.js";
 
 const optionalString = z
   .string()
@@ -38,6 +39,12 @@ const ConfigSchema = z
     RECORD_WINDOW_SIZE: intFrom(DEFAULT_WINDOW_SIZE, 1, 1000),
     SANDBOX_URL: optionalUrl,
     SANDBOX_TOKEN_SECRET: optionalString,
+    AURA_TOOL_ENDPOINT_ALLOWLIST: optionalString.transform((raw, ctx) => {
+      const parsed = parseOriginList(raw);
+      if (parsed.ok) return parsed.origins;
+      ctx.addIssue({ code: "custom", message: parsed.message });
+      return z.NEVER;
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.AURA_JWT_SECRET === undefined && c.AURA_JWKS_URL === undefined) {
@@ -107,6 +114,11 @@ export type Config = Readonly<{
   sandboxUrl?: string;
   /** The secret sandbox tokens are signed with. */
   sandboxTokenSecret?: string;
+  /**
+   * Origins an installed tool may be called at even on a loopback, private or link-local
+   * address (`AURA_TOOL_ENDPOINT_ALLOWLIST`, for local development).
+   */
+  toolEndpointAllowlist: readonly string[];
 }>;
 
 const cache = new WeakMap<object, Config>();
@@ -140,6 +152,7 @@ export function loadConfig(env: object): Config {
     windowSize: c.RECORD_WINDOW_SIZE,
     sandboxUrl: c.SANDBOX_URL,
     sandboxTokenSecret: c.SANDBOX_TOKEN_SECRET,
+    toolEndpointAllowlist: Object.freeze(c.AURA_TOOL_ENDPOINT_ALLOWLIST),
   });
   cache.set(env, config);
   return config;

@@ -1,10 +1,11 @@
 import { loadConfig } from "../../src/config.js";
+import { checkToolEndpoint } from "../../src/tools/endpoint-guard.js";
 import type { AgentStore } from "./agent-store.js";
 import { waitingApprovals } from "./approval.js";
 import type { SessionHub } from "./session-hub.js";
 import { insertSessionSecrets } from "./session-secret-table.js";
 import type { StreamHost } from "./stream-sessions.js";
-import { turnToolsOf } from "./tool-host.js";
+import { endpointGuardOf, turnToolsOf } from "./tool-host.js";
 
 /** What the agent's object lends its session layer. */
 export interface StreamHostDeps {
@@ -44,6 +45,16 @@ export function streamHostOf(deps: StreamHostDeps): StreamHost {
       ...waitingApprovals(store).map((a) => a.tool_use_id),
       ...deps.terminalRequests(),
     ],
+    endpointRefusal: (tools) => {
+      const guard = endpointGuardOf(loadConfig(env));
+      for (const [i, tool] of tools.entries()) {
+        const check = checkToolEndpoint(tool.endpoint, guard);
+        if (!check.ok) {
+          return `installed_tools[${i}].endpoint: tool "${tool.name}": ${check.reason}`;
+        }
+      }
+      return undefined;
+    },
     toolsFor: (record) => {
       const installed = { tools: record.installed_tools, secrets: {} };
       const tools = turnToolsOf(env, loadConfig(env), store.requireMeta(), installed);

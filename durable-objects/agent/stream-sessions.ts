@@ -35,6 +35,11 @@ export interface StreamHost {
   headSeq(): number;
   /** Entries from `fromSeq` on, at most `limit` (default: to the head). */
   entriesFrom(fromSeq: number, limit?: number): RecordEntry[];
+  /**
+   * Why one of a session's installed tools may not be called at its endpoint (loopback,
+   * private, link-local, the sandbox…), naming the tool; undefined when all may be.
+   */
+  endpointRefusal(tools: readonly { name: string; endpoint: string }[]): string | undefined;
   /** The tools a session with these installed tools offers the model. */
   toolsFor(record: SessionStartRecord): Array<{ name: string; description: string }>;
   saveSecrets(sessionId: string, secrets: InstalledToolSecrets): void;
@@ -138,6 +143,9 @@ export class StreamSessions {
             `aura_agent_id: this socket is bound to agent ${meta.agent_id}; connect to /stream?agent_id=${init.aura_agent_id} to attach to another agent`,
           );
         }
+        // An endpoint the Worker would refuse to call is refused before the session starts.
+        const endpoint = host.endpointRefusal(init.installed_tools ?? []);
+        if (endpoint !== undefined) return refused("parse_error", endpoint);
         if (!host.exists()) {
           const created = await host.createAgent(meta);
           if (!created.ok && created.code !== "conflict")

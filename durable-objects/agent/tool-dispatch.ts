@@ -4,6 +4,7 @@ import type {
   RecordedInstalledTool,
 } from "../../src/session/session-record.js";
 import { SANDBOX_TOOL_NAMES } from "../../src/tools/catalog.js";
+import type { EndpointGuard } from "../../src/tools/endpoint-guard.js";
 import { type SandboxClient, SandboxUnavailable } from "../../src/tools/sandbox-client.js";
 import { dispatchInstalled } from "./installed-tools.js";
 import { type DispatchOutcome, failure, type ToolDispatch } from "./tool-gateway.js";
@@ -19,8 +20,15 @@ export interface DispatchTargets {
   /** The sandbox and the agent's workspace in it; absent when no sandbox is configured. */
   sandbox?: { client: SandboxClient; workspace: string };
   agents: AgentTools;
-  /** The session's installed tools, by name, and their credentials. */
-  installed?: { tools: ReadonlyMap<string, RecordedInstalledTool>; secrets: InstalledToolSecrets };
+  /**
+   * The session's installed tools, by name, their credentials, and the guard their endpoints
+   * must pass.
+   */
+  installed?: {
+    tools: ReadonlyMap<string, RecordedInstalledTool>;
+    secrets: InstalledToolSecrets;
+    guard: EndpointGuard;
+  };
   /** Waits between re-sends of a dispatch whose outcome is unknown (ms). */
   retryDelaysMs?: readonly number[];
 }
@@ -41,7 +49,8 @@ export function createToolDispatch(targets: DispatchTargets): ToolDispatch {
     if (tool === "spawn_agent") return targets.agents.spawn_agent(args, action_id);
     const installed = targets.installed?.tools.get(tool);
     if (installed) {
-      return dispatchInstalled(installed, targets.installed?.secrets[tool], args, action_id);
+      const guard = targets.installed?.guard ?? { allowlist: [] };
+      return dispatchInstalled(installed, targets.installed?.secrets[tool], args, action_id, guard);
     }
     if (!SANDBOX_TOOL_NAMES.has(tool)) {
       return { result: failure(tool, "unknown_tool", `no tool named "${tool}"`) };

@@ -9,6 +9,7 @@ import type {
   RecordedInstalledTool,
 } from "../../src/session/session-record.js";
 import { builtinToolDefinitions } from "../../src/tools/catalog.js";
+import type { EndpointGuard } from "../../src/tools/endpoint-guard.js";
 import { sandboxClientOf } from "../../src/tools/sandbox-of-config.js";
 import { validateToolArgs } from "../../src/tools/validate-args.js";
 import { workspaceIdOf } from "../../src/tools/workspace-id.js";
@@ -78,7 +79,19 @@ export function turnToolsOf(
     dispatch: createToolDispatch({
       ...(client ? { sandbox: { client, workspace: workspaceIdOf(meta.org, meta.agent_id) } } : {}),
       agents,
-      installed: { tools: byName, secrets: installed?.secrets ?? {} },
+      installed: {
+        tools: byName,
+        secrets: installed?.secrets ?? {},
+        guard: endpointGuardOf(config),
+      },
     }),
+  };
+}
+
+/** The guard installed-tool endpoints must pass under this configuration. */
+export function endpointGuardOf(config: Config): EndpointGuard {
+  return {
+    allowlist: config.toolEndpointAllowlist,
+    ...(config.sandboxUrl === undefined ? {} : { sandboxUrl: config.sandboxUrl }),
   };
 }

@@ -22,7 +22,9 @@ import { checkRouterRequest } from "./router-auth.mjs";
  *   lower-cased headers and parsed body.
  * - `POST /__tool/echo` — a fake installed-tool endpoint: answers 200 with the JSON body it
  *   got and its `authorization`, `x-api-key`, `idempotency-key` and `x-aura-tool` headers;
- *   `POST /__tool/status/<code>` answers with that status.
+ *   `POST /__tool/status/<code>` answers with that status; `POST /__tool/redirect/<code>?to=<url>`
+ *   answers that 3xx status with `Location: <url>`.
+ * - `GET /__tool/hits` — the URL (path and query) of every `/__tool/*` request received.
  *
  * Outcomes (any of them may carry `delay_ms`, waited before answering):
  * - `{ kind: "reply", content?, stop_reason?, usage?, model? }` — a message with text,
@@ -68,6 +70,8 @@ export async function startFakeAnthropic(options = {}) {
   let queue = [];
   /** @type {RecordedRequest[]} */
   let log = [];
+  /** @type {string[]} */
+  let toolHits = [];
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -91,9 +95,18 @@ export async function startFakeAnthropic(options = {}) {
     if (req.method === "POST" && path === "/__reset") {
       queue = [];
       log = [];
+      toolHits = [];
       return sendJson(res, 200, { ok: true });
     }
     if (req.method === "GET" && path === "/__requests") return sendJson(res, 200, log);
+    if (req.method === "GET" && path === "/__tool/hits") return sendJson(res, 200, toolHits);
+    if (path.startsWith("/__tool/")) toolHits.push(req.url ?? path);
+    const redirect = /^\/__tool\/redirect\/(3\d\d)$/.exec(path);
+    if (req.method === "POST" && redirect) {
+      const to = new URL(req.url ?? "/", "http://fake").searchParams.get("to") ?? "/";
+      res.writeHead(Number(redirect[1]), { location: to, "content-length": "0" });
+      return res.end();
+    }
     if (req.method === "POST" && path === "/__tool/echo") {
       const pick = ["authorization", "x-api-key", "idempotency-key", "x-aura-tool"];
       const headers = Object.fromEntries(pick.map((h) => [h, req.headers[h] ?? null]));
@@ -176,6 +189,7 @@ export async function startFakeAnthropic(options = {}) {
     reset: () => {
       queue = [];
       log = [];
+      toolHits = [];
     },
     requests: () => structuredClone(log),
     close: () =>
