@@ -1,4 +1,3 @@
-import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   DispatchRequest,
@@ -10,8 +9,9 @@ import type { IdempotentDispatch } from "../outcomes/idempotent-dispatch.js";
 import { runTool } from "../tools/run-tool.js";
 import { MAX_TEXT_FILE_BYTES, type ToolContext } from "../tools/tool-context.js";
 import { fsFailure, ToolFailure } from "../tools/tool-failure.js";
-import { confinePath } from "../workspace/confine.js";
+import { type ConfinedPath, confinePath } from "../workspace/confine.js";
 import { fileTree } from "../workspace/file-tree.js";
+import { openRegularFile, readFromStart } from "../workspace/regular-file.js";
 import { MAX_BODY_BYTES, readJsonBody } from "./body.js";
 import { sendJson } from "./reply.js";
 
@@ -66,7 +66,8 @@ export async function handleFiles(url: URL, res: ServerResponse, ctx: ToolContex
 
 /**
  * `GET …/read-file?path=`: a file's UTF-8 text (at most 5 MB) and its workspace-relative
- * path. A missing `path` parameter is 400; a refused or unreadable path is `{ok:false, error}`.
+ * path. A missing `path` parameter is 400; a refused or unreadable path (hard-linked and special
+ * files included, as for `read_file`) is `{ok:false, error}`.
  *
  * @example
  * await handleReadFile(url, res, ctx); // { ok: true, content: "…", path: "README.md" }
@@ -81,7 +82,7 @@ export async function handleReadFile(
   let body: ReadFileResponse;
   try {
     const file = await confinePath(ctx.workspace, requested);
-    const content = await readSmallText(file.abs, file.rel);
+    const content = await readSmallText(ctx, file);
     body = { ok: true, content, path: file.rel };
   } catch (err) {
     body = { ok: false, error: describe(err) };
@@ -89,19 +90,20 @@ export async function handleReadFile(
   sendJson(res, 200, body);
 }
 
-async function readSmallText(abs: string, rel: string): Promise<string> {
+async function readSmallText(ctx: ToolContext, file: ConfinedPath): Promise<string> {
+  const { handle, info } = await openRegularFile(ctx.workspace, file, "read");
   try {
-    const info = await stat(abs);
-    if (!info.isFile()) throw new ToolFailure("io_error", `${rel}: not a regular file`);
     if (info.size > MAX_TEXT_FILE_BYTES) {
       throw new ToolFailure(
         "size_limit_exceeded",
-        `${rel}: ${info.size} bytes is over the ${MAX_TEXT_FILE_BYTES}-byte read limit`,
+        `${file.rel}: ${info.size} bytes is over the ${MAX_TEXT_FILE_BYTES}-byte read limit`,
       );
     }
-    return await readFile(abs, "utf8");
+    return (await readFromStart(handle, info.size)).toString("utf8");
   } catch (err) {
-    throw fsFailure(err, rel);
+    throw fsFailure(err, file.rel);
+  } finally {
+    await handle.close();
   }
 }
 

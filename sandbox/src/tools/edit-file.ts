@@ -1,6 +1,6 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
 import type { ToolArgs } from "../../../src/protocol/tool-args.js";
 import { confinePath } from "../workspace/confine.js";
+import { openRegularFile, overwrite, readFromStart } from "../workspace/regular-file.js";
 import { planEdit } from "./edit-match.js";
 import { MAX_TEXT_FILE_BYTES, type ToolContext, type ToolReply } from "./tool-context.js";
 import { fsFailure, ToolFailure } from "./tool-failure.js";
@@ -8,7 +8,8 @@ import { fsFailure, ToolFailure } from "./tool-failure.js";
 /**
  * `edit_file`: replaces `old_text` with `new_text` (see `planEdit` for exact and
  * whitespace-tolerant matching). Several matches without `replace_all` and no match are
- * `invalid_arguments`, saying how many. A file with CRLF line endings keeps them: the edit is
+ * `invalid_arguments`, saying how many; hard-linked and special files are `sandbox_violation`.
+ * A file with CRLF line endings keeps them: the edit is
  * planned on `\n` text and CRLF restored on write.
  *
  * @example
@@ -20,27 +21,30 @@ export async function editFileTool(
   args: ToolArgs<"edit_file">,
 ): Promise<ToolReply> {
   const target = await confinePath(ctx.workspace, args.path);
-  let original: string;
+  const { handle, info } = await openRegularFile(ctx.workspace, target, "readwrite");
+  let crlf: boolean;
+  let plan: ReturnType<typeof planEdit>;
   try {
-    const info = await stat(target.abs);
-    if (!info.isFile()) throw new ToolFailure("io_error", `${target.rel}: not a regular file`);
     if (info.size > MAX_TEXT_FILE_BYTES) {
       throw new ToolFailure(
         "size_limit_exceeded",
         `${target.rel}: ${info.size} bytes is over the ${MAX_TEXT_FILE_BYTES}-byte edit limit`,
       );
     }
-    original = await readFile(target.abs, "utf8");
+    const original = (await readFromStart(handle, info.size)).toString("utf8");
+    crlf = original.includes("\r\n");
+    plan = planEdit(
+      toLf(original),
+      toLf(args.old_text),
+      toLf(args.new_text),
+      args.replace_all ?? false,
+    );
+    if (plan.ok) await overwrite(handle, crlf ? plan.text.replace(/\n/g, "\r\n") : plan.text);
   } catch (err) {
     throw fsFailure(err, target.rel);
+  } finally {
+    await handle.close();
   }
-  const crlf = original.includes("\r\n");
-  const plan = planEdit(
-    toLf(original),
-    toLf(args.old_text),
-    toLf(args.new_text),
-    args.replace_all ?? false,
-  );
   if (!plan.ok) {
     throw new ToolFailure(
       "invalid_arguments",
@@ -48,12 +52,6 @@ export async function editFileTool(
         ? `old_text: matches ${plan.count} places in ${target.rel}; add surrounding lines to make it unique, or set replace_all`
         : `old_text: not found in ${target.rel} (neither exactly nor ignoring whitespace)`,
     );
-  }
-  const text = crlf ? plan.text.replace(/\n/g, "\r\n") : plan.text;
-  try {
-    await writeFile(target.abs, text);
-  } catch (err) {
-    throw fsFailure(err, target.rel);
   }
   return {
     stdout: `edited ${target.rel}: ${plan.replacements} replacement${plan.replacements === 1 ? "" : "s"} (${plan.match} match)`,

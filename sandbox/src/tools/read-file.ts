@@ -1,11 +1,12 @@
-import { open, stat } from "node:fs/promises";
 import type { ToolArgs } from "../../../src/protocol/tool-args.js";
 import { confinePath } from "../workspace/confine.js";
+import { openRegularFile, readFromStart } from "../workspace/regular-file.js";
 import { MAX_TEXT_FILE_BYTES, type ToolContext, type ToolReply } from "./tool-context.js";
 import { fsFailure, ToolFailure } from "./tool-failure.js";
 
 /**
- * `read_file`: the file's text. A file over 5 MB is refused (`size_limit_exceeded`) unless
+ * `read_file`: the file's text. Hard-linked and special files are refused (`sandbox_violation`,
+ * see `openRegularFile`). A file over 5 MB is refused (`size_limit_exceeded`) unless
  * `max_bytes` asks for only its beginning; `max_bytes` reads at most that many bytes. With
  * `start_line`/`end_line` the selected lines (1-based, inclusive) are printed as `%6d|line`.
  *
@@ -18,23 +19,28 @@ export async function readFileTool(
   args: ToolArgs<"read_file">,
 ): Promise<ToolReply> {
   const target = await confinePath(ctx.workspace, args.path);
-  const info = await stat(target.abs).catch((err: unknown) => {
-    throw fsFailure(err, target.rel);
-  });
-  if (!info.isFile()) throw new ToolFailure("io_error", `${target.rel}: not a regular file`);
-  if (args.max_bytes === undefined && info.size > MAX_TEXT_FILE_BYTES) {
-    throw new ToolFailure(
-      "size_limit_exceeded",
-      `${target.rel}: ${info.size} bytes is over the ${MAX_TEXT_FILE_BYTES}-byte read limit (pass max_bytes to read its beginning)`,
-    );
-  }
   if (args.start_line !== undefined && args.end_line !== undefined) {
     if (args.end_line < args.start_line) {
       throw new ToolFailure("invalid_arguments", "end_line: must not be before start_line");
     }
   }
-  const limit = Math.min(info.size, args.max_bytes ?? MAX_TEXT_FILE_BYTES);
-  const text = (await readPrefix(target.abs, limit, target.rel)).toString("utf8");
+  const { handle, info } = await openRegularFile(ctx.workspace, target, "read");
+  let text: string;
+  let limit: number;
+  try {
+    if (args.max_bytes === undefined && info.size > MAX_TEXT_FILE_BYTES) {
+      throw new ToolFailure(
+        "size_limit_exceeded",
+        `${target.rel}: ${info.size} bytes is over the ${MAX_TEXT_FILE_BYTES}-byte read limit (pass max_bytes to read its beginning)`,
+      );
+    }
+    limit = Math.min(info.size, args.max_bytes ?? MAX_TEXT_FILE_BYTES);
+    text = (await readFromStart(handle, limit)).toString("utf8");
+  } catch (err) {
+    throw fsFailure(err, target.rel);
+  } finally {
+    await handle.close();
+  }
   const metadata: Record<string, unknown> = {
     path: target.rel,
     size: info.size,
@@ -62,24 +68,4 @@ export function splitLines(text: string): string[] {
   const lines = text.split(/\r?\n/);
   if (lines.at(-1) === "") lines.pop();
   return lines;
-}
-
-async function readPrefix(abs: string, length: number, rel: string): Promise<Buffer> {
-  const handle = await open(abs, "r").catch((err: unknown) => {
-    throw fsFailure(err, rel);
-  });
-  try {
-    const buffer = Buffer.alloc(length);
-    let filled = 0;
-    while (filled < length) {
-      const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return buffer.subarray(0, filled);
-  } catch (err) {
-    throw fsFailure(err, rel);
-  } finally {
-    await handle.close();
-  }
 }

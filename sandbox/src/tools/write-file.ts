@@ -1,7 +1,14 @@
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { ToolArgs } from "../../../src/protocol/tool-args.js";
 import { confinePath } from "../workspace/confine.js";
+import {
+  checkRegularFile,
+  createRegularFile,
+  type OpenedFile,
+  openRegularFile,
+  overwrite,
+} from "../workspace/regular-file.js";
 import type { ToolContext, ToolReply } from "./tool-context.js";
 import { errnoCode, fsFailure, ToolFailure } from "./tool-failure.js";
 
@@ -11,7 +18,8 @@ export const SHRINK_GUARD_MIN_BYTES = 512;
 export const SHRINK_GUARD_RATIO = 0.1;
 
 /**
- * `write_file`: writes the whole content, creating parent directories. Rewriting an existing
+ * `write_file`: writes the whole content, creating parent directories. A hard-linked or special
+ * file is refused (`sandbox_violation`) before anything is written. Rewriting an existing
  * file of at least {@link SHRINK_GUARD_MIN_BYTES} bytes with less than 10% of its size is
  * refused (`invalid_arguments`): that is what a model's truncated output looks like.
  *
@@ -30,6 +38,7 @@ export async function writeFileTool(
     throw fsFailure(err, target.rel);
   });
   if (existing?.isDirectory()) throw new ToolFailure("io_error", `${target.rel}: is a directory`);
+  if (existing !== undefined) checkRegularFile(existing, target.rel);
   if (
     existing !== undefined &&
     existing.size >= SHRINK_GUARD_MIN_BYTES &&
@@ -42,11 +51,21 @@ export async function writeFileTool(
         "change, or delete_file first to really replace it",
     );
   }
+  let opened: OpenedFile;
+  if (existing === undefined) {
+    await mkdir(path.dirname(target.abs), { recursive: true }).catch((err: unknown) => {
+      throw fsFailure(err, target.rel);
+    });
+    opened = await createRegularFile(target);
+  } else {
+    opened = await openRegularFile(ctx.workspace, target, "write");
+  }
   try {
-    await mkdir(path.dirname(target.abs), { recursive: true });
-    await writeFile(target.abs, args.content);
+    await overwrite(opened.handle, args.content);
   } catch (err) {
     throw fsFailure(err, target.rel);
+  } finally {
+    await opened.handle.close();
   }
   const created = existing === undefined;
   return {
