@@ -27,7 +27,7 @@ const JWT_SECRET = "e2e-security-jwt-secret-0123456789abcdefghij";
 const API_KEY = "sk-e2e-security-model-key-0123456789";
 const Created = z.object({ agent_id: z.string() });
 
-const { tempDataDir, start, stopAndCheck } = useStacks("aura-e2e-security-");
+const { tempDataDir, start, stopAndCheck } = useStacks("aura-e2e-security-", { scope: "file" });
 
 interface Target {
   stack: LocalStack;

@@ -1,25 +1,26 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, expect } from "vitest";
+import { afterAll, afterEach, expect } from "vitest";
 import { type LocalStack, startLocalStack } from "./local-stack.js";
 import { acceptsConnections, freePort } from "./net.js";
 import { stillRunning } from "./processes.js";
 
 /**
- * Stacks and data dirs for one test file, cleaned up after each test: whatever a failed test
- * left running is killed, every temporary data dir removed.
+ * Stacks and data dirs for one test file, cleaned up after each test (or, with `scope:
+ * "file"`, after the file's last test, for stacks that several tests share): whatever a
+ * failed test left running is killed, every temporary data dir removed.
  *
  * @example
  * const { tempDataDir, start, stopAndCheck } = useStacks("aura-e2e-");
  * const stack = await start(tempDataDir(), { AURA_JWT_SECRET: secret });
  * await stopAndCheck(stack);
  */
-export function useStacks(prefix: string) {
+export function useStacks(prefix: string, { scope = "test" }: { scope?: "test" | "file" } = {}) {
   const running: LocalStack[] = [];
   const dirs: string[] = [];
 
-  afterEach(() => {
+  (scope === "test" ? afterEach : afterAll)(() => {
     for (const stack of running.splice(0)) stack.kill();
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
