@@ -2,12 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { DispatchResponse } from "../../src/protocol/sandbox.js";
+import { listeningUrl, REPO, runNode } from "./bundle-process.js";
 import { newWorkspaceId, signToken, TEST_SECRET } from "./helpers.js";
 
-const repo = fileURLToPath(new URL("../..", import.meta.url));
 let child: ChildProcess | undefined;
 let dataDir: string | undefined;
 
@@ -20,36 +19,12 @@ afterAll(async () => {
   if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Runs `node <args>` in the repo; resolves with its exit code. */
-function runNode(args: string[]): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const build = spawn(process.execPath, args, { cwd: repo, stdio: "inherit" });
-    build.once("error", reject);
-    build.once("exit", resolve);
-  });
-}
-
-/** Resolves with the URL from the child's `sandbox listening on <url>` line. */
-function listeningUrl(proc: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    proc.stdout?.on("data", (chunk: Buffer) => {
-      seen += chunk.toString("utf8");
-      const match = /^sandbox listening on (http:\/\/\S+)$/m.exec(seen);
-      if (match?.[1]) resolve(match[1]);
-    });
-    proc.once("exit", (code) =>
-      reject(new Error(`sandbox exited (${code}) before listening: ${seen}`)),
-    );
-  });
-}
-
 describe("the production bundle", () => {
   it("builds, starts from env, answers /health and a dispatch, and stops on SIGTERM", async () => {
     expect(await runNode(["scripts/build-sandbox.mjs"])).toBe(0);
     dataDir = await mkdtemp(path.join(tmpdir(), "aura-sandbox-bundle-"));
     child = spawn(process.execPath, ["sandbox/dist/server.mjs"], {
-      cwd: repo,
+      cwd: REPO,
       env: {
         PATH: process.env.PATH,
         SANDBOX_ROOT: dataDir,

@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { DispatchResponse } from "../../src/protocol/sandbox.js";
 import { deriveWorkspaceKey, workspaceKeyToHex } from "../../src/tools/workspace-key.js";
+import { listeningUrl, REPO, runNode } from "./bundle-process.js";
 import { newWorkspaceId, signToken, TEST_SECRET } from "./helpers.js";
 
 /**
@@ -16,32 +16,11 @@ import { newWorkspaceId, signToken, TEST_SECRET } from "./helpers.js";
  * through `/proc/<pid>/environ` of the server — nor the server's data outside the workspace.
  */
 
-const repo = fileURLToPath(new URL("../..", import.meta.url));
 const NOBODY = 65534;
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-function runNode(args: string[]): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const build = spawn(process.execPath, args, { cwd: repo, stdio: "inherit" });
-    build.once("error", reject);
-    build.once("exit", resolve);
-  });
-}
-
-function listeningUrl(proc: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    proc.stdout?.on("data", (chunk: Buffer) => {
-      seen += chunk.toString("utf8");
-      const match = /^sandbox listening on (http:\/\/\S+)$/m.exec(seen);
-      if (match?.[1]) resolve(match[1]);
-    });
-    proc.once("exit", (code) => reject(new Error(`sandbox exited (${code}): ${seen}`)));
-  });
-}
 
 /** A directory the unprivileged server can use. */
 async function dirFor(uid: number | undefined, mode: number): Promise<string> {
@@ -58,7 +37,7 @@ describe("the sandbox as the production image runs it", () => {
     expect(await runNode(["scripts/build-sandbox.mjs"])).toBe(0);
     const uid = process.getuid?.() === 0 ? NOBODY : undefined;
     const app = await dirFor(uid, 0o755);
-    await copyFile(path.join(repo, "sandbox/dist/server.mjs"), path.join(app, "server.mjs"));
+    await copyFile(path.join(REPO, "sandbox/dist/server.mjs"), path.join(app, "server.mjs"));
     await chmod(path.join(app, "server.mjs"), 0o644);
     const data = await dirFor(uid, 0o700);
     await mkdir(path.join(data, "outcomes"), { recursive: true });
