@@ -42,6 +42,13 @@ describe("kernelShapeOf", () => {
     );
   });
 
+  it("recognises the automaton runtime's tick entries", () => {
+    expect(kernelShapeOf(b64({ type: "automaton_tick", tick: 1 }))).toBe("an automaton event");
+    expect(kernelShapeOf(b64({ type: "automaton_tick_done", outcome: "idle" }))).toBe(
+      "an automaton event",
+    );
+  });
+
   it("recognises another agent's message envelope, so a client cannot speak for an agent", () => {
     expect(kernelShapeOf(b64({ kind: "message", from_agent_id: AGENT, content: "hi" }))).toBe(
       "a message from another agent",

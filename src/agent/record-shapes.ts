@@ -26,6 +26,8 @@ function reservedDiscriminator(value: Record<string, unknown>): string | undefin
   if (kind === "automaton_lifecycle" || type === "automaton_lifecycle") {
     return "an automaton lifecycle event";
   }
+  // The automaton runtime's tick entries (`automaton_tick`, `automaton_tick_done`).
+  if (typeof type === "string" && type.startsWith("automaton_")) return "an automaton event";
   // The terminal's `system` entries (`terminal_requested`, `terminal_opened`, …).
   if (typeof type === "string" && type.startsWith("terminal_")) return "a terminal event";
   if ((kind === "message" || kind === "task_result") && "from_agent_id" in value) {

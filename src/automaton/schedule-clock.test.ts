@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { cronProblem, dueSlotMs, nextDueMs } from "./schedule-clock.js";
+
+const MIDNIGHT = Date.parse("2026-01-01T00:00:00Z");
+
+describe("schedule clock", () => {
+  it("puts an interval's next tick one period after its anchor", () => {
+    expect(nextDueMs({ type: "interval", seconds: 60 }, MIDNIGHT)).toBe(MIDNIGHT + 60_000);
+  });
+
+  it("collapses missed interval ticks into the latest slot not after now", () => {
+    const every10 = { type: "interval", seconds: 10 } as const;
+    expect(dueSlotMs(every10, 0, 9_999)).toBeUndefined();
+    expect(dueSlotMs(every10, 0, 10_000)).toBe(10_000);
+    expect(dueSlotMs(every10, 0, 35_000)).toBe(30_000);
+  });
+
+  it("finds a cron expression's next occurrence in UTC", () => {
+    const cron = { type: "cron", expression: "*/5 * * * *" } as const;
+    expect(nextDueMs(cron, MIDNIGHT + 2 * 60_000)).toBe(MIDNIGHT + 5 * 60_000);
+    expect(nextDueMs(cron, MIDNIGHT + 5 * 60_000)).toBe(MIDNIGHT + 10 * 60_000);
+  });
+
+  it("reads a cron expression in its timezone", () => {
+    const nineInParis = {
+      type: "cron",
+      expression: "0 9 * * *",
+      timezone: "Europe/Paris",
+    } as const;
+    expect(new Date(nextDueMs(nineInParis, MIDNIGHT) ?? 0).toISOString()).toBe(
+      "2026-01-01T08:00:00.000Z",
+    );
+  });
+
+  it("records the latest cron occurrence as a late tick's due time", () => {
+    const cron = { type: "cron", expression: "*/5 * * * *" } as const;
+    expect(dueSlotMs(cron, MIDNIGHT, MIDNIGHT + 4 * 60_000)).toBeUndefined();
+    expect(dueSlotMs(cron, MIDNIGHT, MIDNIGHT + 5 * 60_000)).toBe(MIDNIGHT + 5 * 60_000);
+    expect(dueSlotMs(cron, MIDNIGHT, MIDNIGHT + 17 * 60_000)).toBe(MIDNIGHT + 15 * 60_000);
+  });
+
+  it("gives no clock-driven due time to continuous, on-demand and event-driven schedules", () => {
+    expect(nextDueMs({ type: "continuous" }, MIDNIGHT)).toBeUndefined();
+    expect(nextDueMs({ type: "on_demand" }, MIDNIGHT)).toBeUndefined();
+    expect(
+      nextDueMs({ type: "event_driven", event_filter: { tx_type: "agent_msg" } }, MIDNIGHT),
+    ).toBeUndefined();
+  });
+
+  it("names what is wrong with a bad cron expression or timezone", () => {
+    expect(cronProblem("*/5 * * * *")).toBeUndefined();
+    expect(cronProblem("* * * * * *")).toBeUndefined();
+    expect(cronProblem("bad")).toBeTypeOf("string");
+    expect(cronProblem("61 * * * *")).toBeTypeOf("string");
+    expect(cronProblem("* * * * *", "Mars/Olympus")).toBeTypeOf("string");
+  });
+});

@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { AgentId } from "../core/ids.js";
+
+/** The built-ins an automaton can run. Only `chat` is built; the others need projects. */
+export const AutomatonKind = z.enum(["chat", "task-run", "dev-loop", "spec-gen"]);
+export type AutomatonKind = z.infer<typeof AutomatonKind>;
+
+/** Where an automaton is in its life (SPEC §10). */
+export const AutomatonStatus = z.enum([
+  "installing",
+  "running",
+  "paused",
+  "stopped",
+  "failed",
+  "completed",
+]);
+export type AutomatonStatus = z.infer<typeof AutomatonStatus>;
+
+/**
+ * What an `event_driven` automaton ticks on: an entry of this type committed in its agent's
+ * record from outside the agent (an admitted transaction, never the kernel's own replies).
+ */
+export const EventFilter = z.strictObject({
+  tx_type: z.enum(["user_prompt", "agent_msg", "trigger", "action_result", "system"]),
+});
+export type EventFilter = z.infer<typeof EventFilter>;
+
+/** How often an automaton ticks. */
+export const Schedule = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("continuous") }),
+  z.strictObject({
+    type: z.literal("interval"),
+    seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(366 * 24 * 3600),
+  }),
+  z.strictObject({
+    type: z.literal("cron"),
+    expression: z.string().min(1).max(200),
+    timezone: z.string().min(1).max(64).optional(),
+  }),
+  z.strictObject({ type: z.literal("on_demand") }),
+  z.strictObject({ type: z.literal("event_driven"), event_filter: EventFilter }),
+]);
+export type Schedule = z.infer<typeof Schedule>;
+
+/**
+ * An automaton id: the id of the agent that runs it (64 hex) followed by 16 hex of its own,
+ * so the Worker finds the agent's object from the id alone — within the caller's org.
+ */
+export const AutomatonId = z
+  .string()
+  .regex(/^[0-9a-f]{80}$/, "automaton_id must be 80 lowercase hex characters");
+
+/** `POST /automatons` body. Without `agent_id` a new agent is created to run it. */
+export const CreateAutomatonRequest = z.strictObject({
+  kind: AutomatonKind,
+  agent_id: AgentId.optional(),
+  schedule: Schedule,
+});
+export type CreateAutomatonRequest = z.infer<typeof CreateAutomatonRequest>;
+
+/** An automaton as every route reports it: its status is the recorded one. */
+export const AutomatonView = z.object({
+  automaton_id: AutomatonId,
+  agent_id: AgentId,
+  kind: AutomatonKind,
+  schedule: Schedule,
+  status: AutomatonStatus,
+  reason: z.string().optional(),
+  /** Ticks started so far. */
+  ticks: z.number().int().nonnegative(),
+  /** When the next tick is due (ms since epoch); absent when none is scheduled. */
+  next_due_ms: z.number().int().optional(),
+  /** Seq of the entry that installed it. */
+  installed_seq: z.number().int().positive(),
+});
+export type AutomatonView = z.infer<typeof AutomatonView>;
+
+/** `POST /automatons/:id/pause|resume|stop` and `/automaton/:id/…` answer. */
+export const AutomatonControlResponse = z.object({
+  ok: z.literal(true),
+  automaton_id: AutomatonId,
+  status: AutomatonStatus,
+});
+export type AutomatonControlResponse = z.infer<typeof AutomatonControlResponse>;
+
+/** A control command on an automaton's lifecycle, as the routes name them. */
+export const AutomatonCommand = z.enum(["pause", "resume", "stop"]);
+export type AutomatonCommand = z.infer<typeof AutomatonCommand>;
+
+/**
+ * The agent an automaton id names.
+ *
+ * @example
+ * agentOfAutomaton("ab".repeat(32) + "0123456789abcdef"); // "abab…ab"
+ */
+export function agentOfAutomaton(automatonId: string): string {
+  return automatonId.slice(0, 64);
+}
