@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 
 /**
- * One per org: the list of agents the org owns. Agents register themselves when created;
- * their live state (head, status) stays in each agent.
+ * One per org: the list of agents and projects the org owns. Agents register themselves when
+ * created; the Worker registers a project before creating it and removes it after deleting
+ * it. Live state (head, status, a project's fields) stays in each object.
  */
 export class DirectoryDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -10,6 +11,34 @@ export class DirectoryDO extends DurableObject<Env> {
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS agents (agent_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL)",
     );
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS projects (project_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL)",
+    );
+  }
+
+  /** Adds a project; registering twice is harmless. */
+  registerProject(projectId: string, createdAt: number): void {
+    this.ctx.storage.sql.exec(
+      "INSERT OR IGNORE INTO projects (project_id, created_at) VALUES (?, ?)",
+      projectId,
+      createdAt,
+    );
+  }
+
+  /** Removes a project from the list. */
+  unregisterProject(projectId: string): void {
+    this.ctx.storage.sql.exec("DELETE FROM projects WHERE project_id = ?", projectId);
+  }
+
+  /** The org's project ids in creation order, at most `limit`. */
+  listProjects(limit: number): string[] {
+    return this.ctx.storage.sql
+      .exec<{ project_id: string }>(
+        "SELECT project_id FROM projects ORDER BY created_at, project_id LIMIT ?",
+        limit,
+      )
+      .toArray()
+      .map((r) => r.project_id);
   }
 
   /** Adds an agent; registering twice is harmless. */

@@ -1,6 +1,8 @@
+import { RECORD_SCHEMA } from "../record-schema.js";
+
 /**
- * The AgentDO's SQLite schema. The record is append-only: triggers refuse any UPDATE or
- * DELETE of its rows, so the only way to change history is to go around SQLite itself.
+ * The AgentDO's SQLite schema: the record (append-only, see {@link RECORD_SCHEMA}) and the
+ * agent's own tables.
  */
 const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS agent (
@@ -17,26 +19,7 @@ const STATEMENTS = [
      open_turn_seq INTEGER,
      registered INTEGER NOT NULL
    )`,
-  `CREATE TABLE IF NOT EXISTS record (
-     seq INTEGER PRIMARY KEY,
-     tx_id TEXT NOT NULL,
-     tx_type TEXT NOT NULL,
-     kernel_version INTEGER NOT NULL,
-     context_hash TEXT NOT NULL,
-     prev_hash TEXT NOT NULL,
-     hash TEXT NOT NULL,
-     tx TEXT,
-     tx_chunks TEXT,
-     body TEXT,
-     body_chunks TEXT
-   )`,
-  "CREATE INDEX IF NOT EXISTS record_tx_id ON record (tx_id)",
-  // Partial: only session_start rows are indexed, so other inserts pay nothing for it.
-  "CREATE INDEX IF NOT EXISTS record_session_start ON record (seq) WHERE tx_type = 'session_start'",
-  `CREATE TRIGGER IF NOT EXISTS record_no_update BEFORE UPDATE ON record
-     BEGIN SELECT RAISE(ABORT, 'record is append-only'); END`,
-  `CREATE TRIGGER IF NOT EXISTS record_no_delete BEFORE DELETE ON record
-     BEGIN SELECT RAISE(ABORT, 'record is append-only'); END`,
+  ...RECORD_SCHEMA,
   `CREATE TABLE IF NOT EXISTS inbox (
      pos INTEGER PRIMARY KEY,
      tx_id TEXT NOT NULL UNIQUE,
@@ -61,10 +44,6 @@ const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS session_secret (
      session_id TEXT PRIMARY KEY,
      secrets TEXT NOT NULL
-   )`,
-  `CREATE TABLE IF NOT EXISTS chunk (
-     hash TEXT PRIMARY KEY,
-     data TEXT NOT NULL
    )`,
 ];
 

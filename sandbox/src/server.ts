@@ -7,7 +7,12 @@ import { SandboxError } from "./errors.js";
 import { createTokenVerifier, type SandboxTokenKeys } from "./http/auth.js";
 import { sendError, sendJson } from "./http/reply.js";
 import { matchRoute, ROUTE_METHOD } from "./http/routes.js";
-import { handleDispatch, handleFiles, handleReadFile } from "./http/workspace-routes.js";
+import {
+  handleCommits,
+  handleDispatch,
+  handleFiles,
+  handleReadFile,
+} from "./http/workspace-routes.js";
 import { type Isolation, type IsolationMode, prepareIsolation } from "./isolation/isolation.js";
 import { IdempotentDispatch } from "./outcomes/idempotent-dispatch.js";
 import { OutcomeStore } from "./outcomes/outcome-store.js";
@@ -112,6 +117,8 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
         return handleFiles(url, res, ctx);
       case "read-file":
         return handleReadFile(url, res, ctx);
+      case "commits":
+        return handleCommits(url, res, ctx);
       case "terminal":
         throw new SandboxError("invalid_request", "the terminal route expects a WebSocket upgrade");
     }

@@ -26,3 +26,15 @@ export function newAgentId(): AgentId {
   crypto.getRandomValues(bytes);
   return bytesToHex(bytes);
 }
+
+/**
+ * A fresh random id for a project's spec or task: 16 bytes, lowercase hex.
+ *
+ * @example
+ * const id = newItemId(); // "9c0e…" (32 hex chars)
+ */
+export function newItemId(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return bytesToHex(bytes);
+}

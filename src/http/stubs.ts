@@ -1,4 +1,5 @@
 import type { AgentDO } from "../../durable-objects/agent-do.js";
+import type { ProjectDO } from "../../durable-objects/project-do.js";
 
 /**
  * The Durable Object of one agent of one org. The org is part of the object's name, so a
@@ -6,6 +7,21 @@ import type { AgentDO } from "../../durable-objects/agent-do.js";
  */
 export function agentStub(env: Env, org: string, agentId: string): DurableObjectStub<AgentDO> {
   return env.AGENT.get(env.AGENT.idFromName(JSON.stringify([org, agentId])));
+}
+
+/**
+ * The Durable Object of one project of one org, named from both (under a `project` tag), so
+ * a token of another org addresses a different (empty) object.
+ *
+ * @example
+ * const stub = projectStub(env, "acme", projectId);
+ */
+export function projectStub(
+  env: Env,
+  org: string,
+  projectId: string,
+): DurableObjectStub<ProjectDO> {
+  return env.PROJECT.get(env.PROJECT.idFromName(JSON.stringify(["project", org, projectId])));
 }
 
 /**

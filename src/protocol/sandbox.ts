@@ -12,6 +12,7 @@ import { z } from "zod";
  * | `POST …/dispatch` | {@link DispatchRequest} | {@link DispatchResponse} |
  * | `GET …/files?path=.&depth=3` | — | {@link FilesResponse} |
  * | `GET …/read-file?path=` | — | {@link ReadFileResponse} |
+ * | `GET …/commits?limit=100` | — | {@link CommitsResponse} |
  * | `GET …/terminal` (WebSocket) | {@link TerminalClientFrame} | {@link TerminalServerFrame} |
  *
  * A refused request gets `{"error":{"code","message"}}` with 401 (`unauthorized`: no, bad or
@@ -130,6 +131,19 @@ export const ReadFileResponse = z.union([
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 export type ReadFileResponse = z.infer<typeof ReadFileResponse>;
+
+/**
+ * `GET …/commits` reply: the workspace's `git log` from `HEAD`, newest first (`time` is the
+ * committer time in ms); `[]` when the workspace is not a git repository or has no commit.
+ */
+export const CommitsResponse = z.array(
+  z.object({
+    sha: z.string().regex(/^[0-9a-f]{40,64}$/),
+    message: z.string(),
+    time: z.number().int(),
+  }),
+);
+export type CommitsResponse = z.infer<typeof CommitsResponse>;
 
 /** Terminal frames from the client; `data` is base64. */
 export const TerminalClientFrame = z.discriminatedUnion("type", [

@@ -1,6 +1,7 @@
 import { SignJWT } from "jose";
 import type { z } from "zod";
 import {
+  CommitsResponse,
   type DispatchRequest,
   DispatchResponse,
   FilesResponse,
@@ -76,6 +77,12 @@ export class SandboxClient {
   async readFile(workspace: string, path: string): Promise<ReadFileResponse> {
     const query = new URLSearchParams({ path });
     return this.#call(workspace, `/read-file?${query}`, ReadFileResponse, { method: "GET" });
+  }
+
+  /** The workspace's `git log` (at most `limit` commits, newest first; `[]` without git). */
+  async commits(workspace: string, limit: number): Promise<CommitsResponse> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    return this.#call(workspace, `/commits?${query}`, CommitsResponse, { method: "GET" });
   }
 
   /** Opens the workspace's terminal WebSocket; the response carries the socket to hand on. */

@@ -10,3 +10,14 @@ import { hashCanonical } from "../core/hash.js";
 export function workspaceIdOf(org: string, agentId: string): string {
   return hashCanonical(["aura-workspace", org, agentId]);
 }
+
+/**
+ * The sandbox workspace of a project (where its dev loop works): a digest like
+ * {@link workspaceIdOf} under its own tag, so it never equals an agent's workspace.
+ *
+ * @example
+ * projectWorkspaceIdOf("acme", "cd".repeat(32)); // 64 hex chars
+ */
+export function projectWorkspaceIdOf(org: string, projectId: string): string {
+  return hashCanonical(["aura-project-workspace", org, projectId]);
+}

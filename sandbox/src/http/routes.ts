@@ -1,5 +1,5 @@
 /** The routes under `/v1/workspaces/:workspace/`. */
-export const WORKSPACE_ROUTES = ["dispatch", "files", "read-file", "terminal"] as const;
+export const WORKSPACE_ROUTES = ["dispatch", "files", "read-file", "commits", "terminal"] as const;
 export type WorkspaceRoute = (typeof WORKSPACE_ROUTES)[number];
 
 /** The method each workspace route answers. */
@@ -7,6 +7,7 @@ export const ROUTE_METHOD: Record<WorkspaceRoute, "GET" | "POST"> = {
   dispatch: "POST",
   files: "GET",
   "read-file": "GET",
+  commits: "GET",
   terminal: "GET",
 };
 

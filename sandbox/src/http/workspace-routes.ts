@@ -11,12 +11,15 @@ import { MAX_TEXT_FILE_BYTES, type ToolContext } from "../tools/tool-context.js"
 import { fsFailure, ToolFailure } from "../tools/tool-failure.js";
 import { type ConfinedPath, confinePath } from "../workspace/confine.js";
 import { fileTree } from "../workspace/file-tree.js";
+import { gitLog } from "../workspace/git-log.js";
 import { openRegularFile, readFromStart } from "../workspace/regular-file.js";
 import { MAX_BODY_BYTES, readJsonBody } from "./body.js";
 import { sendJson } from "./reply.js";
 
 /** Default `depth` of `GET …/files`. */
 const DEFAULT_TREE_DEPTH = 3;
+/** Default `limit` of `GET …/commits`. */
+const DEFAULT_COMMITS = 100;
 
 /**
  * `POST …/dispatch`: validates the body, then runs the tool once per `action_id` (see
@@ -88,6 +91,23 @@ export async function handleReadFile(
     body = { ok: false, error: describe(err) };
   }
   sendJson(res, 200, body);
+}
+
+/**
+ * `GET …/commits?limit=100`: the workspace's `git log` (see {@link gitLog}); `[]` when it has
+ * no repository or no commit.
+ *
+ * @example
+ * await handleCommits(url, res, ctx); // [{ sha, message, time }]
+ */
+export async function handleCommits(
+  url: URL,
+  res: ServerResponse,
+  ctx: ToolContext,
+): Promise<void> {
+  const limitParam = Number.parseInt(url.searchParams.get("limit") ?? "", 10);
+  const limit = Number.isNaN(limitParam) ? DEFAULT_COMMITS : limitParam;
+  sendJson(res, 200, await gitLog(ctx.workspace.root, limit));
 }
 
 async function readSmallText(ctx: ToolContext, file: ConfinedPath): Promise<string> {

@@ -1,0 +1,67 @@
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { AuraError, unwrap } from "../../core/errors.js";
+import { ProjectFilesQuery, ProjectReadFileQuery } from "../../protocol/projects.js";
+import { type SandboxClient, SandboxUnavailable } from "../../tools/sandbox-client.js";
+import { sandboxClientOf } from "../../tools/sandbox-of-config.js";
+import { projectWorkspaceIdOf } from "../../tools/workspace-id.js";
+import { validate } from "../body.js";
+import type { AppEnv } from "../context.js";
+import { projectTarget } from "./project-target.js";
+
+const CommitsQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .default(100)
+    .transform((n) => Math.min(1000, Math.max(1, n))),
+});
+
+/**
+ * A project's own sandbox workspace (where its dev loop works): `/:id/files`,
+ * `/:id/read-file` and `/:id/commits` (its `git log`). The project must exist in the caller's
+ * org; the sandbox only sees a token scoped to the project's workspace.
+ *
+ * @example
+ * projectRoutes.route("/", projectWorkspaceRoutes);
+ */
+export const projectWorkspaceRoutes = new Hono<AppEnv>()
+  .get("/:id/files", async (c) => {
+    const q = validate(ProjectFilesQuery, c.req.query(), "query");
+    const { client, workspace } = await workspaceOf(c);
+    return c.json(await reach(() => client.files(workspace, q.path, q.depth)));
+  })
+  .get("/:id/read-file", async (c) => {
+    const q = validate(ProjectReadFileQuery, c.req.query(), "query");
+    const { client, workspace } = await workspaceOf(c);
+    return c.json(await reach(() => client.readFile(workspace, q.path)));
+  })
+  .get("/:id/commits", async (c) => {
+    const q = validate(CommitsQuery, c.req.query(), "query");
+    const { client, workspace } = await workspaceOf(c);
+    return c.json(await reach(() => client.commits(workspace, q.limit)));
+  });
+
+async function workspaceOf(
+  c: Context<AppEnv>,
+): Promise<{ client: SandboxClient; workspace: string }> {
+  const { address, stub } = projectTarget(c);
+  unwrap(await stub.project(address));
+  const client = sandboxClientOf(c.get("config"), c.env);
+  if (!client) {
+    throw new AuraError(
+      "unavailable",
+      "no sandbox is configured (SANDBOX_URL or the SANDBOX binding)",
+    );
+  }
+  return { client, workspace: projectWorkspaceIdOf(address.org, address.project_id) };
+}
+
+async function reach<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof SandboxUnavailable) throw new AuraError("unavailable", err.message);
+    throw err;
+  }
+}
