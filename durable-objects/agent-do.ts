@@ -10,6 +10,11 @@ import type {
   AgentSummary,
   VerifyReport,
 } from "../src/protocol/agents.js";
+import type {
+  AutomatonCommand,
+  AutomatonView,
+  CreateAutomatonRequest,
+} from "../src/protocol/automatons.js";
 import type { TxStatus } from "../src/protocol/tx.js";
 import { selectProvider } from "../src/reasoner/select-provider.js";
 import type { ModelProvider } from "../src/reasoner/types.js";
@@ -52,6 +57,10 @@ import { turnToolsOf } from "./agent/tool-host.js";
 import { drainInbox, startsTurn, type TurnSetup } from "./agent/turn-runner.js";
 import { turnFilesChanged } from "./agent/turn-summary.js";
 import { verifyRecord } from "./agent/verify-record.js";
+import { wakeAt } from "./automaton/alarm-clock.js";
+import { automatonEntries } from "./automaton/automaton-reads.js";
+import { AutomatonRuntime, type ControlOutcome } from "./automaton/automaton-runtime.js";
+import { chatBuiltin, TickTurnGate } from "./automaton/chat-builtin.js";
 import { directoryStub } from "./directory-do.js";
 
 export type { AdmitInput, AgentAddress } from "./agent/admission.js";
@@ -97,6 +106,9 @@ export class AgentDO extends DurableObject<Env> {
   readonly #session = new LatestSession();
   /** The open turn a watcher asked to cancel (memory only: a cancel lost to eviction is moot). */
   #cancelTurnSeq?: number;
+  readonly #automatons: AutomatonRuntime;
+  /** Holds turn-starting transactions for an automaton's ticks while one holds them. */
+  readonly #turnGate: TickTurnGate;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -105,6 +117,22 @@ export class AgentDO extends DurableObject<Env> {
     this.#hub = new SessionHub(ctx);
     this.#terminals = terminalGateOf(env, this.#store, this.#hub, this.#session);
     this.#streams = new StreamSessions(this.#streamHost());
+    this.#turnGate = new TickTurnGate(() => this.#automatons.holdsTurns());
+    this.#automatons = new AutomatonRuntime({
+      store: this.#store,
+      builtins: {
+        chat: chatBuiltin({
+          store: this.#store,
+          gate: this.#turnGate,
+          drain: () => this.#schedule.now(),
+        }),
+      },
+      now: () => Date.now(),
+      wakeAt: (ms) => {
+        wakeAt(ctx.storage, ms).catch((err: unknown) => console.error("setAlarm failed", err));
+      },
+      turnsReleased: () => this.#schedule.soon(),
+    });
     this.#store.onCommit = (entries) => this.#afterCommit(entries);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
@@ -155,7 +183,8 @@ export class AgentDO extends DurableObject<Env> {
     if (plan.type === "duplicate") return { ok: true, tx_id: plan.tx_id, duplicate: true };
     const { admission } = plan;
     const opensTurn = startsTurn(admission.tx);
-    if (this.#store.canCommitOnAdmission()) {
+    const held = opensTurn && this.#automatons.holdsTurns();
+    if (this.#store.canCommitOnAdmission() && !held) {
       // Nothing is queued ahead and no turn runs: the inbound entry commits with the admission.
       this.#store.admitCommitted(admission, opensTurn ? "open" : "close");
     } else {
@@ -168,6 +197,7 @@ export class AgentDO extends DurableObject<Env> {
     if (opensTurn && input.caller_jwt !== undefined)
       setBounded(this.#callerJwts, admission.tx.hash, input.caller_jwt, MAX_CALLER_JWTS);
     if (workToDo) this.#schedule.soon();
+    if (this.#automatons.active()) this.#automatons.poke();
     return { ok: true, tx_id: admission.tx.hash, duplicate: false };
   }
 
@@ -337,6 +367,63 @@ export class AgentDO extends DurableObject<Env> {
     if (!this.#store.meta()) return;
     await this.#register();
     await this.#schedule.now();
+    await this.#automatons.pump();
+  }
+
+  /** Installs and starts an automaton run by this agent (`automaton_id` starts with its id). */
+  createAutomaton(
+    address: AgentAddress,
+    input: CreateAutomatonRequest & { automaton_id: string },
+  ): Result<AutomatonView> {
+    if (!this.#owned(address)) return agentNotFound(address.agent_id);
+    if (!input.automaton_id.startsWith(address.agent_id)) {
+      return fail("invalid_request", "automaton_id must start with the agent's id");
+    }
+    return this.#automatons.install(
+      address.agent_id,
+      input.automaton_id,
+      input.kind,
+      input.schedule,
+    );
+  }
+
+  /** Every automaton of this agent, finished ones too, with its recorded status. */
+  automatons(address: AgentAddress): Result<{ automatons: AutomatonView[] }> {
+    if (!this.#owned(address)) return agentNotFound(address.agent_id);
+    return { ok: true, automatons: this.#automatons.views() };
+  }
+
+  /** One automaton of this agent, as recorded. */
+  automaton(address: AgentAddress, id: string): Result<AutomatonView> {
+    if (!this.#owned(address)) return agentNotFound(address.agent_id);
+    return this.#automatons.view(id);
+  }
+
+  /** The runtime's entries about one automaton, as a JSON array text. */
+  automatonRecord(address: AgentAddress, id: string): Result<{ json: string }> {
+    const found = this.automaton(address, id);
+    if (!found.ok) return found;
+    return { ok: true, json: JSON.stringify(automatonEntries(this.#store, id)) };
+  }
+
+  /** Pauses, resumes or stops an automaton (a recorded transition, or 409 naming what is allowed). */
+  controlAutomaton(
+    address: AgentAddress,
+    id: string,
+    command: AutomatonCommand,
+  ): Result<ControlOutcome> {
+    if (!this.#owned(address)) return agentNotFound(address.agent_id);
+    return this.#automatons.control(
+      id,
+      command,
+      command === "stop" ? "stopped by request" : undefined,
+    );
+  }
+
+  /** Begins a tick of a running automaton now (`on_demand`); its work follows. */
+  tickAutomaton(address: AgentAddress, id: string): Result<{ automaton_id: string; tick: number }> {
+    if (!this.#owned(address)) return agentNotFound(address.agent_id);
+    return this.#automatons.requestTick(id);
   }
 
   /** Delivers messages owed to other agents; what is still owed waits for the alarm. */
@@ -367,6 +454,7 @@ export class AgentDO extends DurableObject<Env> {
       turnSetup: () => this.#turnSetup(),
       onEvent: (event) => this.#hub.broadcast([event]),
       isCancelled: (turnSeq) => this.#cancelTurnSeq === turnSeq,
+      turnGate: this.#turnGate,
       now: () => Date.now(),
     });
     await this.#deliverOutbox();
@@ -384,6 +472,7 @@ export class AgentDO extends DurableObject<Env> {
   /** Keeps the session cache exact and tells watchers what was committed. */
   #afterCommit(entries: readonly RecordEntry[]): void {
     this.#session.observe(entries);
+    this.#automatons.observe(entries);
     if (this.#hub.hasSockets()) this.#hub.broadcast(commitFrames(entries));
   }
 

@@ -40,6 +40,14 @@ export interface RunnerHost {
   onEvent?: LoopEventSink;
   /** True once a watcher asked to cancel the turn at `turnSeq`. */
   isCancelled?(turnSeq: number): boolean;
+  /** Holds turn-starting transactions in the inbox until it allows one (an automaton's ticks). */
+  turnGate?: TurnGate;
+}
+
+/** Whether the drain may open the next turn now; told when it opened one. */
+export interface TurnGate {
+  mayOpen(): boolean;
+  opened(): void;
 }
 
 /** The tools a turn offers the model, the policy over them, and how calls are checked and run. */
@@ -93,7 +101,10 @@ export async function drainInbox(host: RunnerHost): Promise<void> {
     const queued = store.queued(BATCH);
     if (queued.length === 0) return;
     const turnAt = queued.findIndex(startsTurn);
-    const batch = turnAt === -1 ? queued : queued.slice(0, turnAt + 1);
+    const held = turnAt !== -1 && host.turnGate?.mayOpen() === false;
+    if (held && turnAt === 0) return;
+    const batch = turnAt === -1 ? queued : queued.slice(0, held ? turnAt : turnAt + 1);
+    if (turnAt !== -1 && !held) host.turnGate?.opened();
     store.commit(
       batch.map((tx) => ({
         tx,

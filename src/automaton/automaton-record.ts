@@ -33,11 +33,15 @@ export const AutomatonTick = z.object({
 });
 export type AutomatonTick = z.infer<typeof AutomatonTick>;
 
-/** A tick ended: what its work came to (`outcome`), with the built-in's detail. */
+/**
+ * A tick ended: what its work came to (`outcome`), with the built-in's detail. `cause_seq`
+ * is the latest matching event an `event_driven` tick's work covered (its own commits).
+ */
 export const AutomatonTickDone = z.object({
   type: z.literal("automaton_tick_done"),
   automaton_id: AutomatonId,
   tick: z.number().int().positive(),
+  cause_seq: z.number().int().positive().optional(),
   outcome: z.string().min(1),
   detail: z.record(z.string(), z.unknown()).optional(),
 });

@@ -80,5 +80,7 @@ export function evolveAutomatons(
     return all;
   }
   if (current.open_tick?.tick === event.tick) delete current.open_tick;
+  if (event.cause_seq !== undefined)
+    current.cause_seq = Math.max(current.cause_seq, event.cause_seq);
   return all;
 }

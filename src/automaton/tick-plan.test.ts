@@ -126,6 +126,12 @@ describe("tick plan", () => {
       due_ms: T0,
       cause_seq: 5,
     });
+    expect(planTick(fresh, { now: T0, hasWork: false, eventQueued: true })).toEqual({
+      type: "begin",
+      tick: 1,
+      due_ms: T0,
+      cause_seq: 1,
+    });
     const answered = stateOf([...installed(schedule), { ...tick(1, T0), cause_seq: 5 }, done(1)]);
     expect(planTick(answered, { now: T0, hasWork: false, latestEventSeq: 5 })).toEqual({
       type: "wait",

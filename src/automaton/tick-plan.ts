@@ -10,6 +10,8 @@ export interface TickInput {
   hasWork: boolean;
   /** The latest seq of an event matching an `event_driven` filter, if any is after `cause_seq`. */
   latestEventSeq?: number;
+  /** Whether a matching transaction is admitted but still queued (held for a tick). */
+  eventQueued?: boolean;
 }
 
 /** What to do with one automaton now. */
@@ -47,8 +49,14 @@ export function planTick(state: AutomatonState, input: TickInput): TickPlan {
       return input.hasWork ? { type: "begin", tick, due_ms: input.now } : { type: "wait" };
     case "event_driven": {
       const latest = input.latestEventSeq;
-      if (latest === undefined || latest <= state.cause_seq) return { type: "wait" };
-      return { type: "begin", tick, due_ms: input.now, cause_seq: latest };
+      const committed = latest !== undefined && latest > state.cause_seq;
+      if (!committed && input.eventQueued !== true) return { type: "wait" };
+      return {
+        type: "begin",
+        tick,
+        due_ms: input.now,
+        cause_seq: committed ? latest : state.cause_seq,
+      };
     }
     case "on_demand":
       return { type: "wait" };

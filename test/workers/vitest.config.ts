@@ -79,6 +79,8 @@ function workersProject(
               "zod",
               "@noble/hashes/utils.js",
               "@anthropic-ai/sdk",
+              // CommonJS (it requires luxon): pre-bundled, or workerd's module runner sees no exports.
+              "cron-parser",
             ],
           },
         },

@@ -1,0 +1,124 @@
+import { Hono } from "hono";
+import { directoryStub } from "../../../durable-objects/directory-do.js";
+import { cronProblem } from "../../automaton/schedule-clock.js";
+import { AuraError, unwrap } from "../../core/errors.js";
+import { bytesToHex } from "../../core/hash.js";
+import { newAgentId } from "../../core/ids.js";
+import {
+  type AutomatonCommand,
+  AutomatonId,
+  type AutomatonView,
+  agentOfAutomaton,
+  CreateAutomatonRequest,
+} from "../../protocol/automatons.js";
+import { readJson, validate } from "../body.js";
+import type { AppEnv } from "../context.js";
+import { agentStub } from "../stubs.js";
+
+const MAX_BODY_BYTES = 16 * 1024;
+/** Agents of the org asked at once when listing every automaton. */
+const LIST_FAN_OUT = 16;
+
+type Ctx = {
+  env: Env;
+  req: { param(name: "id"): string };
+  get(key: "principal"): { org: string; sub: string };
+};
+
+/** The automaton a route names, and the object of the agent that runs it (in the caller's org). */
+function target(c: Ctx) {
+  const id = validate(AutomatonId, c.req.param("id"), "automaton_id");
+  const { org } = c.get("principal");
+  const agentId = agentOfAutomaton(id);
+  return { id, address: { org, agent_id: agentId }, stub: agentStub(c.env, org, agentId) };
+}
+
+/** A status change through the agent's object, answered `{ok, automaton_id, status}`. */
+async function control(c: Ctx, command: AutomatonCommand) {
+  const { id, address, stub } = target(c);
+  return unwrap(await stub.controlAutomaton(address, id, command));
+}
+
+/** Every automaton of the org's agents, finished ones too (the directory lists the agents). */
+async function listAll(env: Env, org: string): Promise<AutomatonView[]> {
+  const agents = await directoryStub(env, org).list(undefined, 1000);
+  const views: AutomatonView[] = [];
+  for (let i = 0; i < agents.length; i += LIST_FAN_OUT) {
+    const batch = agents.slice(i, i + LIST_FAN_OUT);
+    const found = await Promise.all(
+      batch.map(({ agent_id }) => agentStub(env, org, agent_id).automatons({ org, agent_id })),
+    );
+    for (const result of found) if (result.ok) views.push(...result.automatons);
+  }
+  return views;
+}
+
+/**
+ * `/automatons`: create (any built-in with a schedule), status, record, pause, resume, stop
+ * and on-demand ticks. An automaton lives in the object of the agent that runs it; its id
+ * starts with that agent's id, so the Worker reaches it within the caller's org only.
+ */
+export const automatonRoutes = new Hono<AppEnv>()
+  .post("/", async (c) => {
+    const body = await readJson(c, CreateAutomatonRequest, MAX_BODY_BYTES);
+    const { schedule } = body;
+    if (schedule.type === "cron") {
+      const problem = cronProblem(schedule.expression, schedule.timezone);
+      if (problem !== undefined)
+        throw new AuraError("invalid_request", `schedule.expression: ${problem}`);
+    }
+    const { org } = c.get("principal");
+    let agentId = body.agent_id;
+    if (agentId === undefined) {
+      agentId = newAgentId();
+      const stub = agentStub(c.env, org, agentId);
+      unwrap(await stub.create({ org, agent_id: agentId, settings: {}, now: Date.now() }));
+    }
+    const suffix = bytesToHex(crypto.getRandomValues(new Uint8Array(8)));
+    const { ok: _ok, ...view } = unwrap(
+      await agentStub(c.env, org, agentId).createAutomaton(
+        { org, agent_id: agentId },
+        { ...body, automaton_id: `${agentId}${suffix}` },
+      ),
+    );
+    return c.json(view, 201);
+  })
+  .get("/", async (c) => c.json(await listAll(c.env, c.get("principal").org)))
+  .get("/:id", async (c) => {
+    const { id, address, stub } = target(c);
+    const { ok: _ok, ...view } = unwrap(await stub.automaton(address, id));
+    return c.json(view);
+  })
+  .get("/:id/record", async (c) => {
+    const { id, address, stub } = target(c);
+    const { json } = unwrap(await stub.automatonRecord(address, id));
+    return c.body(json, 200, { "content-type": "application/json" });
+  })
+  .post("/:id/pause", async (c) => c.json(await control(c, "pause")))
+  .post("/:id/resume", async (c) => c.json(await control(c, "resume")))
+  .post("/:id/stop", async (c) => c.json(await control(c, "stop")))
+  .post("/:id/tick", async (c) => {
+    const { id, address, stub } = target(c);
+    return c.json(unwrap(await stub.tickAutomaton(address, id)), 202);
+  });
+
+/**
+ * `/automaton`: the reference's routes over the same runtime. `POST /automaton/start` needs
+ * projects and the dev-loop built-in, which are not built yet: it answers 503 `unavailable`.
+ */
+export const referenceAutomatonRoutes = new Hono<AppEnv>()
+  .post("/start", () => {
+    throw new AuraError(
+      "unavailable",
+      'POST /automaton/start runs dev-loop or task-run over a project; those built-ins are not available yet. Use POST /automatons {kind: "chat", schedule} for chat.',
+    );
+  })
+  .get("/list", async (c) => c.json(await listAll(c.env, c.get("principal").org)))
+  .get("/:id/status", async (c) => {
+    const { id, address, stub } = target(c);
+    const { ok: _ok, ...view } = unwrap(await stub.automaton(address, id));
+    return c.json({ ok: true, ...view });
+  })
+  .post("/:id/pause", async (c) => c.json(await control(c, "pause")))
+  .post("/:id/resume", async (c) => c.json(await control(c, "resume")))
+  .post("/:id/stop", async (c) => c.json(await control(c, "stop")));
