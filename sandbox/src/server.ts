@@ -13,6 +13,7 @@ import {
   handleFiles,
   handleReadFile,
 } from "./http/workspace-routes.js";
+import { createCommandStarter } from "./isolation/command-starter.js";
 import { type Isolation, type IsolationMode, prepareIsolation } from "./isolation/isolation.js";
 import { IdempotentDispatch } from "./outcomes/idempotent-dispatch.js";
 import { OutcomeStore } from "./outcomes/outcome-store.js";
@@ -85,6 +86,7 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
     network: options.network ?? true,
     bwrapPath: options.bwrapPath,
   });
+  const commands = createCommandStarter(isolation, processes);
 
   async function authorize(req: IncomingMessage, workspace: string): Promise<ToolContext> {
     await tokens.authorize(req.headers, workspace);
@@ -93,6 +95,7 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
       allowedCommands,
       processes,
       isolation,
+      commands,
       searchDeadlineMs: options.searchDeadlineMs,
     };
   }
@@ -161,6 +164,7 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
+        commands.close();
         processes.killAll();
         wss.close();
         server.close(() => resolve());

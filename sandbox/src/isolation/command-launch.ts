@@ -53,9 +53,7 @@ export function commandLaunch(
         refused: `commands are refused: OS isolation is unavailable (${isolation.reason}); ${ISOLATION_OFF_HINT}`,
       };
     case "bwrap": {
-      const rel = path.relative(request.workspace, request.cwd);
-      const inner =
-        rel === "" ? WORKSPACE_MOUNT : path.posix.join(WORKSPACE_MOUNT, ...rel.split(path.sep));
+      const inner = innerPath(request.workspace, request.cwd);
       return {
         file: isolation.bwrap,
         args: bwrapArgs(isolation.layout, {
@@ -69,4 +67,15 @@ export function commandLaunch(
       };
     }
   }
+}
+
+/**
+ * Where host path `cwd` (under `workspace`) is inside the sandbox.
+ *
+ * @example
+ * innerPath("/data/ws/abc", "/data/ws/abc/src"); // "/workspace/src"
+ */
+export function innerPath(workspace: string, cwd: string): string {
+  const rel = path.relative(workspace, cwd);
+  return rel === "" ? WORKSPACE_MOUNT : path.posix.join(WORKSPACE_MOUNT, ...rel.split(path.sep));
 }

@@ -1,7 +1,5 @@
-import { spawn } from "node:child_process";
 import { realpath, stat } from "node:fs/promises";
 import type { ToolArgs } from "../../../src/protocol/tool-args.js";
-import { commandLaunch } from "../isolation/command-launch.js";
 import { killGroup } from "../process/process-groups.js";
 import { confinePath } from "../workspace/confine.js";
 import { CappedText } from "./capped-text.js";
@@ -44,36 +42,35 @@ export async function runCommandTool(
     throw fsFailure(err, cwd.rel);
   });
   if (!info.isDirectory()) throw new ToolFailure("io_error", `${cwd.rel}: not a directory`);
-  const launch = commandLaunch(ctx.isolation, {
-    workspace: ctx.workspace.root,
-    cwd: await realpath(cwd.abs).catch((err: unknown) => {
-      throw fsFailure(err, cwd.rel);
-    }),
-    argv: ["/bin/sh", "-c", args.command],
+  const realCwd = await realpath(cwd.abs).catch((err: unknown) => {
+    throw fsFailure(err, cwd.rel);
   });
-  if ("refused" in launch) throw new ToolFailure("tool_disabled", launch.refused);
 
   const timeoutSecs = args.timeout_secs ?? DEFAULT_TIMEOUT_SECS;
   const stdout = new CappedText(STDOUT_CAP);
   const stderr = new CappedText(STDERR_CAP);
   const started = performance.now();
-  const child = spawn(launch.file, launch.args, {
-    cwd: launch.cwd,
-    env: launch.env,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+  const child = ctx.commands.start({
+    workspace: ctx.workspace.root,
+    cwd: realCwd,
+    command: args.command,
   });
+  if ("refused" in child) throw new ToolFailure("tool_disabled", child.refused);
   const pid = child.pid;
   if (pid === undefined) {
     const reason = await new Promise<string>((resolve) =>
       child.once("error", (err) => resolve(err.message)),
     );
-    throw new ToolFailure("io_error", `could not start ${launch.file}: ${reason}`);
+    throw new ToolFailure("io_error", `could not start the command: ${reason}`);
   }
   ctx.processes.add(pid);
-  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  const drained = Promise.all([closed(child.stdout), closed(child.stderr)]);
+  const out = child.stdout;
+  const err = child.stderr;
+  if (out === null || err === null)
+    throw new ToolFailure("io_error", "the command has no output pipes");
+  out.on("data", (chunk: Buffer) => stdout.push(chunk));
+  err.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const drained = Promise.all([closed(out), closed(err)]);
 
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -88,8 +85,8 @@ export async function runCommandTool(
   killGroup(pid);
   ctx.processes.delete(pid);
   await Promise.race([drained, delay(PIPE_DRAIN_MS)]);
-  child.stdout.destroy();
-  child.stderr.destroy();
+  out.destroy();
+  err.destroy();
 
   const metadata: Record<string, unknown> = {
     working_dir: cwd.rel,

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { FilesChangedWire, ToolErrorCode } from "../../../src/protocol/sandbox.js";
+import type { CommandStarter } from "../isolation/command-starter.js";
 import type { Isolation } from "../isolation/isolation.js";
 import type { ProcessGroups } from "../process/process-groups.js";
 import type { Workspace } from "../workspace/confine.js";
@@ -18,6 +19,8 @@ export interface ToolContext {
   searchDeadlineMs?: number;
   /** How `run_command` and the terminal are confined (decided once at startup). */
   isolation: Isolation;
+  /** Starts `run_command`'s shells under that isolation. */
+  commands: CommandStarter;
 }
 
 /**
