@@ -31,6 +31,17 @@ describe("sandboxEnvOf", () => {
     expect(a.SANDBOX_WORKSPACE_KEY).not.toBe(b.SANDBOX_WORKSPACE_KEY);
   });
 
+  it("passes the operator's isolation and network settings on to the container", async () => {
+    const vars = await sandboxEnvOf(
+      { SANDBOX_TOKEN_SECRET: SECRET, AURA_SANDBOX_ISOLATION: "off", AURA_SANDBOX_NETWORK: "off" },
+      WS_A,
+    );
+    expect(vars.AURA_SANDBOX_ISOLATION).toBe("off");
+    expect(vars.AURA_SANDBOX_NETWORK).toBe("off");
+    const defaults = await sandboxEnvOf({ SANDBOX_TOKEN_SECRET: SECRET }, WS_A);
+    expect(defaults.AURA_SANDBOX_ISOLATION).toBeUndefined();
+  });
+
   it("passes no key when the Worker has no secret", async () => {
     const vars = await sandboxEnvOf({}, WS_A);
     expect(vars.SANDBOX_WORKSPACE_KEY).toBeUndefined();

@@ -3,9 +3,13 @@ import { deriveWorkspaceKey, workspaceKeyToHex } from "../src/tools/workspace-ke
 /** The port the sandbox listens on inside its image (`sandbox/Dockerfile`). */
 export const SANDBOX_CONTAINER_PORT = 8788;
 
+/** Settings of the Worker's environment the container's sandbox reads as they are. */
+const PASSED_ON = ["ALLOWED_COMMANDS", "AURA_SANDBOX_ISOLATION", "AURA_SANDBOX_NETWORK"] as const;
+
 /**
  * The environment of the sandbox process in the Container serving `workspace`: where it
- * listens and keeps its data, `ALLOWED_COMMANDS` from the Worker's environment, and that
+ * listens and keeps its data, `ALLOWED_COMMANDS`, `AURA_SANDBOX_ISOLATION` and
+ * `AURA_SANDBOX_NETWORK` from the Worker's environment, and that
  * workspace's id and derived key (`SANDBOX_WORKSPACE_ID`, `SANDBOX_WORKSPACE_KEY`, 64 hex) —
  * never `SANDBOX_TOKEN_SECRET` itself, so a container that leaks its key leaks one workspace.
  * Without a secret in `env` no key is passed, and the sandbox refuses to start.
@@ -29,8 +33,10 @@ export async function sandboxEnvOf(
   if (secret !== undefined) {
     vars.SANDBOX_WORKSPACE_KEY = workspaceKeyToHex(await deriveWorkspaceKey(secret, workspace));
   }
-  const allowed = stringVar(env, "ALLOWED_COMMANDS");
-  if (allowed !== undefined) vars.ALLOWED_COMMANDS = allowed;
+  for (const name of PASSED_ON) {
+    const value = stringVar(env, name);
+    if (value !== undefined) vars[name] = value;
+  }
   return vars;
 }
 
