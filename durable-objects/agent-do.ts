@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../src/config.js";
-import { setBounded } from "../src/core/bounded-map.js";
 import { fail, type Result } from "../src/core/errors.js";
 import type { AgentStatus, RecordEntry } from "../src/core/record.js";
 import { agentStub } from "../src/http/stubs.js";
@@ -16,16 +15,23 @@ import type {
   CreateAutomatonRequest,
 } from "../src/protocol/automatons.js";
 import type { TxStatus } from "../src/protocol/tx.js";
-import { selectProvider } from "../src/reasoner/select-provider.js";
-import type { ModelProvider } from "../src/reasoner/types.js";
 import { commitFrames } from "../src/session/commit-frames.js";
 import {
   type AdmitInput,
   type AgentAddress,
   agentNotFound,
   newAgentMeta,
+  ownedMeta,
   planAdmission,
 } from "./agent/admission.js";
+import {
+  forkInfoOf,
+  headOf,
+  recordPage,
+  summaryOf,
+  txStatusOf,
+  verifyOf,
+} from "./agent/agent-reads.js";
 import { AgentStore } from "./agent/agent-store.js";
 import {
   type ApproveInput,
@@ -33,54 +39,37 @@ import {
   recordApproval,
   waitingApprovals,
 } from "./agent/approval.js";
-import { ConversationCache } from "./agent/conversation.js";
 import { DrainSchedule } from "./agent/drain-schedule.js";
-import { copyForkPrefix } from "./agent/fork.js";
-import { type ForkInfo, forkSourceOf } from "./agent/fork-source.js";
-import { isQueued } from "./agent/inbox-table.js";
-import type { AgentMeta } from "./agent/meta-table.js";
-import { selectIdempotency, selectTxFailure } from "./agent/meta-table.js";
+import { type ForkInput, forkInto } from "./agent/fork-into.js";
+import type { ForkInfo } from "./agent/fork-source.js";
+import { selectIdempotency } from "./agent/meta-table.js";
 import { deliverOutbox } from "./agent/outbox-delivery.js";
-import { selectEntries, seqOfTx, unreadableRow } from "./agent/record-table.js";
 import { SessionHub } from "./agent/session-hub.js";
 import { LatestSession } from "./agent/session-of-record.js";
 import { streamHostOf } from "./agent/stream-host.js";
 import { type StreamHost, StreamSessions } from "./agent/stream-sessions.js";
-import {
-  type CloseTerminalInput,
-  type OpenedTerminal,
-  type OpenTerminalInput,
-  type TerminalGate,
-  terminalGateOf,
+import type {
+  CloseTerminalInput,
+  OpenedTerminal,
+  OpenTerminalInput,
+  TerminalGate,
 } from "./agent/terminal-gate.js";
-import { turnToolsOf } from "./agent/tool-host.js";
-import { drainInbox, startsTurn, type TurnSetup } from "./agent/turn-runner.js";
-import { turnFilesChanged } from "./agent/turn-summary.js";
-import { verifyRecord } from "./agent/verify-record.js";
-import { wakeAt } from "./automaton/alarm-clock.js";
-import { automatonEntries } from "./automaton/automaton-reads.js";
-import { AutomatonRuntime, type ControlOutcome } from "./automaton/automaton-runtime.js";
-import { chatBuiltin, TickTurnGate } from "./automaton/chat-builtin.js";
+import { closeOwnedTerminal, openOwnedTerminal, terminalGateOf } from "./agent/terminal-rpc.js";
+import { TurnHost } from "./agent/turn-host.js";
+import { startsTurn } from "./agent/turn-runner.js";
+import { AutomatonRpc } from "./automaton/automaton-rpc.js";
+import type { ControlOutcome } from "./automaton/automaton-runtime.js";
 import { directoryStub } from "./directory-do.js";
 
 export type { AdmitInput, AgentAddress } from "./agent/admission.js";
 export type { ApproveInput, PendingApprovalView } from "./agent/approval.js";
+export type { ForkInput } from "./agent/fork-into.js";
 
 /** `create`: a new agent with its settings. */
 export interface CreateInput extends AgentAddress {
   settings: AgentSettings;
   now: number;
 }
-
-/** `forkFrom`: this (new) agent becomes a fork of another agent of the same org. */
-export interface ForkInput extends AgentAddress {
-  source_agent_id: string;
-  at_seq: number;
-  now: number;
-}
-
-/** Callers' JWTs held at most (the oldest is dropped first). */
-const MAX_CALLER_JWTS = 1000;
 
 /** Keep-alive frames answered by the runtime without waking the object. */
 const PING = JSON.stringify({ type: "ping" });
@@ -89,26 +78,22 @@ const PONG = JSON.stringify({ type: "pong" });
 /**
  * One agent. Owns its record, inbox and metadata in SQLite and runs its turns one at a
  * time: its {@link DrainSchedule} runs one drain at a time (the per-agent queue), started just
- * after admissions, with an alarm armed with every admission so it runs after an eviction. Decisions live in
- * the kernel and in `./agent/`; this class wires them to storage and the runtime.
+ * after admissions, with an alarm armed with every admission so it runs after an eviction.
+ * Decisions live in the kernel, `./agent/` and `./automaton/`; this class wires them to
+ * storage and the runtime, and its RPC methods delegate to them.
  */
 export class AgentDO extends DurableObject<Env> {
   readonly #store: AgentStore;
   readonly #schedule: DrainSchedule;
-  #provider?: ModelProvider;
-  readonly #conversation = new ConversationCache();
-  /** Callers' JWTs by transaction, for the turns they start (memory only, bounded). */
-  readonly #callerJwts = new Map<string, string>();
   readonly #hub: SessionHub;
   readonly #streams: StreamSessions;
   readonly #terminals: TerminalGate;
   /** The latest `session_start`, once read; kept exact by the commit hook. */
   readonly #session = new LatestSession();
-  /** The open turn a watcher asked to cancel (memory only: a cancel lost to eviction is moot). */
-  #cancelTurnSeq?: number;
-  readonly #automatons: AutomatonRuntime;
-  /** Holds turn-starting transactions for an automaton's ticks while one holds them. */
-  readonly #turnGate: TickTurnGate;
+  /** The agent's automatons: their runtime, the gate they hold turns with, their calls. */
+  readonly #automatons: AutomatonRpc;
+  /** The provider, caches and cancel request the agent's turns run with. */
+  readonly #turns: TurnHost;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -117,21 +102,18 @@ export class AgentDO extends DurableObject<Env> {
     this.#hub = new SessionHub(ctx);
     this.#terminals = terminalGateOf(env, this.#store, this.#hub, this.#session);
     this.#streams = new StreamSessions(this.#streamHost());
-    this.#turnGate = new TickTurnGate(() => this.#automatons.holdsTurns());
-    this.#automatons = new AutomatonRuntime({
+    this.#automatons = new AutomatonRpc({
+      storage: ctx.storage,
       store: this.#store,
-      builtins: {
-        chat: chatBuiltin({
-          store: this.#store,
-          gate: this.#turnGate,
-          drain: () => this.#schedule.now(),
-        }),
-      },
-      now: () => Date.now(),
-      wakeAt: (ms) => {
-        wakeAt(ctx.storage, ms).catch((err: unknown) => console.error("setAlarm failed", err));
-      },
-      turnsReleased: () => this.#schedule.soon(),
+      drain: () => this.#schedule.now(),
+      drainSoon: () => this.#schedule.soon(),
+    });
+    this.#turns = new TurnHost({
+      env,
+      store: this.#store,
+      hub: this.#hub,
+      session: this.#session,
+      turnGate: this.#automatons.turnGate,
     });
     this.#store.onCommit = (entries) => this.#afterCommit(entries);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -183,7 +165,7 @@ export class AgentDO extends DurableObject<Env> {
     if (plan.type === "duplicate") return { ok: true, tx_id: plan.tx_id, duplicate: true };
     const { admission } = plan;
     const opensTurn = startsTurn(admission.tx);
-    const held = opensTurn && this.#automatons.holdsTurns();
+    const held = opensTurn && this.#automatons.runtime.holdsTurns();
     if (this.#store.canCommitOnAdmission() && !held) {
       // Nothing is queued ahead and no turn runs: the inbound entry commits with the admission.
       this.#store.admitCommitted(admission, opensTurn ? "open" : "close");
@@ -195,9 +177,9 @@ export class AgentDO extends DurableObject<Env> {
     if (workToDo) this.#schedule.armAlarm();
     if (admission.create) await this.#register();
     if (opensTurn && input.caller_jwt !== undefined)
-      setBounded(this.#callerJwts, admission.tx.hash, input.caller_jwt, MAX_CALLER_JWTS);
+      this.#turns.rememberCaller(admission.tx.hash, input.caller_jwt);
     if (workToDo) this.#schedule.soon();
-    if (this.#automatons.active()) this.#automatons.poke();
+    if (this.#automatons.runtime.active()) this.#automatons.runtime.poke();
     return { ok: true, tx_id: admission.tx.hash, duplicate: false };
   }
 
@@ -208,27 +190,9 @@ export class AgentDO extends DurableObject<Env> {
    */
   async forkFrom(input: ForkInput): Promise<Result<{ agent_id: string }>> {
     if (this.#store.meta()) return fail("conflict", `agent ${input.agent_id} already exists`);
-    const source = forkSourceOf(
-      this.env,
-      { org: input.org, agent_id: input.source_agent_id },
-      input.at_seq,
-    );
-    const info = await source.info();
-    if (!info.ok) return info;
-    const copied = await copyForkPrefix(source.pages, input.at_seq, info.window_size, (entries) =>
-      this.#store.insertForkedEntries(entries),
-    );
-    if ("error" in copied) return fail("conflict", copied.error);
-    // A fork is nobody's child: only the spawned agent itself answers its parent.
-    const { parent: _parent, ...settings } = info.settings;
-    const meta = newAgentMeta(input, settings, info.window_size);
-    this.#store.create({
-      ...meta,
-      head_seq: copied.head.seq,
-      head_hash: copied.head.hash,
-      open_turn_seq: copied.openTurnSeq,
-    });
-    if (copied.openTurnSeq !== null) {
+    const forked = await forkInto(this.env, this.#store, input);
+    if (!forked.ok) return forked;
+    if (forked.openTurn) {
       this.#schedule.armAlarm();
       this.#schedule.soon();
     }
@@ -238,37 +202,22 @@ export class AgentDO extends DurableObject<Env> {
 
   /** What a fork at `atSeq` needs from this agent: its settings and window. */
   forkInfo(address: AgentAddress, atSeq: number): Result<ForkInfo> {
-    const meta = this.#owned(address);
-    if (!meta) return agentNotFound(address.agent_id);
-    if (atSeq > meta.head_seq) {
-      return fail("invalid_request", `at_seq: ${atSeq} is past the head (${meta.head_seq})`);
-    }
-    return { ok: true, settings: meta.settings, window_size: meta.window_size };
+    return forkInfoOf(this.#store, address, atSeq);
   }
 
   /** The head of the record. */
   head(address: AgentAddress): Result<AgentHead> {
-    const meta = this.#owned(address);
-    if (!meta) return agentNotFound(address.agent_id);
-    const { agent_id, head_seq, head_hash, status } = meta;
-    return { ok: true, agent_id, head_seq, head_hash, status };
+    return headOf(this.#store, address);
   }
 
   /** One row of the org's agent list. */
   summary(address: AgentAddress): Result<AgentSummary> {
-    const meta = this.#owned(address);
-    if (!meta) return agentNotFound(address.agent_id);
-    const { agent_id, head_seq, status, created_at } = meta;
-    return { ok: true, agent_id, head_seq, status, created_at };
+    return summaryOf(this.#store, address);
   }
 
   /** Entries `from_seq…`, at most `limit` (the caller clamps it), as a JSON array text. */
   record(address: AgentAddress, fromSeq: number, limit: number): Result<{ json: string }> {
-    if (!this.#owned(address)) return agentNotFound(address.agent_id);
-    const rows = selectEntries(this.#store.sql, fromSeq, limit);
-    const problem = unreadableRow(rows);
-    if (problem !== undefined) return fail("internal", problem);
-    return { ok: true, json: JSON.stringify(rows) };
+    return recordPage(this.#store, address, fromSeq, limit);
   }
 
   /**
@@ -276,33 +225,17 @@ export class AgentDO extends DurableObject<Env> {
    * running (then with its seq), `processed` once done, `failed` if its turn failed.
    */
   txStatus(address: AgentAddress, txId: string): Result<TxStatus> {
-    const meta = this.#owned(address);
-    if (!meta) return agentNotFound(address.agent_id);
-    const sql = this.#store.sql;
-    if (isQueued(sql, txId)) return { ok: true, tx_id: txId, status: "pending" };
-    const seq = seqOfTx(sql, txId);
-    if (seq === undefined) return { ok: true, tx_id: txId, status: "unknown" };
-    if (meta.open_turn_seq === seq) return { ok: true, tx_id: txId, status: "pending", seq };
-    const error = selectTxFailure(sql, txId);
-    const status: TxStatus =
-      error === undefined
-        ? { tx_id: txId, status: "processed", seq }
-        : { tx_id: txId, status: "failed", seq, error };
-    const files = turnFilesChanged(sql, txId, seq);
-    if (files) status.files_changed = files;
-    return { ok: true, ...status };
+    return txStatusOf(this.#store, address, txId);
   }
 
   /** Re-folds the whole record and reports the first entry that does not verify. */
   verify(address: AgentAddress): Result<{ report: VerifyReport }> {
-    const meta = this.#owned(address);
-    if (!meta) return agentNotFound(address.agent_id);
-    return { ok: true, report: verifyRecord(this.#store.sql, meta) };
+    return verifyOf(this.#store, address);
   }
 
   /** The tool calls the agent's open turn waits on, then the terminals waiting, oldest first. */
   approvals(address: AgentAddress): Result<{ approvals: PendingApprovalView[] }> {
-    if (!this.#owned(address)) return agentNotFound(address.agent_id);
+    if (!ownedMeta(this.#store, address)) return agentNotFound(address.agent_id);
     return {
       ok: true,
       approvals: [...waitingApprovals(this.#store), ...this.#terminals.pending()],
@@ -315,7 +248,7 @@ export class AgentDO extends DurableObject<Env> {
    * A terminal waiting for approval is answered the same way (see {@link openTerminal}).
    */
   async approve(input: ApproveInput): Promise<Result<{ seq: number }>> {
-    if (!this.#owned(input)) return agentNotFound(input.agent_id);
+    if (!ownedMeta(this.#store, input)) return agentNotFound(input.agent_id);
     const terminal = this.#terminals.answer(input);
     if (terminal) return terminal;
     // One writer: wait for a running drain, then decide and commit without yielding.
@@ -333,14 +266,12 @@ export class AgentDO extends DurableObject<Env> {
    * `forbidden` when refused.
    */
   async openTerminal(input: OpenTerminalInput): Promise<Result<OpenedTerminal>> {
-    if (!this.#owned(input)) return agentNotFound(input.agent_id);
-    return this.#terminals.open(input);
+    return openOwnedTerminal(this.#store, this.#terminals, input);
   }
 
   /** Records how a terminal {@link openTerminal} opened ended. */
   closeTerminal(input: CloseTerminalInput): Result<{ seq: number }> {
-    if (!this.#owned(input)) return agentNotFound(input.agent_id);
-    return this.#terminals.close(input);
+    return closeOwnedTerminal(this.#store, this.#terminals, input);
   }
 
   /** Pauses (admits, does not process) or resumes the agent. */
@@ -348,7 +279,7 @@ export class AgentDO extends DurableObject<Env> {
     address: AgentAddress,
     status: "active" | "paused",
   ): Result<{ agent_id: string; status: AgentStatus }> {
-    const meta = this.#owned(address);
+    const meta = ownedMeta(this.#store, address);
     if (!meta) return agentNotFound(address.agent_id);
     if (meta.status === "dead") return fail("agent_dead", `agent ${meta.agent_id} is dead`);
     if (meta.status !== status) {
@@ -367,7 +298,7 @@ export class AgentDO extends DurableObject<Env> {
     if (!this.#store.meta()) return;
     await this.#register();
     await this.#schedule.now();
-    await this.#automatons.pump();
+    await this.#automatons.runtime.pump();
   }
 
   /** Installs and starts an automaton run by this agent (`automaton_id` starts with its id). */
@@ -375,35 +306,22 @@ export class AgentDO extends DurableObject<Env> {
     address: AgentAddress,
     input: CreateAutomatonRequest & { automaton_id: string },
   ): Result<AutomatonView> {
-    if (!this.#owned(address)) return agentNotFound(address.agent_id);
-    if (!input.automaton_id.startsWith(address.agent_id)) {
-      return fail("invalid_request", "automaton_id must start with the agent's id");
-    }
-    return this.#automatons.install(
-      address.agent_id,
-      input.automaton_id,
-      input.kind,
-      input.schedule,
-    );
+    return this.#automatons.create(address, input);
   }
 
   /** Every automaton of this agent, finished ones too, with its recorded status. */
   automatons(address: AgentAddress): Result<{ automatons: AutomatonView[] }> {
-    if (!this.#owned(address)) return agentNotFound(address.agent_id);
-    return { ok: true, automatons: this.#automatons.views() };
+    return this.#automatons.list(address);
   }
 
   /** One automaton of this agent, as recorded. */
   automaton(address: AgentAddress, id: string): Result<AutomatonView> {
-    if (!this.#owned(address)) return agentNotFound(address.agent_id);
-    return this.#automatons.view(id);
+    return this.#automatons.get(address, id);
   }
 
   /** The runtime's entries about one automaton, as a JSON array text. */
   automatonRecord(address: AgentAddress, id: string): Result<{ json: string }> {
-    const found = this.automaton(address, id);
-    if (!found.ok) return found;
-    return { ok: true, json: JSON.stringify(automatonEntries(this.#store, id)) };
+    return this.#automatons.record(address, id);
   }
 
   /** Pauses, resumes or stops an automaton (a recorded transition, or 409 naming what is allowed). */
@@ -412,18 +330,12 @@ export class AgentDO extends DurableObject<Env> {
     id: string,
     command: AutomatonCommand,
   ): Result<ControlOutcome> {
-    if (!this.#owned(address)) return agentNotFound(address.agent_id);
-    return this.#automatons.control(
-      id,
-      command,
-      command === "stop" ? "stopped by request" : undefined,
-    );
+    return this.#automatons.control(address, id, command);
   }
 
   /** Begins a tick of a running automaton now (`on_demand`); its work follows. */
   tickAutomaton(address: AgentAddress, id: string): Result<{ automaton_id: string; tick: number }> {
-    if (!this.#owned(address)) return agentNotFound(address.agent_id);
-    return this.#automatons.requestTick(id);
+    return this.#automatons.tick(address, id);
   }
 
   /** Delivers messages owed to other agents; what is still owed waits for the alarm. */
@@ -438,41 +350,16 @@ export class AgentDO extends DurableObject<Env> {
     if (!done) this.#schedule.armAlarm();
   }
 
-  #owned(address: AgentAddress): Readonly<AgentMeta> | undefined {
-    const meta = this.#store.meta();
-    if (!meta || meta.org !== address.org || meta.agent_id !== address.agent_id) return undefined;
-    return meta;
-  }
-
   /** One drain: the inbox in order, then what is owed to other agents. */
   async #drain(): Promise<void> {
-    await drainInbox({
-      store: this.#store,
-      conversation: this.#conversation,
-      callerJwt: (txId) => this.#callerJwts.get(txId),
-      provider: this.#providerInstance(),
-      turnSetup: () => this.#turnSetup(),
-      onEvent: (event) => this.#hub.broadcast([event]),
-      isCancelled: (turnSeq) => this.#cancelTurnSeq === turnSeq,
-      turnGate: this.#turnGate,
-      now: () => Date.now(),
-    });
+    await this.#turns.drainInbox();
     await this.#deliverOutbox();
-  }
-
-  /** The session and tools of the next turn: the agent's latest session, if it has one. */
-  #turnSetup(): TurnSetup {
-    const sql = this.#store.sql;
-    const session = this.#session.get(sql);
-    const installed = this.#session.installedTools(sql);
-    const tools = turnToolsOf(this.env, loadConfig(this.env), this.#store.requireMeta(), installed);
-    return session ? { session, tools } : { tools };
   }
 
   /** Keeps the session cache exact and tells watchers what was committed. */
   #afterCommit(entries: readonly RecordEntry[]): void {
     this.#session.observe(entries);
-    this.#automatons.observe(entries);
+    this.#automatons.runtime.observe(entries);
     if (this.#hub.hasSockets()) this.#hub.broadcast(commitFrames(entries));
   }
 
@@ -486,15 +373,8 @@ export class AgentDO extends DurableObject<Env> {
       admit: (input) => this.admit(input),
       approve: (input) => this.approve(input),
       terminalRequests: () => this.#terminals.pending().map((p) => p.tool_use_id),
-      cancel: (turnSeq) => {
-        this.#cancelTurnSeq = turnSeq;
-      },
+      cancel: (turnSeq) => this.#turns.cancel(turnSeq),
     });
-  }
-
-  #providerInstance(): ModelProvider {
-    this.#provider ??= selectProvider(loadConfig(this.env));
-    return this.#provider;
   }
 
   async #register(): Promise<void> {

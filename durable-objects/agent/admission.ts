@@ -126,3 +126,19 @@ export function newAgentMeta(
 export function agentNotFound(agentId: string): Failure {
   return fail("not_found", `agent ${agentId} not found`);
 }
+
+/**
+ * The agent's metadata when it exists and belongs to `address` (its org and id); undefined
+ * otherwise, which every call answers with {@link agentNotFound}.
+ *
+ * @example
+ * if (!ownedMeta(store, address)) return agentNotFound(address.agent_id);
+ */
+export function ownedMeta(
+  store: { meta(): Readonly<AgentMeta> | undefined },
+  address: AgentAddress,
+): Readonly<AgentMeta> | undefined {
+  const meta = store.meta();
+  if (!meta || meta.org !== address.org || meta.agent_id !== address.agent_id) return undefined;
+  return meta;
+}

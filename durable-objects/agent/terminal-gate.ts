@@ -8,22 +8,13 @@ import {
   terminalTransaction,
 } from "../../src/agent/terminal-record.js";
 import type { ApprovalRecord } from "../../src/agent/tool-record.js";
-import { loadConfig } from "../../src/config.js";
 import { fail, type Result } from "../../src/core/errors.js";
-import { bytesToHex } from "../../src/core/hash.js";
 import type { Transaction } from "../../src/core/record.js";
-import {
-  decideToolCall,
-  type Policy,
-  permissionFor,
-  resolvePolicy,
-} from "../../src/kernel/policy.js";
+import { decideToolCall, type Policy, permissionFor } from "../../src/kernel/policy.js";
 import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
 import type { AgentAddress } from "./admission.js";
 import type { AgentStore } from "./agent-store.js";
 import type { ApproveInput, PendingApprovalView } from "./approval.js";
-import type { SessionHub } from "./session-hub.js";
-import type { LatestSession } from "./session-of-record.js";
 
 /** How long an opening waits for a person's answer before it is refused. */
 export const TERMINAL_APPROVAL_WAIT_MS = 60_000;
@@ -241,24 +232,4 @@ export class TerminalGate {
     ]);
     return entry?.seq ?? this.#host.store.requireMeta().head_seq;
   }
-}
-
-/**
- * The gate of one agent's object: its policy (the agent's setting over `AURA_POLICY`), its
- * latest session and its watchers.
- */
-export function terminalGateOf(
-  env: Env,
-  store: AgentStore,
-  hub: SessionHub,
-  session: LatestSession,
-): TerminalGate {
-  return new TerminalGate({
-    store,
-    policy: () => resolvePolicy(store.requireMeta().settings.policy, loadConfig(env).policy),
-    sessionSeq: () => session.get(store.sql)?.seq ?? 1,
-    hasWatchers: () => hub.hasWatchers(),
-    newTerminalId: () => bytesToHex(crypto.getRandomValues(new Uint8Array(16))),
-    now: () => Date.now(),
-  });
 }

@@ -1,8 +1,9 @@
 import { isTerminalTx } from "../../src/agent/terminal-record.js";
 import { decodeAutomatonEvent } from "../../src/automaton/automaton-record.js";
 import { type AutomatonState, evolveAutomatons } from "../../src/automaton/automaton-state.js";
+import { wakeAtMs } from "../../src/automaton/tick-plan.js";
 import type { RecordEntry } from "../../src/core/record.js";
-import type { EventFilter } from "../../src/protocol/automatons.js";
+import type { AutomatonView, EventFilter } from "../../src/protocol/automatons.js";
 import type { AgentStore } from "../agent/agent-store.js";
 import { isTurnReply } from "./chat-builtin.js";
 
@@ -56,4 +57,27 @@ export function automatonEntries(store: AgentStore, automatonId: string): Record
   return store
     .entriesOfTypes(["system"], 1, head + 1)
     .filter((e) => decodeAutomatonEvent(e.tx)?.automaton_id === automatonId);
+}
+
+/**
+ * One automaton as the routes report it: its folded state, with the time it is next due.
+ *
+ * @example
+ * const view = automatonView(state, meta.agent_id, Date.now());
+ */
+export function automatonView(state: AutomatonState, agentId: string, now: number): AutomatonView {
+  const { automaton_id, kind, schedule, status, ticks, installed_seq, reason } = state;
+  const view: AutomatonView = {
+    automaton_id,
+    agent_id: agentId,
+    kind,
+    schedule,
+    status,
+    ticks,
+    installed_seq,
+  };
+  if (reason !== undefined) view.reason = reason;
+  const next = wakeAtMs(state, now);
+  if (next !== undefined) view.next_due_ms = next;
+  return view;
 }

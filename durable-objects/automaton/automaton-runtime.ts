@@ -2,12 +2,7 @@ import type { AutomatonEvent } from "../../src/automaton/automaton-record.js";
 import { automatonTransaction } from "../../src/automaton/automaton-record.js";
 import type { AutomatonState } from "../../src/automaton/automaton-state.js";
 import { decideLifecycle, isFinal, type LifecycleCommand } from "../../src/automaton/lifecycle.js";
-import {
-  beginRequested,
-  planTick,
-  type TickPlan,
-  wakeAtMs,
-} from "../../src/automaton/tick-plan.js";
+import { beginRequested, wakeAtMs } from "../../src/automaton/tick-plan.js";
 import { fail, type Result } from "../../src/core/errors.js";
 import type { RecordEntry } from "../../src/core/record.js";
 import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
@@ -18,8 +13,9 @@ import type {
   Schedule,
 } from "../../src/protocol/automatons.js";
 import type { AgentStore } from "../agent/agent-store.js";
-import { foldEntry, latestEventSeq, loadAutomatons, matchesFilter } from "./automaton-reads.js";
-import type { BuiltinRegistry, TickResult } from "./builtin.js";
+import { automatonView, foldEntry, loadAutomatons, matchesFilter } from "./automaton-reads.js";
+import type { BuiltinRegistry } from "./builtin.js";
+import { runDueTicks, type TickRunnerHost, tickEvent } from "./tick-runner.js";
 
 /** What the runtime needs from the agent's object. */
 export interface RuntimeHost {
@@ -56,8 +52,21 @@ export class AutomatonRuntime {
   #pumping?: Promise<void>;
   #again = false;
 
+  /** What the tick runner sees of this runtime. */
+  readonly #ticks: TickRunnerHost;
+
   constructor(host: RuntimeHost) {
     this.#host = host;
+    this.#ticks = {
+      store: host.store,
+      builtins: host.builtins,
+      now: () => host.now(),
+      state: (id) => this.#all().get(id),
+      record: (events) => this.#record(this.#agentId(), events),
+      control: (id, command, reason) => {
+        this.control(id, command, reason);
+      },
+    };
   }
 
   /** Keeps the cache exact after every commit and wakes event-driven automatons. */
@@ -141,7 +150,7 @@ export class AutomatonRuntime {
     const plan = beginRequested(state, this.#host.now());
     if (plan.type === "refuse") return fail("conflict", `cannot tick: ${plan.reason}`);
     if (plan.type !== "begin") return fail("internal", "unexpected tick plan");
-    this.#record(this.#agentId(), [this.#tickEvent(id, plan)]);
+    this.#record(this.#agentId(), [tickEvent(id, plan)]);
     this.poke();
     return { ok: true, automaton_id: id, tick: plan.tick };
   }
@@ -150,12 +159,14 @@ export class AutomatonRuntime {
   view(id: string): Result<AutomatonView> {
     const state = this.#all().get(id);
     if (!state) return fail("not_found", `automaton ${id} not found`);
-    return { ok: true, ...this.#viewOf(state) };
+    return { ok: true, ...automatonView(state, this.#agentId(), this.#host.now()) };
   }
 
   /** Every automaton of the agent, finished ones too, in installation order. */
   views(): AutomatonView[] {
-    return [...this.#all().values()].map((s) => this.#viewOf(s));
+    return [...this.#all().values()].map((s) =>
+      automatonView(s, this.#agentId(), this.#host.now()),
+    );
   }
 
   /** Runs the pump on the next tick of the event loop. */
@@ -181,95 +192,11 @@ export class AutomatonRuntime {
     if (!this.#host.store.meta()) return;
     do {
       this.#again = false;
-      for (const state of [...this.#all().values()]) await this.#step(state.automaton_id);
+      for (const state of [...this.#all().values()]) {
+        await runDueTicks(this.#ticks, state.automaton_id);
+      }
     } while (this.#again);
     this.#armNext();
-  }
-
-  /** Runs one automaton's ticks until it has none due. */
-  async #step(id: string): Promise<void> {
-    for (let guard = 0; guard < 100; guard++) {
-      const state = this.#all().get(id);
-      if (!state) return;
-      const plan = this.#plan(state);
-      if (plan.type === "wait") return;
-      if (plan.type === "abandon") {
-        this.#record(this.#agentId(), [
-          { type: "automaton_tick_done", automaton_id: id, tick: plan.tick, outcome: "abandoned" },
-        ]);
-        continue;
-      }
-      let startSeq: number;
-      let resumed = false;
-      if (plan.type === "begin") {
-        startSeq = this.#record(this.#agentId(), [this.#tickEvent(id, plan)])[0]?.seq ?? 0;
-      } else {
-        startSeq = plan.seq;
-        resumed = true;
-      }
-      await this.#runTick(id, plan.tick, startSeq, resumed);
-    }
-  }
-
-  async #runTick(id: string, tick: number, startSeq: number, resumed: boolean): Promise<void> {
-    const state = this.#all().get(id);
-    const builtin = state && this.#host.builtins[state.kind];
-    let result: TickResult;
-    if (!state || !builtin) {
-      result = { outcome: "failed", fail: `no ${state?.kind ?? "known"} built-in` };
-    } else {
-      try {
-        result = await builtin.tick({ automaton: state, tick, startSeq, resumed });
-      } catch (err) {
-        result = { outcome: "error", fail: err instanceof Error ? err.message : String(err) };
-      }
-    }
-    const done: AutomatonEvent = {
-      type: "automaton_tick_done",
-      automaton_id: id,
-      tick,
-      outcome: result.outcome,
-    };
-    if (result.detail) done.detail = result.detail;
-    const schedule = state?.schedule;
-    if (schedule?.type === "event_driven") {
-      const latest = latestEventSeq(this.#host.store, schedule.event_filter, state?.cause_seq ?? 0);
-      if (latest !== undefined) done.cause_seq = latest;
-    }
-    this.#record(this.#agentId(), [done]);
-    if (result.fail !== undefined) this.control(id, "fail", result.fail);
-    else if (result.complete) this.control(id, "complete", "the built-in finished its work");
-  }
-
-  #plan(state: AutomatonState): TickPlan {
-    const { store, builtins, now } = this.#host;
-    const builtin = builtins[state.kind];
-    const s = state.schedule;
-    const input = { now: now(), hasWork: s.type === "continuous" && builtin?.hasWork() === true };
-    if (s.type !== "event_driven") return planTick(state, input);
-    const queued =
-      store.queuedCount() > 0 &&
-      store.queued(64).some((tx) => tx.tx_type === s.event_filter.tx_type);
-    const latest = latestEventSeq(store, s.event_filter, state.cause_seq);
-    return planTick(state, {
-      ...input,
-      eventQueued: queued && builtin?.queuedMatch?.(s.event_filter.tx_type) === true,
-      ...(latest === undefined ? {} : { latestEventSeq: latest }),
-    });
-  }
-
-  #tickEvent(
-    id: string,
-    plan: { tick: number; due_ms: number; cause_seq?: number },
-  ): AutomatonEvent {
-    const event: AutomatonEvent = {
-      type: "automaton_tick",
-      automaton_id: id,
-      tick: plan.tick,
-      due_ms: plan.due_ms,
-    };
-    if (plan.cause_seq !== undefined) event.cause_seq = plan.cause_seq;
-    return event;
   }
 
   #afterChange(): void {
@@ -283,23 +210,6 @@ export class AutomatonRuntime {
       .map((s) => wakeAtMs(s, now))
       .filter((t): t is number => t !== undefined);
     if (due.length > 0) this.#host.wakeAt(Math.min(...due));
-  }
-
-  #viewOf(state: AutomatonState): AutomatonView {
-    const { automaton_id, kind, schedule, status, ticks, installed_seq, reason } = state;
-    const view: AutomatonView = {
-      automaton_id,
-      agent_id: this.#agentId(),
-      kind,
-      schedule,
-      status,
-      ticks,
-      installed_seq,
-    };
-    if (reason !== undefined) view.reason = reason;
-    const next = wakeAtMs(state, this.#host.now());
-    if (next !== undefined) view.next_due_ms = next;
-    return view;
   }
 
   /** Commits the runtime's events as `system` entries (not part of any turn). */

@@ -1,0 +1,101 @@
+import type { Result } from "../../src/core/errors.js";
+import { fail } from "../../src/core/errors.js";
+import type {
+  AutomatonCommand,
+  AutomatonView,
+  CreateAutomatonRequest,
+} from "../../src/protocol/automatons.js";
+import { type AgentAddress, agentNotFound, ownedMeta } from "../agent/admission.js";
+import type { AgentStore } from "../agent/agent-store.js";
+import { wakeAt } from "./alarm-clock.js";
+import { automatonEntries } from "./automaton-reads.js";
+import { AutomatonRuntime, type ControlOutcome } from "./automaton-runtime.js";
+import { chatBuiltin, TickTurnGate } from "./chat-builtin.js";
+
+/** What the automatons borrow from the agent's object. */
+export interface AutomatonRpcDeps {
+  storage: DurableObjectStorage;
+  store: AgentStore;
+  /** Runs the agent's drain (or joins the one running) to its end. */
+  drain(): Promise<void>;
+  /** Starts a drain on the next tick: turns an automaton held or released may run. */
+  drainSoon(): void;
+}
+
+/**
+ * The automatons of one agent's object: the runtime wired to the object's store, alarm and
+ * drain (with the `chat` built-in and the gate it holds turns with), and the object's
+ * automaton calls, each for the caller that owns the agent (`not_found` for anyone else).
+ *
+ * @example
+ * const automatons = new AutomatonRpc({ storage: ctx.storage, store, drain, drainSoon });
+ * automatons.create(address, { automaton_id: `${agentId}-chat`, kind: "chat", schedule });
+ * await automatons.runtime.pump(); // in alarm()
+ */
+export class AutomatonRpc {
+  readonly runtime: AutomatonRuntime;
+  /** Holds turn-starting transactions for an automaton's ticks while one holds them. */
+  readonly turnGate: TickTurnGate;
+  readonly #store: AgentStore;
+
+  constructor(deps: AutomatonRpcDeps) {
+    const { storage, store } = deps;
+    this.#store = store;
+    this.turnGate = new TickTurnGate(() => this.runtime.holdsTurns());
+    this.runtime = new AutomatonRuntime({
+      store,
+      builtins: {
+        chat: chatBuiltin({ store, gate: this.turnGate, drain: () => deps.drain() }),
+      },
+      now: () => Date.now(),
+      wakeAt: (ms) => {
+        wakeAt(storage, ms).catch((err: unknown) => console.error("setAlarm failed", err));
+      },
+      turnsReleased: () => deps.drainSoon(),
+    });
+  }
+
+  /** Installs and starts an automaton run by this agent (`automaton_id` starts with its id). */
+  create(
+    address: AgentAddress,
+    input: CreateAutomatonRequest & { automaton_id: string },
+  ): Result<AutomatonView> {
+    if (!ownedMeta(this.#store, address)) return agentNotFound(address.agent_id);
+    if (!input.automaton_id.startsWith(address.agent_id)) {
+      return fail("invalid_request", "automaton_id must start with the agent's id");
+    }
+    return this.runtime.install(address.agent_id, input.automaton_id, input.kind, input.schedule);
+  }
+
+  /** Every automaton of this agent, finished ones too, with its recorded status. */
+  list(address: AgentAddress): Result<{ automatons: AutomatonView[] }> {
+    if (!ownedMeta(this.#store, address)) return agentNotFound(address.agent_id);
+    return { ok: true, automatons: this.runtime.views() };
+  }
+
+  /** One automaton of this agent, as recorded. */
+  get(address: AgentAddress, id: string): Result<AutomatonView> {
+    if (!ownedMeta(this.#store, address)) return agentNotFound(address.agent_id);
+    return this.runtime.view(id);
+  }
+
+  /** The runtime's entries about one automaton, as a JSON array text. */
+  record(address: AgentAddress, id: string): Result<{ json: string }> {
+    const found = this.get(address, id);
+    if (!found.ok) return found;
+    return { ok: true, json: JSON.stringify(automatonEntries(this.#store, id)) };
+  }
+
+  /** Pauses, resumes or stops an automaton (a recorded transition, or 409 naming what is allowed). */
+  control(address: AgentAddress, id: string, command: AutomatonCommand): Result<ControlOutcome> {
+    if (!ownedMeta(this.#store, address)) return agentNotFound(address.agent_id);
+    const reason = command === "stop" ? "stopped by request" : undefined;
+    return this.runtime.control(id, command, reason);
+  }
+
+  /** Begins a tick of a running automaton now (`on_demand`); its work follows. */
+  tick(address: AgentAddress, id: string): Result<{ automaton_id: string; tick: number }> {
+    if (!ownedMeta(this.#store, address)) return agentNotFound(address.agent_id);
+    return this.runtime.requestTick(id);
+  }
+}

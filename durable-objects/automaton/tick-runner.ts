@@ -1,0 +1,130 @@
+import type { AutomatonEvent } from "../../src/automaton/automaton-record.js";
+import type { AutomatonState } from "../../src/automaton/automaton-state.js";
+import type { LifecycleCommand } from "../../src/automaton/lifecycle.js";
+import { planTick, type TickPlan } from "../../src/automaton/tick-plan.js";
+import type { RecordEntry } from "../../src/core/record.js";
+import type { AgentStore } from "../agent/agent-store.js";
+import { latestEventSeq } from "./automaton-reads.js";
+import type { BuiltinRegistry, TickResult } from "./builtin.js";
+
+/** What running ticks needs from the runtime: its cache, its commits and its lifecycle. */
+export interface TickRunnerHost {
+  store: AgentStore;
+  builtins: BuiltinRegistry;
+  now(): number;
+  /** The automaton as the runtime's cache holds it now (kept exact after every commit). */
+  state(id: string): AutomatonState | undefined;
+  /** Commits the runtime's events as `system` entries of the agent. */
+  record(events: AutomatonEvent[]): RecordEntry[];
+  /** Records a lifecycle transition the way the routes' control does. */
+  control(id: string, command: LifecycleCommand, reason: string): void;
+}
+
+/** Ticks one automaton runs at most in one step, so a runaway schedule cannot hold the pump. */
+const MAX_TICKS_PER_STEP = 100;
+
+/**
+ * Runs one automaton's ticks until it has none due. Each tick is recorded before its work
+ * (`automaton_tick`) and after it (`automaton_tick_done`): a tick the record shows begun and
+ * not done is resumed, never begun again, and a tick too late to run is recorded `abandoned`.
+ *
+ * @example
+ * for (const state of states.values()) await runDueTicks(host, state.automaton_id);
+ */
+export async function runDueTicks(host: TickRunnerHost, id: string): Promise<void> {
+  for (let guard = 0; guard < MAX_TICKS_PER_STEP; guard++) {
+    const state = host.state(id);
+    if (!state) return;
+    const plan = planFor(host, state);
+    if (plan.type === "wait") return;
+    if (plan.type === "abandon") {
+      host.record([
+        { type: "automaton_tick_done", automaton_id: id, tick: plan.tick, outcome: "abandoned" },
+      ]);
+      continue;
+    }
+    let startSeq: number;
+    let resumed = false;
+    if (plan.type === "begin") {
+      startSeq = host.record([tickEvent(id, plan)])[0]?.seq ?? 0;
+    } else {
+      startSeq = plan.seq;
+      resumed = true;
+    }
+    await runTick(host, id, plan.tick, startSeq, resumed);
+  }
+}
+
+/**
+ * The `automaton_tick` entry that begins tick `plan.tick` of automaton `id`.
+ *
+ * @example
+ * host.record([tickEvent(id, { tick: 3, due_ms: now })]);
+ */
+export function tickEvent(
+  id: string,
+  plan: { tick: number; due_ms: number; cause_seq?: number },
+): AutomatonEvent {
+  const event: AutomatonEvent = {
+    type: "automaton_tick",
+    automaton_id: id,
+    tick: plan.tick,
+    due_ms: plan.due_ms,
+  };
+  if (plan.cause_seq !== undefined) event.cause_seq = plan.cause_seq;
+  return event;
+}
+
+/** Does a begun tick's work through its built-in, then records how it went. */
+async function runTick(
+  host: TickRunnerHost,
+  id: string,
+  tick: number,
+  startSeq: number,
+  resumed: boolean,
+): Promise<void> {
+  const state = host.state(id);
+  const builtin = state && host.builtins[state.kind];
+  let result: TickResult;
+  if (!state || !builtin) {
+    result = { outcome: "failed", fail: `no ${state?.kind ?? "known"} built-in` };
+  } else {
+    try {
+      result = await builtin.tick({ automaton: state, tick, startSeq, resumed });
+    } catch (err) {
+      result = { outcome: "error", fail: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  const done: AutomatonEvent = {
+    type: "automaton_tick_done",
+    automaton_id: id,
+    tick,
+    outcome: result.outcome,
+  };
+  if (result.detail) done.detail = result.detail;
+  const schedule = state?.schedule;
+  if (schedule?.type === "event_driven") {
+    const latest = latestEventSeq(host.store, schedule.event_filter, state?.cause_seq ?? 0);
+    if (latest !== undefined) done.cause_seq = latest;
+  }
+  host.record([done]);
+  if (result.fail !== undefined) host.control(id, "fail", result.fail);
+  else if (result.complete) host.control(id, "complete", "the built-in finished its work");
+}
+
+/** What the automaton's schedule asks for now, given its built-in's work and the inbox. */
+function planFor(host: TickRunnerHost, state: AutomatonState): TickPlan {
+  const { store, builtins, now } = host;
+  const builtin = builtins[state.kind];
+  const s = state.schedule;
+  const input = { now: now(), hasWork: s.type === "continuous" && builtin?.hasWork() === true };
+  if (s.type !== "event_driven") return planTick(state, input);
+  const queued =
+    store.queuedCount() > 0 && store.queued(64).some((tx) => tx.tx_type === s.event_filter.tx_type);
+  const latest = latestEventSeq(store, s.event_filter, state.cause_seq);
+  return planTick(state, {
+    ...input,
+    eventQueued: queued && builtin?.queuedMatch?.(s.event_filter.tx_type) === true,
+    ...(latest === undefined ? {} : { latestEventSeq: latest }),
+  });
+}
