@@ -13,6 +13,7 @@ import {
 import type { VerifyReport } from "../src/protocol/agents.js";
 import type { Project, Spec, Task } from "../src/protocol/projects.js";
 import { selectEntries, unreadableRow } from "./agent/record-table.js";
+import { insertAction, selectAction } from "./project/action-table.js";
 import { appendMutation, verifyProject } from "./project/project-record.js";
 import {
   loadState,
@@ -31,10 +32,14 @@ export interface ProjectAddress {
   project_id: string;
 }
 
-/** `execute`: one mutation, by the principal `sub`. */
+/**
+ * `execute`: one mutation, by the principal `sub`. With `idempotency_key`, a repeat of the key
+ * answers the first outcome and changes nothing (a domain tool call's action id).
+ */
 export interface ExecuteInput extends ProjectAddress {
   sub: string;
   command: ProjectCommand;
+  idempotency_key?: string;
 }
 
 /** What a mutation answers: the project, spec or task it made or changed; for a delete, `{deleted: true}`. */
@@ -55,16 +60,27 @@ export class ProjectDO extends DurableObject<Env> {
     migrateProject(this.#sql);
   }
 
-  /** Applies one command (`create_project` included); a refusal stores nothing. */
+  /**
+   * Applies one command (`create_project` included); a refusal changes nothing but, with an
+   * idempotency key, is kept as that key's answer.
+   */
   execute(input: ExecuteInput): Result<{ value: Mutated }> {
     const meta = selectMeta(this.#sql);
     if (meta && (meta.org !== input.org || meta.project_id !== input.project_id)) {
       return projectNotFound(input.project_id);
     }
+    const key = input.idempotency_key;
+    const first = key === undefined ? undefined : selectAction<Mutated>(this.#sql, key);
+    if (first) return first;
     const state = loadState(this.#sql) ?? initialState();
     const decision = decide(input.command, state);
-    if (!decision.ok) return withProjectId(decision, input.project_id);
+    if (!decision.ok) {
+      const refused = withProjectId(decision, input.project_id);
+      if (meta && key !== undefined) insertAction(this.#sql, key, refused, null);
+      return refused;
+    }
     const after = decision.events.reduce(evolve, state);
+    const value = mutatedOf(input.command, after);
     const current: ProjectMeta = meta ?? {
       project_id: input.project_id,
       org: input.org,
@@ -85,8 +101,9 @@ export class ProjectDO extends DurableObject<Env> {
         after.project as Project,
       );
       saveItems(this.#sql, after, touchedBy(decision.events));
+      if (key !== undefined) insertAction(this.#sql, key, { ok: true, value }, head.head_seq);
     });
-    return { ok: true, value: mutatedOf(input.command, after) };
+    return { ok: true, value };
   }
 
   /** The project. */

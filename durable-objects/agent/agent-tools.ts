@@ -68,6 +68,7 @@ export function agentTools(host: AgentToolsHost): AgentTools {
       if (typeof systemPrompt === "string") settings.system_prompt = systemPrompt;
       if (host.settings.model !== undefined) settings.model = host.settings.model;
       if (host.settings.policy !== undefined) settings.policy = host.settings.policy;
+      if (host.settings.project_id !== undefined) settings.project_id = host.settings.project_id;
       const created = await host.create(child, settings);
       // A repeat of this dispatch finds the child already there: the same child, not a second.
       if (!created.ok && created.code !== "conflict") return refused("spawn_agent", child, created);

@@ -1,4 +1,5 @@
 import { hasFilesChanged } from "../../src/agent/tool-executor.js";
+import { isDomainTool } from "../../src/protocol/domain-tool-args.js";
 import type {
   InstalledToolSecrets,
   RecordedInstalledTool,
@@ -6,6 +7,7 @@ import type {
 import { SANDBOX_TOOL_NAMES } from "../../src/tools/catalog.js";
 import type { EndpointGuard } from "../../src/tools/endpoint-guard.js";
 import { type SandboxClient, SandboxUnavailable } from "../../src/tools/sandbox-client.js";
+import type { DomainTools } from "./domain-tools.js";
 import { dispatchInstalled } from "./installed-tools.js";
 import { type DispatchOutcome, failure, type ToolDispatch } from "./tool-gateway.js";
 
@@ -20,6 +22,8 @@ export interface DispatchTargets {
   /** The sandbox and the agent's workspace in it; absent when no sandbox is configured. */
   sandbox?: { client: SandboxClient; workspace: string };
   agents: AgentTools;
+  /** The domain tools, over the projects of the agent's org; absent: they are disabled. */
+  domain?: DomainTools;
   /**
    * The session's installed tools, by name, their credentials, and the guard their endpoints
    * must pass.
@@ -37,7 +41,7 @@ const DEFAULT_RETRY_DELAYS_MS = [250, 1000];
 
 /**
  * Routes an approved call: file and shell tools to the sandbox, agent tools to the object,
- * installed tools to their endpoints.
+ * domain tools to the project's object, installed tools to their endpoints.
  * A sandbox that cannot be reached leaves the outcome unknown: the same request is re-sent
  * with the same idempotency key (the sandbox answers a repeat with its first outcome), and
  * if it stays unreachable the call is recorded as `outcome_unknown` — never run blindly again.
@@ -47,6 +51,10 @@ export function createToolDispatch(targets: DispatchTargets): ToolDispatch {
   return async ({ tool, args, action_id }) => {
     if (tool === "send_message") return targets.agents.send_message(args, action_id);
     if (tool === "spawn_agent") return targets.agents.spawn_agent(args, action_id);
+    if (isDomainTool(tool)) {
+      if (targets.domain) return targets.domain(tool, args, action_id);
+      return { result: failure(tool, "tool_disabled", "no project store is configured") };
+    }
     const installed = targets.installed?.tools.get(tool);
     if (installed) {
       const guard = targets.installed?.guard ?? { allowlist: [] };

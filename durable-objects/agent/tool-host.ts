@@ -1,7 +1,8 @@
 import { TERMINAL_TOOL } from "../../src/agent/terminal-record.js";
 import type { Config } from "../../src/config.js";
-import { agentStub } from "../../src/http/stubs.js";
+import { agentStub, projectStub } from "../../src/http/stubs.js";
 import { resolvePolicy } from "../../src/kernel/policy.js";
+import { isDomainTool } from "../../src/protocol/domain-tool-args.js";
 import { isBuiltinTool } from "../../src/protocol/tool-args.js";
 import type { ToolDefinition } from "../../src/reasoner/types.js";
 import type {
@@ -9,11 +10,13 @@ import type {
   RecordedInstalledTool,
 } from "../../src/session/session-record.js";
 import { builtinToolDefinitions } from "../../src/tools/catalog.js";
+import { domainToolDefinitions } from "../../src/tools/domain-catalog.js";
 import type { EndpointGuard } from "../../src/tools/endpoint-guard.js";
 import { sandboxClientOf } from "../../src/tools/sandbox-of-config.js";
 import { validateToolArgs } from "../../src/tools/validate-args.js";
 import { workspaceIdOf } from "../../src/tools/workspace-id.js";
 import { agentTools } from "./agent-tools.js";
+import { domainTools } from "./domain-tools.js";
 import type { AgentMeta } from "./meta-table.js";
 import { createToolDispatch } from "./tool-dispatch.js";
 import type { TurnTools } from "./turn-runner.js";
@@ -25,11 +28,11 @@ export interface InstalledTools {
 }
 
 /**
- * The tools of one agent's turn: the catalog offered to the model (built-ins, then the
- * session's installed tools — none of which may shadow a built-in or the terminal), its
- * policy (the agent's setting over `AURA_POLICY`), argument checks, and the dispatch of
- * approved calls to the sandbox (the agent's own workspace), to other agents of its org, or
- * to installed endpoints.
+ * The tools of one agent's turn: the catalog offered to the model (built-ins, domain tools,
+ * then the session's installed tools — none of which may shadow a built-in, a domain tool or
+ * the terminal), its policy (the agent's setting over `AURA_POLICY`), argument checks, and
+ * the dispatch of approved calls to the sandbox (the agent's own workspace), to other agents
+ * of its org, to its org's projects, or to installed endpoints.
  */
 export function turnToolsOf(
   env: Env,
@@ -53,12 +56,19 @@ export function turnToolsOf(
         now: now(),
       }),
   });
-  // Installed tools never take a built-in's name, nor the terminal's (its policy entry).
+  const domain = domainTools({
+    org: meta.org,
+    agent_id: meta.agent_id,
+    project_id: meta.settings.project_id,
+    now,
+    project: (projectId) => projectStub(env, meta.org, projectId),
+  });
+  // Installed tools never take a built-in's or domain tool's name, nor the terminal's.
   const extra = (installed?.tools ?? []).filter(
-    (t) => !isBuiltinTool(t.name) && t.name !== TERMINAL_TOOL,
+    (t) => !isBuiltinTool(t.name) && !isDomainTool(t.name) && t.name !== TERMINAL_TOOL,
   );
   const byName = new Map(extra.map((t) => [t.name, t]));
-  const definitions: ToolDefinition[] = builtinToolDefinitions();
+  const definitions: ToolDefinition[] = [...builtinToolDefinitions(), ...domainToolDefinitions()];
   for (const tool of extra) {
     definitions.push({
       name: tool.name,
@@ -79,6 +89,7 @@ export function turnToolsOf(
     dispatch: createToolDispatch({
       ...(client ? { sandbox: { client, workspace: workspaceIdOf(meta.org, meta.agent_id) } } : {}),
       agents,
+      domain,
       installed: {
         tools: byName,
         secrets: installed?.secrets ?? {},

@@ -24,6 +24,19 @@ describe("policy", () => {
     expect(permissionFor(policy, "run_command")).toBe("always_ask");
   });
 
+  it("treats domain tools like files: reads always allowed, project changes asked once under strict", () => {
+    const dev = resolvePolicy(undefined, "dev");
+    const strict = resolvePolicy(undefined, "strict");
+    for (const tool of ["get_project", "list_specs", "get_spec", "list_tasks"]) {
+      expect(permissionFor(strict, tool)).toBe("always_allow");
+    }
+    for (const tool of ["create_task", "transition_task", "delete_spec", "update_project"]) {
+      expect(permissionFor(dev, tool)).toBe("always_allow");
+      expect(permissionFor(strict, tool)).toBe("ask_once");
+      expect(permissionFor(resolvePolicy("dev", "strict"), tool)).toBe("ask_once");
+    }
+  });
+
   it("lets an agent's profile raise the deployment's", () => {
     expect(resolvePolicy("strict", "dev").profile).toBe("strict");
     expect(resolvePolicy({ profile: "strict" }, "dev").levels.run_command).toBe("always_ask");

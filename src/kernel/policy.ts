@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { PermissionLevel, PolicySetting } from "../protocol/agents.js";
+import { DOMAIN_READ_TOOLS, DOMAIN_WRITE_TOOLS } from "../protocol/domain-tool-args.js";
 
 /** A permission level (SPEC §4). */
 export type Permission = z.infer<typeof PermissionLevel>;
@@ -15,8 +16,17 @@ export interface Policy {
   allow_unlisted: boolean;
 }
 
-const READ_ONLY = ["read_file", "list_files", "stat_file", "find_files", "search_code"];
-const WRITES = ["write_file", "edit_file", "delete_file"];
+/** Tools that only read: the workspace's, and a project's (domain tools). */
+const READ_ONLY = [
+  "read_file",
+  "list_files",
+  "stat_file",
+  "find_files",
+  "search_code",
+  ...DOMAIN_READ_TOOLS,
+];
+/** Tools that change files, or a project (domain tools): decided alike. */
+const WRITES = ["write_file", "edit_file", "delete_file", ...DOMAIN_WRITE_TOOLS];
 
 /** Default levels of each profile (SPEC §4). */
 const PROFILE_LEVELS: Record<PolicyProfile, Record<string, Permission>> = {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AgentStatus } from "../core/record.js";
+import { ProjectId } from "./projects.js";
 
 /** A permission level of the tool policy (SPEC §4). */
 export const PermissionLevel = z.enum(["always_allow", "ask_once", "always_ask", "deny"]);
@@ -22,6 +23,8 @@ export const CreateAgentRequest = z.strictObject({
   policy: PolicySetting.optional(),
   /** Tokens (input + output) the agent may spend over its life; absent means no budget. */
   credit_budget_tokens: z.number().int().positive().optional(),
+  /** The project of the org the agent works on: the default `project_id` of its domain tools. */
+  project_id: ProjectId.optional(),
 });
 export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
 

@@ -5,6 +5,7 @@ import type { RecordEntry } from "../../src/core/record.js";
 import { MockProvider } from "../../src/reasoner/mock.js";
 import { ModelError, type ModelRequest, type ModelResponse } from "../../src/reasoner/types.js";
 import { builtinToolDefinitions } from "../../src/tools/catalog.js";
+import { domainToolDefinitions } from "../../src/tools/domain-catalog.js";
 import {
   agentStub,
   bodyOf,
@@ -150,7 +151,10 @@ describe("credit budget", () => {
   it("stops a turn before a model call the agent's remaining budget cannot cover, without calling the model", async () => {
     // Given an agent whose budget covers one long exchange but not a second (every request
     // also carries the tool catalog, which the budget counts)
-    const catalog = estimateTokens([], "", builtinToolDefinitions());
+    const catalog = estimateTokens([], "", [
+      ...builtinToolDefinitions(),
+      ...domainToolDefinitions(),
+    ]);
     const agentId = await createAgent(token, { credit_budget_tokens: 1300 + catalog });
     const spy = vi.spyOn(MockProvider.prototype, "complete");
     await prompt(agentId, "x".repeat(400));

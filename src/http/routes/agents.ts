@@ -14,7 +14,7 @@ import {
 } from "../../protocol/agents.js";
 import { readJson, validate } from "../body.js";
 import type { AppEnv } from "../context.js";
-import { agentStub } from "../stubs.js";
+import { agentStub, projectStub } from "../stubs.js";
 
 const MAX_CREATE_BODY_BYTES = 256 * 1024;
 
@@ -51,6 +51,17 @@ export const agentRoutes = new Hono<AppEnv>()
       throw new AuraError("invalid_request", `policy: ${belowFloor}`);
     }
     const { org } = c.get("principal");
+    // An agent works on a project of its own org only; another org's answers as a missing one.
+    if (body.project_id !== undefined) {
+      const address = { org, project_id: body.project_id };
+      const found = await projectStub(c.env, org, body.project_id).project(address);
+      if (!found.ok) {
+        throw new AuraError(
+          "invalid_request",
+          `project_id: no project ${body.project_id} in your organisation`,
+        );
+      }
+    }
     const agentId = newAgentId();
     unwrap(
       await agentStub(c.env, org, agentId).create({
