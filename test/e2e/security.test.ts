@@ -150,16 +150,20 @@ describe("a dev stack (default policy, network on)", () => {
   it("shows a command no host process, runs it as an unprivileged user, and hands it a minimal environment", async () => {
     const agent = await newAgent(t);
     const out = await t.tools.call(agent, "run_command", {
-      command: "id -u; for p in /proc/[0-9]*; do cat $p/comm; done; env | cut -d= -f1 | sort",
+      command:
+        "id -u; echo ::procs; for p in /proc/[0-9]*; do cat $p/comm; done; " +
+        "echo ::env; env | cut -d= -f1 | sort",
     });
-    const lines = out.content.split("\n").filter((l) => l !== "");
-    expect(lines[0]).not.toBe("0");
-    expect(lines).not.toContain("node");
-    expect(lines).not.toContain("workerd");
-    expect(lines.filter((l) => /^[A-Z_]+$/.test(l)).sort()).toEqual(
-      ["HOME", "LANG", "PATH", "PWD", "SHELL", "SHLVL", "TERM"].filter((n) => lines.includes(n)),
-    );
-    expect(lines).not.toContain("SANDBOX_TOKEN_SECRET");
+    const [uid = "", procs = "", env = ""] = out.content.split(/^::\w+$/m);
+    const lines = (text: string) => text.split("\n").filter((l) => l !== "");
+    expect(uid.trim()).toMatch(/^[1-9]\d*$/);
+    expect(lines(procs).length).toBeGreaterThan(0);
+    expect(lines(procs)).not.toContain("node");
+    expect(lines(procs)).not.toContain("workerd");
+    // The sandbox's minimum, plus what the shell itself sets (PWD, OLDPWD, SHLVL, _)
+    const allowed = ["HOME", "LANG", "PATH", "SHELL", "TERM", "PWD", "OLDPWD", "SHLVL", "_"];
+    expect(lines(env).filter((name) => !allowed.includes(name))).toEqual([]);
+    expect(lines(env)).toEqual(expect.arrayContaining(["HOME", "PATH"]));
   });
 
   it("kills what a command leaves running in the background when the call ends", async () => {
