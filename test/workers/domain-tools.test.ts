@@ -2,9 +2,9 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { domainTools } from "../../durable-objects/agent/domain-tools.js";
 import { base64ToText } from "../../src/core/base64.js";
-import type { RecordEntry } from "../../src/core/record.js";
 import { projectStub } from "../../src/http/stubs.js";
 import type { Task } from "../../src/protocol/projects.js";
+import { executions, projectRecord, runPrompt } from "./domain-tool-helpers.js";
 import {
   bodyOf,
   call,
@@ -32,22 +32,6 @@ beforeAll(async () => {
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-async function projectRecord(projectId: string, as = token): Promise<RecordEntry[]> {
-  return bodyOf<RecordEntry[]>(await call("GET", `/projects/${projectId}/record`, { token: as }));
-}
-
-/** The tool executions of an agent's record, as JSON. */
-async function executions(agentId: string): Promise<Array<Record<string, unknown>>> {
-  const entries = await getRecord(token, agentId);
-  return entries.filter((e) => e.tx.tx_type === "tool_execution").map(payloadJson);
-}
-
-/** Runs one prompt to its end. */
-async function runPrompt(agentId: string, text: string, as = token): Promise<void> {
-  const txId = await submitTx(as, { agent_id: agentId, kind: "user_prompt", text });
-  expect((await waitForTx(as, agentId, txId)).status).toBe("processed");
-}
 
 describe("domain tools", () => {
   it("let the model create a spec and tasks, list them and move a task, each change an entry of the project's record by the agent", async () => {
@@ -89,10 +73,10 @@ describe("domain tools", () => {
     const agentId = await createAgent(token, { project_id: project.id });
 
     // When a prompt runs the turn
-    await runPrompt(agentId, "plan the shop");
+    await runPrompt(token, agentId, "plan the shop");
 
     // Then every call was approved and recorded like a built-in's, with the project's answers
-    const done = await executions(agentId);
+    const done = await executions(token, agentId);
     expect(done.map((e) => [e.tool, e.decision, e.is_error])).toEqual([
       ["create_spec", "approved", false],
       ["create_task", "approved", false],
@@ -111,7 +95,7 @@ describe("domain tools", () => {
       ["cart API", "pending"],
     ]);
     // And the project's record holds one entry per change, made by the agent, and verifies
-    const record = await projectRecord(project.id);
+    const record = await projectRecord(token, project.id);
     expect(record.map((e) => [JSON.parse(base64ToText(e.tx.payload)).command, e.tx.sub])).toEqual([
       ["create_project", "ann"],
       ["create_spec", `agent:${agentId}`],
@@ -160,7 +144,7 @@ describe("domain tools", () => {
     });
     expect(parked).toMatchObject({ tool: "create_task", reason: expect.stringMatching(/once/) });
     expect((await tasksById(token, project.id)).size).toBe(0);
-    expect((await executions(agentId)).map((e) => e.tool)).toEqual(["list_tasks"]);
+    expect((await executions(token, agentId)).map((e) => e.tool)).toEqual(["list_tasks"]);
 
     // Then once approved, the task is created once and the turn finishes
     const approve = await call("POST", `/agents/${agentId}/approvals/w`, {
@@ -190,22 +174,16 @@ describe("domain tools", () => {
     // When the same call is dispatched again after the objects were evicted
     await evictAgents();
     const again = await run()("create_task", { title: "once", dependency_ids: [] }, "act-1");
-    const moved = await run()(
-      "transition_task",
-      { task_id: first.result.metadata.id, status: "in_progress" },
-      "act-2",
-    );
-    const movedAgain = await run()(
-      "transition_task",
-      { task_id: first.result.metadata.id, status: "in_progress" },
-      "act-2",
-    );
+    // (a second start would be refused: in_progress → in_progress is no transition)
+    const start = { task_id: first.result.metadata.id, status: "in_progress" };
+    const moved = await run()("transition_task", start, "act-2");
+    const movedAgain = await run()("transition_task", start, "act-2");
 
     // Then it answers what the first did, and the project changed once for each call
     expect(again.result).toEqual(first.result);
     expect(movedAgain.result).toEqual(moved.result);
     expect(moved.result.ok).toBe(true);
-    const record = await projectRecord(project.id);
+    const record = await projectRecord(token, project.id);
     expect(record.map((e) => JSON.parse(base64ToText(e.tx.payload)).command)).toEqual([
       "create_project",
       "create_task",
@@ -225,15 +203,15 @@ describe("domain tools", () => {
       return finalText(request.model, "gave up");
     });
     const agentId = await createAgent(token, { project_id: project.id });
-    await runPrompt(agentId, "bad move");
-    const [denied] = await executions(agentId);
+    await runPrompt(token, agentId, "bad move");
+    const [denied] = await executions(token, agentId);
     expect(denied).toMatchObject({
       tool: "transition_task",
       decision: "denied",
       is_error: true,
       reason: expect.stringMatching(/^invalid_arguments: task_id: /),
     });
-    expect(await projectRecord(project.id)).toHaveLength(1);
+    expect(await projectRecord(token, project.id)).toHaveLength(1);
   });
 
   it("cannot reach another org's project, which answers like one that does not exist", async () => {
@@ -252,16 +230,16 @@ describe("domain tools", () => {
       return finalText(request.model, "nothing there");
     });
     const agentId = await createAgent(token);
-    await runPrompt(agentId, "peek");
+    await runPrompt(token, agentId, "peek");
 
     // Then each call fails as for a missing project, and their project is unchanged
-    const results = (await executions(agentId)).map((e) => e.result as { stderr: string });
+    const results = (await executions(token, agentId)).map((e) => e.result as { stderr: string });
     expect(results.map((r) => r.stderr)).toEqual([
       `project_id: no project ${theirs.id} in your organisation`,
       `project_id: no project ${theirs.id} in your organisation`,
       `project_id: no project ${missing} in your organisation`,
     ]);
-    expect(await projectRecord(theirs.id, stranger)).toHaveLength(1);
+    expect(await projectRecord(stranger, theirs.id)).toHaveLength(1);
     // And an agent cannot be bound to it either
     const bound = await call("POST", "/agents", { token, json: { project_id: theirs.id } });
     expect(bound.status).toBe(400);
