@@ -1,12 +1,12 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { AuraError, unwrap } from "../../core/errors.js";
+import { unwrap } from "../../core/errors.js";
 import { ProjectFilesQuery, ProjectReadFileQuery } from "../../protocol/projects.js";
-import { type SandboxClient, SandboxUnavailable } from "../../tools/sandbox-client.js";
-import { sandboxClientOf } from "../../tools/sandbox-of-config.js";
+import type { SandboxClient } from "../../tools/sandbox-client.js";
 import { projectWorkspaceIdOf } from "../../tools/workspace-id.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
+import { configuredSandbox, reachSandbox } from "../sandbox-access.js";
 import { projectTarget } from "./project-target.js";
 
 const CommitsQuery = z.object({
@@ -29,17 +29,17 @@ export const projectWorkspaceRoutes = new Hono<AppEnv>()
   .get("/:id/files", async (c) => {
     const q = validate(ProjectFilesQuery, c.req.query(), "query");
     const { client, workspace } = await workspaceOf(c);
-    return c.json(await reach(() => client.files(workspace, q.path, q.depth)));
+    return c.json(await reachSandbox(() => client.files(workspace, q.path, q.depth)));
   })
   .get("/:id/read-file", async (c) => {
     const q = validate(ProjectReadFileQuery, c.req.query(), "query");
     const { client, workspace } = await workspaceOf(c);
-    return c.json(await reach(() => client.readFile(workspace, q.path)));
+    return c.json(await reachSandbox(() => client.readFile(workspace, q.path)));
   })
   .get("/:id/commits", async (c) => {
     const q = validate(CommitsQuery, c.req.query(), "query");
     const { client, workspace } = await workspaceOf(c);
-    return c.json(await reach(() => client.commits(workspace, q.limit)));
+    return c.json(await reachSandbox(() => client.commits(workspace, q.limit)));
   });
 
 async function workspaceOf(
@@ -47,21 +47,8 @@ async function workspaceOf(
 ): Promise<{ client: SandboxClient; workspace: string }> {
   const { address, stub } = projectTarget(c);
   unwrap(await stub.project(address));
-  const client = sandboxClientOf(c.get("config"), c.env);
-  if (!client) {
-    throw new AuraError(
-      "unavailable",
-      "no sandbox is configured (SANDBOX_URL or the SANDBOX binding)",
-    );
-  }
-  return { client, workspace: projectWorkspaceIdOf(address.org, address.project_id) };
-}
-
-async function reach<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof SandboxUnavailable) throw new AuraError("unavailable", err.message);
-    throw err;
-  }
+  return {
+    client: configuredSandbox(c),
+    workspace: projectWorkspaceIdOf(address.org, address.project_id),
+  };
 }

@@ -3,11 +3,10 @@ import { z } from "zod";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId } from "../../core/ids.js";
 import type { SandboxClient } from "../../tools/sandbox-client.js";
-import { SandboxUnavailable } from "../../tools/sandbox-client.js";
-import { sandboxClientOf } from "../../tools/sandbox-of-config.js";
 import { workspaceIdOf } from "../../tools/workspace-id.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
+import { configuredSandbox, reachSandbox } from "../sandbox-access.js";
 import { agentStub } from "../stubs.js";
 import { relayTerminal, type TerminalEnd } from "../terminal-relay.js";
 
@@ -38,12 +37,12 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .get("/api/files", async (c) => {
     const q = validate(FilesQuery, c.req.query(), "query");
     const { client, workspace } = await sandboxFor(c, q.agent_id);
-    return c.json(await reach(() => client.files(workspace, q.path, q.depth)));
+    return c.json(await reachSandbox(() => client.files(workspace, q.path, q.depth)));
   })
   .get("/api/read-file", async (c) => {
     const q = validate(ReadFileQuery, c.req.query(), "query");
     const { client, workspace } = await sandboxFor(c, q.agent_id);
-    return c.json(await reach(() => client.readFile(workspace, q.path)));
+    return c.json(await reachSandbox(() => client.readFile(workspace, q.path)));
   })
   .get("/ws/terminal", async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -65,7 +64,7 @@ export const workspaceRoutes = new Hono<AppEnv>()
     };
     let response: Response;
     try {
-      response = await reach(() => client.terminal(workspaceIdOf(org, q.agent_id)));
+      response = await reachSandbox(() => client.terminal(workspaceIdOf(org, q.agent_id)));
     } catch (err) {
       recordEnd({ closed_by: "sandbox", code: 1011 });
       throw err;
@@ -102,27 +101,4 @@ async function sandboxFor(
   const { org } = c.get("principal");
   unwrap(await agentStub(c.env, org, agentId).head({ org, agent_id: agentId }));
   return { client: configuredSandbox(c), workspace: workspaceIdOf(org, agentId) };
-}
-
-function configuredSandbox(c: {
-  env: Env;
-  get(key: "config"): AppEnv["Variables"]["config"];
-}): SandboxClient {
-  const client = sandboxClientOf(c.get("config"), c.env);
-  if (!client) {
-    throw new AuraError(
-      "unavailable",
-      "no sandbox is configured (SANDBOX_URL or the SANDBOX binding)",
-    );
-  }
-  return client;
-}
-
-async function reach<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof SandboxUnavailable) throw new AuraError("unavailable", err.message);
-    throw err;
-  }
 }
