@@ -29,15 +29,15 @@ export async function startSandboxWith(options: IsolationOptions): Promise<TestS
 
 /**
  * A `sleep` whose argument no other process on the host uses, so the host's process table
- * can be searched for it: `sleep 2.4817` (a little over two seconds).
+ * can be searched for it: `sleep 2.4817` (a little over `whole` seconds, default two).
  *
  * @example
  * const sleep = uniqueSleep();
  * await ws.dispatch("run_command", { command: `${sleep.command} &` });
  * expect(await hostPidsOf(sleep)).toEqual([]);
  */
-export function uniqueSleep(): { command: string; argv: readonly string[] } {
-  const seconds = `2.${String(randomInt(1, 1_000_000)).padStart(6, "0")}`;
+export function uniqueSleep(whole = 2): { command: string; argv: readonly string[] } {
+  const seconds = `${whole}.${String(randomInt(1, 1_000_000)).padStart(6, "0")}`;
   return { command: `sleep ${seconds}`, argv: ["sleep", seconds] };
 }
 
