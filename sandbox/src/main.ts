@@ -3,6 +3,7 @@
  * starts the server, prints `sandbox listening on <url>` and stops cleanly — every running
  * command and terminal killed — on SIGTERM or SIGINT.
  */
+import { isMainThread } from "node:worker_threads";
 import { loadSandboxConfig, SandboxConfigError } from "./config.js";
 import { describeIsolation } from "./isolation/isolation.js";
 import { createSandboxServer } from "./server.js";
@@ -17,24 +18,30 @@ function configOrExit(): ReturnType<typeof loadSandboxConfig> {
   }
 }
 
-const config = configOrExit();
-const server = await createSandboxServer(config);
-const isolation = describeIsolation(server.isolation);
-if (server.isolation.kind === "bwrap") console.log(`sandbox: ${isolation}`);
-else console.warn(`sandbox: ${isolation}`);
-console.log(`sandbox listening on ${server.url}`);
+// The bundle is also the script of search threads (tools/search-worker.ts): only the main
+// thread is the server.
+if (isMainThread) await serve();
 
-let stopping = false;
-function stop(signal: NodeJS.Signals): void {
-  if (stopping) return;
-  stopping = true;
-  server.close().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(`sandbox: error while stopping on ${signal}`, err);
-      process.exit(1);
-    },
-  );
+async function serve(): Promise<void> {
+  const config = configOrExit();
+  const server = await createSandboxServer(config);
+  const isolation = describeIsolation(server.isolation);
+  if (server.isolation.kind === "bwrap") console.log(`sandbox: ${isolation}`);
+  else console.warn(`sandbox: ${isolation}`);
+  console.log(`sandbox listening on ${server.url}`);
+
+  let stopping = false;
+  function stop(signal: NodeJS.Signals): void {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`sandbox: error while stopping on ${signal}`, err);
+        process.exit(1);
+      },
+    );
+  }
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
 }
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);

@@ -7,34 +7,38 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import { type SearchJob, type SearchOutcome, scanFiles } from "./search-scan.js";
 
 /** Marks the `workerData` of a search thread. */
-const JOB_KEY = "auraSearchJob";
+const THREAD_KEY = "auraSearchThread";
 /** Search threads running at once; more calls wait their turn (within their deadline). */
 const MAX_CONCURRENT_SEARCHES = 4;
+/** Threads kept alive between searches, so a search does not pay for a thread's start. */
+const MAX_IDLE_THREADS = MAX_CONCURRENT_SEARCHES;
 
 /** What a search thread sends back. */
 type ThreadReply = { ok: true; outcome: SearchOutcome } | { ok: false; message: string };
 
-// In a search thread: run the one job, hand back the outcome, and end the thread here. In
-// the single-file bundle this module is part of the whole server, and `process.exit` in a
-// worker thread ends that thread only — so nothing after this module (the server's start) runs
-// in it.
-if (!isMainThread && parentPort !== null && isJobData(workerData)) {
-  let reply: ThreadReply;
-  try {
-    reply = { ok: true, outcome: scanFiles(workerData[JOB_KEY]) };
-  } catch (err) {
-    reply = { ok: false, message: err instanceof Error ? err.message : String(err) };
-  }
-  parentPort.postMessage(reply);
-  process.exit(0);
+// In a search thread: answer each job the server posts, one at a time. In the single-file
+// bundle this module is part of the whole server; `main.ts` starts the server only on the main
+// thread, so a search thread does nothing else.
+if (!isMainThread && parentPort !== null && isSearchThread(workerData)) {
+  const port = parentPort;
+  port.on("message", (job: SearchJob) => {
+    let reply: ThreadReply;
+    try {
+      reply = { ok: true, outcome: scanFiles(job) };
+    } catch (err) {
+      reply = { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+    port.postMessage(reply);
+  });
 }
 
 /**
- * Runs `job` on a thread of its own, so neither a slow search nor a pathological pattern holds
+ * Runs `job` on a search thread, so neither a slow search nor a pathological pattern holds
  * up the server's thread (other workspaces, `/health`). Resolves with the outcome, or with
  * `undefined` when `deadlineMs` passed first — the thread is then terminated mid-search. The
  * deadline includes any wait for a free slot (at most {@link MAX_CONCURRENT_SEARCHES}
- * searches run at once) and the thread's start.
+ * searches run at once) and, when no thread is idle, a new thread's start. A thread that
+ * answered goes back to the idle ones for the next search.
  *
  * @example
  * const outcome = await runSearchJob({ pattern: "TODO", files, maxResults: 100, contextLines: 0 }, 10_000);
@@ -49,42 +53,76 @@ export async function runSearchJob(
   const released = await slots.acquire(deadline);
   if (!released) return undefined;
   try {
-    return await runThread(script, job, Math.max(0, deadline - Date.now()));
+    return await runOnThread(script, job, Math.max(0, deadline - Date.now()));
   } finally {
     slots.release();
   }
 }
 
-function runThread(
+/** Threads waiting for their next search (unreferenced: they never keep the process alive). */
+const idle: Worker[] = [];
+
+function takeThread(script: URL): Worker {
+  const reused = idle.pop();
+  if (reused) {
+    reused.removeAllListeners("exit");
+    reused.ref();
+    return reused;
+  }
+  return new Worker(script, { workerData: { [THREAD_KEY]: true }, env: {} });
+}
+
+function giveBack(worker: Worker): void {
+  if (idle.length >= MAX_IDLE_THREADS) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  worker.once("exit", () => {
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+  });
+  idle.push(worker);
+}
+
+function runOnThread(
   script: URL,
   job: SearchJob,
   remainingMs: number,
 ): Promise<SearchOutcome | undefined> {
+  const worker = takeThread(script);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { [JOB_KEY]: job }, env: {} });
     let settled = false;
-    const settle = (finish: () => void): void => {
+    const settle = (finish: () => void, reusable: boolean): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker.terminate();
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+      if (reusable) giveBack(worker);
+      else void worker.terminate();
       finish();
     };
-    const timer = setTimeout(() => settle(() => resolve(undefined)), remainingMs);
-    worker.once("message", (reply: ThreadReply) =>
-      settle(() =>
-        reply.ok ? resolve(reply.outcome) : reject(new Error(`search failed: ${reply.message}`)),
-      ),
-    );
-    worker.once("error", (err) => settle(() => reject(err)));
-    worker.once("exit", (code) =>
-      settle(() => reject(new Error(`search thread exited (${code}) without a result`))),
-    );
+    const onMessage = (reply: ThreadReply): void =>
+      settle(
+        () =>
+          reply.ok ? resolve(reply.outcome) : reject(new Error(`search failed: ${reply.message}`)),
+        true,
+      );
+    const onError = (err: Error): void => settle(() => reject(err), false);
+    const onExit = (code: number): void =>
+      settle(() => reject(new Error(`search thread exited (${code}) without a result`)), false);
+    const timer = setTimeout(() => settle(() => resolve(undefined), false), remainingMs);
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage(job);
   });
 }
 
-function isJobData(data: unknown): data is { [JOB_KEY]: SearchJob } {
-  return typeof data === "object" && data !== null && JOB_KEY in data;
+function isSearchThread(data: unknown): boolean {
+  return typeof data === "object" && data !== null && THREAD_KEY in data;
 }
 
 /** A counting semaphore whose waiters give up at their deadline. */
