@@ -59,6 +59,7 @@ import { TurnHost } from "./agent/turn-host.js";
 import { startsTurn } from "./agent/turn-runner.js";
 import { AutomatonRpc } from "./automaton/automaton-rpc.js";
 import type { ControlOutcome } from "./automaton/automaton-runtime.js";
+import { AutomatonWatch } from "./automaton/automaton-watch.js";
 import { directoryStub } from "./directory-do.js";
 
 export type { AdmitInput, AgentAddress } from "./agent/admission.js";
@@ -92,6 +93,7 @@ export class AgentDO extends DurableObject<Env> {
   readonly #session = new LatestSession();
   /** The agent's automatons: their runtime, the gate they hold turns with, their calls. */
   readonly #automatons: AutomatonRpc;
+  readonly #watch: AutomatonWatch;
   /** The provider, caches and cancel request the agent's turns run with. */
   readonly #turns: TurnHost;
 
@@ -108,6 +110,8 @@ export class AgentDO extends DurableObject<Env> {
       drain: () => this.#schedule.now(),
       drainSoon: () => this.#schedule.soon(),
     });
+    this.#watch = new AutomatonWatch(ctx, this.#store, this.#automatons.runtime);
+    this.#hub.tap = (frames) => this.#watch.live(frames);
     this.#turns = new TurnHost({
       env,
       store: this.#store,
@@ -119,14 +123,14 @@ export class AgentDO extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
-  /** A `/stream` upgrade, accepted with the hibernation API (the socket outlives sleep). */
+  /** A `/stream` or `/stream/automaton/:id` upgrade, accepted with the hibernation API. */
   override async fetch(request: Request): Promise<Response> {
-    return this.#hub.acceptUpgrade(request);
+    return this.#watch.acceptUpgrade(request) ?? this.#hub.acceptUpgrade(request);
   }
 
   /** A frame from a `/stream` client. */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    await this.#streams.receive(ws, message);
+    if (!this.#watch.receive(ws, message)) await this.#streams.receive(ws, message);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -360,6 +364,7 @@ export class AgentDO extends DurableObject<Env> {
   #afterCommit(entries: readonly RecordEntry[]): void {
     this.#session.observe(entries);
     this.#automatons.runtime.observe(entries);
+    this.#watch.observe(entries);
     if (this.#hub.hasSockets()) this.#hub.broadcast(commitFrames(entries));
   }
 

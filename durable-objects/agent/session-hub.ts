@@ -45,6 +45,9 @@ export class SessionHub {
   /** Whether each socket has a session, once read from its attachment (a wake forgets it). */
   readonly #initialised = new WeakMap<WebSocket, boolean>();
 
+  /** Sees every broadcast (automaton watchers take the loop's model text from it). */
+  tap?: (frames: readonly ServerFrame[]) => void;
+
   constructor(ctx: DurableObjectState) {
     this.#ctx = ctx;
   }
@@ -114,9 +117,11 @@ export class SessionHub {
     sendText(ws, JSON.stringify(frame));
   }
 
-  /** Sends frames, in order, to every socket that has a session. */
+  /** Sends frames, in order, to every socket that has a session, and shows them to {@link tap}. */
   broadcast(frames: readonly ServerFrame[]): void {
-    if (frames.length === 0 || !this.hasSockets()) return;
+    if (frames.length === 0) return;
+    this.tap?.(frames);
+    if (!this.hasSockets()) return;
     const texts = frames.map((frame) => JSON.stringify(frame));
     for (const ws of this.#sockets()) {
       if (!this.#isInitialised(ws)) continue;

@@ -38,6 +38,7 @@ app.use("/api/*", requireAuth);
 app.use("/ws/*", requireAuth);
 app.use("/workspace/*", requireAuth);
 app.use("/stream", requireAuth);
+app.use("/stream/*", requireAuth);
 app.use("/automatons", requireAuth);
 app.use("/automatons/*", requireAuth);
 app.use("/automaton/*", requireAuth);
