@@ -42,6 +42,7 @@ const Watcher = z.object({
     tick_seq: z.number().int().positive().nullable(),
     tick_open: z.boolean(),
     turn_tx: z.string().nullable(),
+    task_id: z.string().nullable().default(null),
   }),
 });
 type Watcher = z.infer<typeof Watcher>;

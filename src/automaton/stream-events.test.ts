@@ -22,7 +22,7 @@ const ID = `${AGENT}0123456789abcdef`;
 const OTHER = `${AGENT}fedcba9876543210`;
 
 /** A record under construction: consecutive seqs, automaton entries as the runtime writes them. */
-class Record {
+class RecordBuilder {
   readonly entries: RecordEntry[] = [];
 
   automaton(event: AutomatonEvent): RecordEntry {
@@ -84,8 +84,8 @@ const execution: ToolExecutionRecord = {
 };
 
 /** A chat automaton installed, started, one tick with a tool call and a reply, then stopped. */
-function chatRecord(): Record {
-  const r = new Record();
+function chatRecord(): RecordBuilder {
+  const r = new RecordBuilder();
   r.automaton({ ...lifecycle(null, "installing"), schedule: { type: "on_demand" } });
   r.automaton(lifecycle("installing", "running"));
   r.automaton({ type: "automaton_tick", automaton_id: ID, tick: 1, due_ms: 1 });
@@ -159,7 +159,7 @@ describe("automaton stream events", () => {
   });
 
   it("follows a turn still open when its tick ended until the turn's reply", () => {
-    const r = new Record();
+    const r = new RecordBuilder();
     r.automaton({ type: "automaton_tick", automaton_id: ID, tick: 1, due_ms: 1 });
     const turn = r.prompt();
     r.automaton({
@@ -178,7 +178,7 @@ describe("automaton stream events", () => {
   });
 
   it("gives another automaton's entries and turns outside a tick no events", () => {
-    const r = new Record();
+    const r = new RecordBuilder();
     r.automaton({ ...lifecycle("installing", "running"), automaton_id: OTHER });
     const turn = r.prompt();
     r.turnEntry("reasoning", reasoning("outside"), turn);
@@ -186,7 +186,7 @@ describe("automaton stream events", () => {
   });
 
   it("maps pause, resume, failure and completion to their events", () => {
-    const r = new Record();
+    const r = new RecordBuilder();
     r.automaton(lifecycle("running", "paused"));
     r.automaton(lifecycle("paused", "running"));
     r.automaton({ ...lifecycle("running", "failed"), reason: "no chat built-in" });
@@ -201,7 +201,7 @@ describe("automaton stream events", () => {
   });
 
   it("gives the task events and loop_finished a tick's detail holds, in order", () => {
-    const r = new Record();
+    const r = new RecordBuilder();
     r.automaton({ type: "automaton_tick", automaton_id: ID, tick: 1, due_ms: 1 });
     r.automaton({
       type: "automaton_tick_done",
@@ -227,6 +227,23 @@ describe("automaton stream events", () => {
         completed_count: 0,
         failed_count: 1,
       },
+    ]);
+  });
+
+  it("derives task events from a task-run tick's outcome and task_id: started once, then done or failed", () => {
+    const r = new RecordBuilder();
+    const done = (tick: number, outcome: string, detail: Record<string, unknown>) => {
+      r.automaton({ type: "automaton_tick", automaton_id: ID, tick, due_ms: 1 });
+      r.automaton({ type: "automaton_tick_done", automaton_id: ID, tick, outcome, detail });
+    };
+    done(1, "turn_open", { task_id: "t9", turn_seq: 3 });
+    done(2, "task_failed", { task_id: "t9", reason: "no file changed" });
+    done(3, "task_done", { task_id: "t8", turn_seq: 9 });
+    expect(replayAutomatonEvents(r.entries, ID, 0).events).toEqual([
+      { type: "task_started", automaton_id: ID, seq: 2, task_id: "t9" },
+      { type: "task_failed", automaton_id: ID, seq: 4, task_id: "t9", reason: "no file changed" },
+      { type: "task_started", automaton_id: ID, seq: 6, task_id: "t8" },
+      { type: "task_completed", automaton_id: ID, seq: 6, task_id: "t8" },
     ]);
   });
 });

@@ -12,6 +12,8 @@ export interface WatchFold {
   tick_open: boolean;
   /** The turn the tick opened (its transaction's hash), until the turn's reply. */
   turn_tx: string | null;
+  /** The task the automaton's ticks work on, once a tick named it (`detail.task_id`). */
+  task_id: string | null;
 }
 
 /** The events of one entry, and the fold after it. */
@@ -27,7 +29,7 @@ export interface WatchStep {
  * let fold = initialWatchFold();
  */
 export function initialWatchFold(): WatchFold {
-  return { tick_seq: null, tick_open: false, turn_tx: null };
+  return { tick_seq: null, tick_open: false, turn_tx: null, task_id: null };
 }
 
 /**
@@ -67,14 +69,18 @@ export function automatonEntryEvents(
       case "automaton_lifecycle":
         return { fold, events: lifecycleEvents(recorded, base) };
       case "automaton_tick":
-        return { fold: { tick_seq: entry.seq, tick_open: true, turn_tx: null }, events: [] };
+        return {
+          fold: { ...fold, tick_seq: entry.seq, tick_open: true, turn_tx: null },
+          events: [],
+        };
       case "automaton_tick_done": {
         // A tick that ended with its turn still open (`turn_open`) is followed to the reply.
         const detail = recorded.detail ?? {};
-        const open = recorded.outcome === "turn_open" && typeof detail.tx_id === "string";
-        const turn_tx = open ? (detail.tx_id as string) : null;
-        const next = { tick_seq: open ? fold.tick_seq : null, tick_open: false, turn_tx };
-        return { fold: next, events: progressEvents(detail, base) };
+        const named = typeof detail.tx_id === "string" ? detail.tx_id : null;
+        const turn_tx = recorded.outcome === "turn_open" ? (fold.turn_tx ?? named) : null;
+        const tick_seq = turn_tx === null ? null : fold.tick_seq;
+        const next = { ...fold, tick_seq, tick_open: false, turn_tx };
+        return progressOf(next, recorded.outcome, detail, base);
       }
     }
   }
@@ -158,14 +164,32 @@ function lifecycleEvents(event: AutomatonLifecycle, base: Base): AutomatonStream
   }
 }
 
-function progressEvents(detail: unknown, base: Base): AutomatonStreamEvent[] {
+/**
+ * The task events of a tick's end: the `task_events` and `loop_finished` its detail lists
+ * ({@link TickProgress}); without a list, a `detail.task_id` the ticks had not named yet is
+ * `task_started`, and the outcome `task_done` or `task_failed` ends it (`detail.reason`).
+ */
+function progressOf(
+  fold: WatchFold,
+  outcome: string,
+  detail: Record<string, unknown>,
+  base: Base,
+): WatchStep {
   const parsed = TickProgress.safeParse(detail);
-  if (!parsed.success) return [];
-  const events: AutomatonStreamEvent[] = (parsed.data.task_events ?? []).map((task) => ({
+  const listed = parsed.success ? parsed.data : {};
+  const events: AutomatonStreamEvent[] = (listed.task_events ?? []).map((task) => ({
     ...base,
     ...task,
   }));
-  const finished = parsed.data.loop_finished;
-  if (finished) events.push({ type: "loop_finished", ...base, ...finished });
-  return events;
+  const taskId = typeof detail.task_id === "string" ? detail.task_id : null;
+  if (listed.task_events === undefined && taskId !== null) {
+    if (fold.task_id !== taskId) events.push({ type: "task_started", ...base, task_id: taskId });
+    const reason = typeof detail.reason === "string" ? { reason: detail.reason } : {};
+    if (outcome === "task_done") events.push({ type: "task_completed", ...base, task_id: taskId });
+    if (outcome === "task_failed")
+      events.push({ type: "task_failed", ...base, task_id: taskId, ...reason });
+  }
+  if (listed.loop_finished)
+    events.push({ type: "loop_finished", ...base, ...listed.loop_finished });
+  return { fold: taskId === null ? fold : { ...fold, task_id: taskId }, events };
 }
