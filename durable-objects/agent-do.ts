@@ -109,6 +109,8 @@ export class AgentDO extends DurableObject<Env> {
       store: this.#store,
       drain: () => this.#schedule.now(),
       drainSoon: () => this.#schedule.soon(),
+      env,
+      admit: (input) => this.admit(input),
     });
     this.#watch = new AutomatonWatch(ctx, this.#store, this.#automatons.runtime);
     this.#hub.tap = (frames) => this.#watch.live(frames);

@@ -14,7 +14,7 @@ import { domainToolDefinitions } from "../../src/tools/domain-catalog.js";
 import type { EndpointGuard } from "../../src/tools/endpoint-guard.js";
 import { sandboxClientOf } from "../../src/tools/sandbox-of-config.js";
 import { validateToolArgs } from "../../src/tools/validate-args.js";
-import { workspaceIdOf } from "../../src/tools/workspace-id.js";
+import { agentWorkspaceOf } from "../../src/tools/workspace-id.js";
 import { agentTools } from "./agent-tools.js";
 import { domainTools } from "./domain-tools.js";
 import type { AgentMeta } from "./meta-table.js";
@@ -31,7 +31,8 @@ export interface InstalledTools {
  * The tools of one agent's turn: the catalog offered to the model (built-ins, domain tools,
  * then the session's installed tools — none of which may shadow a built-in, a domain tool or
  * the terminal), its policy (the agent's setting over `AURA_POLICY`), argument checks, and
- * the dispatch of approved calls to the sandbox (the agent's own workspace), to other agents
+ * the dispatch of approved calls to the sandbox (the agent's workspace, or its project's when
+ * its settings say so), to other agents
  * of its org, to its org's projects, or to installed endpoints.
  */
 export function turnToolsOf(
@@ -87,7 +88,14 @@ export function turnToolsOf(
       return { ok: false, code: "invalid_arguments", message: "arguments: expected an object" };
     },
     dispatch: createToolDispatch({
-      ...(client ? { sandbox: { client, workspace: workspaceIdOf(meta.org, meta.agent_id) } } : {}),
+      ...(client
+        ? {
+            sandbox: {
+              client,
+              workspace: agentWorkspaceOf(meta.org, meta.agent_id, meta.settings),
+            },
+          }
+        : {}),
       agents,
       domain,
       installed: {

@@ -1,7 +1,9 @@
 import { loadConfig } from "../../src/config.js";
 import { setBounded } from "../../src/core/bounded-map.js";
+import { projectStub } from "../../src/http/stubs.js";
 import { selectProvider } from "../../src/reasoner/select-provider.js";
 import type { ModelProvider } from "../../src/reasoner/types.js";
+import { taskRunToolsFor } from "../automaton/task-run-turn.js";
 import type { AgentStore } from "./agent-store.js";
 import { ConversationCache } from "./conversation.js";
 import type { SessionHub } from "./session-hub.js";
@@ -65,7 +67,7 @@ export class TurnHost {
       conversation: this.#conversation,
       callerJwt: (txId) => this.#callerJwts.get(txId),
       provider: this.#providerInstance(),
-      turnSetup: () => this.#turnSetup(),
+      turnSetup: (turnSeq) => this.#turnSetup(turnSeq),
       onEvent: (event) => hub.broadcast([event]),
       isCancelled: (turnSeq) => this.#cancelTurnSeq === turnSeq,
       turnGate,
@@ -73,13 +75,22 @@ export class TurnHost {
     });
   }
 
-  /** The session and tools of the next turn: the agent's latest session, if it has one. */
-  #turnSetup(): TurnSetup {
+  /**
+   * The session and tools of the turn at `turnSeq`: the agent's latest session, if it has one,
+   * and its tools (with the engine tools when a `task-run` tick opened the turn).
+   */
+  #turnSetup(turnSeq: number): TurnSetup {
     const { env, store, session: latest } = this.#deps;
     const sql = store.sql;
     const session = latest.get(sql);
     const installed = latest.installedTools(sql);
-    const tools = turnToolsOf(env, loadConfig(env), store.requireMeta(), installed);
+    const meta = store.requireMeta();
+    const tools = taskRunToolsFor(
+      store,
+      turnToolsOf(env, loadConfig(env), meta, installed),
+      turnSeq,
+      (projectId) => projectStub(env, meta.org, projectId),
+    );
     return session ? { session, tools } : { tools };
   }
 

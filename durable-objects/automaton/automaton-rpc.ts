@@ -1,16 +1,24 @@
 import type { Result } from "../../src/core/errors.js";
 import { fail } from "../../src/core/errors.js";
+import { projectStub } from "../../src/http/stubs.js";
 import type {
   AutomatonCommand,
   AutomatonView,
   CreateAutomatonRequest,
 } from "../../src/protocol/automatons.js";
-import { type AgentAddress, agentNotFound, ownedMeta } from "../agent/admission.js";
+import {
+  type AdmitInput,
+  type AgentAddress,
+  agentNotFound,
+  ownedMeta,
+} from "../agent/admission.js";
 import type { AgentStore } from "../agent/agent-store.js";
 import { wakeAt } from "./alarm-clock.js";
 import { automatonEntries } from "./automaton-reads.js";
 import { AutomatonRuntime, type ControlOutcome } from "./automaton-runtime.js";
+import type { BuiltinRegistry } from "./builtin.js";
 import { chatBuiltin, TickTurnGate } from "./chat-builtin.js";
+import { taskRunBuiltin } from "./task-run-builtin.js";
 
 /** What the automatons borrow from the agent's object. */
 export interface AutomatonRpcDeps {
@@ -20,15 +28,18 @@ export interface AutomatonRpcDeps {
   drain(): Promise<void>;
   /** Starts a drain on the next tick: turns an automaton held or released may run. */
   drainSoon(): void;
+  /** The Worker's bindings (projects) and the object's own `admit`: `task-run` needs both. */
+  env: Env;
+  admit(input: AdmitInput): Promise<Result<{ tx_id: string; duplicate: boolean }>>;
 }
 
 /**
  * The automatons of one agent's object: the runtime wired to the object's store, alarm and
- * drain (with the `chat` built-in and the gate it holds turns with), and the object's
+ * drain (with the `chat` and `task-run` built-ins and the gate they hold turns with), and the object's
  * automaton calls, each for the caller that owns the agent (`not_found` for anyone else).
  *
  * @example
- * const automatons = new AutomatonRpc({ storage: ctx.storage, store, drain, drainSoon });
+ * const automatons = new AutomatonRpc({ storage: ctx.storage, store, drain, drainSoon, env, admit });
  * automatons.create(address, { automaton_id: `${agentId}-chat`, kind: "chat", schedule });
  * await automatons.runtime.pump(); // in alarm()
  */
@@ -42,11 +53,21 @@ export class AutomatonRpc {
     const { storage, store } = deps;
     this.#store = store;
     this.turnGate = new TickTurnGate(() => this.runtime.holdsTurns());
+    const { env } = deps;
+    const builtins: BuiltinRegistry = {
+      chat: chatBuiltin({ store, gate: this.turnGate, drain: () => deps.drain() }),
+      "task-run": taskRunBuiltin({
+        store,
+        gate: this.turnGate,
+        drain: () => deps.drain(),
+        admit: (input) => deps.admit(input),
+        project: (projectId) => projectStub(env, store.requireMeta().org, projectId),
+        now: () => Date.now(),
+      }),
+    };
     this.runtime = new AutomatonRuntime({
       store,
-      builtins: {
-        chat: chatBuiltin({ store, gate: this.turnGate, drain: () => deps.drain() }),
-      },
+      builtins,
       now: () => Date.now(),
       wakeAt: (ms) => {
         wakeAt(storage, ms).catch((err: unknown) => console.error("setAlarm failed", err));

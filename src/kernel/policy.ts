@@ -25,13 +25,18 @@ const READ_ONLY = [
   "search_code",
   ...DOMAIN_READ_TOOLS,
 ];
+/**
+ * A `task-run` turn's engine tools (`src/tools/engine-catalog.ts`): the engine's own
+ * bookkeeping, allowed in every profile; the file changes they gate are decided as usual.
+ */
+const ENGINE = ["get_task_context", "submit_plan", "task_done"];
 /** Tools that change files, or a project (domain tools): decided alike. */
 const WRITES = ["write_file", "edit_file", "delete_file", ...DOMAIN_WRITE_TOOLS];
 
 /** Default levels of each profile (SPEC §4). */
 const PROFILE_LEVELS: Record<PolicyProfile, Record<string, Permission>> = {
   dev: {
-    ...Object.fromEntries(READ_ONLY.map((t) => [t, "always_allow" as const])),
+    ...Object.fromEntries([...READ_ONLY, ...ENGINE].map((t) => [t, "always_allow" as const])),
     ...Object.fromEntries(WRITES.map((t) => [t, "always_allow" as const])),
     run_command: "always_allow",
     send_message: "always_allow",
@@ -39,7 +44,7 @@ const PROFILE_LEVELS: Record<PolicyProfile, Record<string, Permission>> = {
     terminal: "always_allow",
   },
   strict: {
-    ...Object.fromEntries(READ_ONLY.map((t) => [t, "always_allow" as const])),
+    ...Object.fromEntries([...READ_ONLY, ...ENGINE].map((t) => [t, "always_allow" as const])),
     ...Object.fromEntries(WRITES.map((t) => [t, "ask_once" as const])),
     run_command: "always_ask",
     send_message: "ask_once",

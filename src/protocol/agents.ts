@@ -32,6 +32,13 @@ export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
 export type AgentSettings = CreateAgentRequest & {
   /** Set on an agent another agent spawned: where its task's answer goes back to. */
   parent?: { agent_id: string; spawn_tx: string };
+  /**
+   * Where the agent's sandbox calls go: its own workspace (absent), or its `project_id`'s
+   * (`"project"`). Set only by the server, for the agent a `task-run` automaton runs.
+   */
+  workspace?: "project";
+  /** Set on the agent a `task-run` automaton runs: the task of its `project_id` it carries out. */
+  task_run?: { task_id: string };
 };
 
 /** A model's `tool_use` id, as it appears in a URL. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AgentId } from "../core/ids.js";
+import { ItemId, ProjectId } from "./projects.js";
 
 /** The built-ins an automaton can run. Only `chat` is built; the others need projects. */
 export const AutomatonKind = z.enum(["chat", "task-run", "dev-loop", "spec-gen"]);
@@ -54,13 +55,43 @@ export const AutomatonId = z
   .string()
   .regex(/^[0-9a-f]{80}$/, "automaton_id must be 80 lowercase hex characters");
 
-/** `POST /automatons` body. Without `agent_id` a new agent is created to run it. */
+/**
+ * `POST /automatons` body. Without `agent_id` a new agent is created to run it. `task-run`
+ * names its task (`project_id`, `task_id`) and always runs in a new agent of its own.
+ */
 export const CreateAutomatonRequest = z.strictObject({
   kind: AutomatonKind,
   agent_id: AgentId.optional(),
   schedule: Schedule,
+  project_id: ProjectId.optional(),
+  task_id: ItemId.optional(),
 });
 export type CreateAutomatonRequest = z.infer<typeof CreateAutomatonRequest>;
+
+/**
+ * `POST /automaton/start` body (the reference's): with `task_id`, a `task-run` of that task
+ * (`schedule` defaults to `on_demand`, and a first tick starts at once); without it, a
+ * `dev-loop` over the project. `model` is the running agent's model. The workspace is the
+ * project's: `workspace_root`, `git_repo_url` and `git_branch` are the dev loop's.
+ */
+export const StartAutomatonRequest = z.strictObject({
+  project_id: ProjectId,
+  task_id: ItemId.optional(),
+  model: z.string().min(1).max(200).optional(),
+  workspace_root: z.string().min(1).max(1000).optional(),
+  git_repo_url: z.string().min(1).max(2000).optional(),
+  git_branch: z.string().min(1).max(200).optional(),
+  kind: AutomatonKind.optional(),
+  schedule: Schedule.optional(),
+});
+export type StartAutomatonRequest = z.infer<typeof StartAutomatonRequest>;
+
+/** `POST /automaton/start` answer. */
+export const StartAutomatonResponse = z.object({
+  automaton_id: z.string(),
+  event_stream_url: z.string(),
+});
+export type StartAutomatonResponse = z.infer<typeof StartAutomatonResponse>;
 
 /** An automaton as every route reports it: its status is the recorded one. */
 export const AutomatonView = z.object({

@@ -5,7 +5,7 @@ import { isBuiltinTool, TOOL_ARGS } from "../protocol/tool-args.js";
 /** The outcome of checking a model's tool arguments. */
 export type ArgsCheck =
   | { ok: true; args: Record<string, unknown> }
-  | { ok: false; code: "unknown_tool" | "invalid_arguments"; message: string };
+  | { ok: false; code: "unknown_tool" | "invalid_arguments" | "tool_disabled"; message: string };
 
 /**
  * Validates the arguments the model gave a built-in or domain tool against its schema, before

@@ -21,3 +21,22 @@ export function workspaceIdOf(org: string, agentId: string): string {
 export function projectWorkspaceIdOf(org: string, projectId: string): string {
   return hashCanonical(["aura-project-workspace", org, projectId]);
 }
+
+/**
+ * The workspace an agent's sandbox calls go to: its project's when its settings say so
+ * (`workspace: "project"`, with the `project_id` checked in its org when it was created), else
+ * its own. Both digests include the org, so no setting reaches another org's files.
+ *
+ * @example
+ * agentWorkspaceOf("acme", agentId, { workspace: "project", project_id }); // the project's
+ */
+export function agentWorkspaceOf(
+  org: string,
+  agentId: string,
+  settings: { workspace?: "project"; project_id?: string | undefined },
+): string {
+  if (settings.workspace === "project" && settings.project_id !== undefined) {
+    return projectWorkspaceIdOf(org, settings.project_id);
+  }
+  return workspaceIdOf(org, agentId);
+}

@@ -114,7 +114,10 @@ describe("automaton lifecycle", () => {
     expect(paused).toEqual({ ok: true, automaton_id: id, status: "paused" });
     const list = await bodyOf<AutomatonView[]>(await call("GET", "/automaton/list", { token }));
     expect(list.find((a) => a.automaton_id === id)?.status).toBe("paused");
-    const start = await call("POST", "/automaton/start", { token, json: { project_id: "p" } });
+    const start = await call("POST", "/automaton/start", {
+      token,
+      json: { project_id: "a".repeat(64) },
+    });
     expect(start.status).toBe(503);
     expect((await bodyOf<ErrorResponse>(start)).error.code).toBe("unavailable");
   });

@@ -10,10 +10,12 @@ import {
   type AutomatonView,
   agentOfAutomaton,
   CreateAutomatonRequest,
+  StartAutomatonRequest,
 } from "../../protocol/automatons.js";
 import { readJson, validate } from "../body.js";
 import type { AppEnv } from "../context.js";
 import { agentStub } from "../stubs.js";
+import { startTaskRun, taskRunTarget } from "./task-run-start.js";
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** Agents of the org asked at once when listing every automaton. */
@@ -68,6 +70,13 @@ export const automatonRoutes = new Hono<AppEnv>()
         throw new AuraError("invalid_request", `schedule.expression: ${problem}`);
     }
     const { org } = c.get("principal");
+    if (body.kind === "task-run") {
+      const task = taskRunTarget(body);
+      return c.json(await startTaskRun(c.env, { org, ...task, schedule }), 201);
+    }
+    if (body.project_id !== undefined || body.task_id !== undefined) {
+      throw new AuraError("invalid_request", `project_id, task_id: not for ${body.kind}`);
+    }
     let agentId = body.agent_id;
     if (agentId === undefined) {
       agentId = newAgentId();
@@ -78,7 +87,7 @@ export const automatonRoutes = new Hono<AppEnv>()
     const { ok: _ok, ...view } = unwrap(
       await agentStub(c.env, org, agentId).createAutomaton(
         { org, agent_id: agentId },
-        { ...body, automaton_id: `${agentId}${suffix}` },
+        { kind: body.kind, schedule, automaton_id: `${agentId}${suffix}` },
       ),
     );
     return c.json(view, 201);
@@ -103,15 +112,41 @@ export const automatonRoutes = new Hono<AppEnv>()
   });
 
 /**
- * `/automaton`: the reference's routes over the same runtime. `POST /automaton/start` needs
- * projects and the dev-loop built-in, which are not built yet: it answers 503 `unavailable`.
+ * `/automaton`: the reference's routes over the same runtime. `POST /automaton/start` with a
+ * `task_id` starts a `task-run` of that task and its first tick; without one it would start
+ * the `dev-loop` built-in, which is not built yet: 503 `unavailable`.
  */
 export const referenceAutomatonRoutes = new Hono<AppEnv>()
-  .post("/start", () => {
-    throw new AuraError(
-      "unavailable",
-      'POST /automaton/start runs dev-loop or task-run over a project; those built-ins are not available yet. Use POST /automatons {kind: "chat", schedule} for chat.',
+  .post("/start", async (c) => {
+    const body = await readJson(c, StartAutomatonRequest, MAX_BODY_BYTES);
+    if (body.task_id === undefined || (body.kind !== undefined && body.kind !== "task-run")) {
+      throw new AuraError(
+        "unavailable",
+        "POST /automaton/start without task_id runs the dev-loop built-in over the project, which is not available yet. With task_id it starts a task-run.",
+      );
+    }
+    const unsupported = (["workspace_root", "git_repo_url", "git_branch"] as const).find(
+      (field) => body[field] !== undefined,
     );
+    if (unsupported !== undefined) {
+      throw new AuraError(
+        "invalid_request",
+        `${unsupported}: a task-run works in the project's workspace`,
+      );
+    }
+    const { org } = c.get("principal");
+    const view = await startTaskRun(c.env, {
+      org,
+      project_id: body.project_id,
+      task_id: body.task_id,
+      schedule: body.schedule ?? { type: "on_demand" },
+      model: body.model,
+    });
+    const address = { org, agent_id: view.agent_id };
+    const stub = agentStub(c.env, org, view.agent_id);
+    unwrap(await stub.tickAutomaton(address, view.automaton_id));
+    const id = view.automaton_id;
+    return c.json({ automaton_id: id, event_stream_url: `/stream/automaton/${id}` }, 201);
   })
   .get("/list", async (c) => c.json(await listAll(c.env, c.get("principal").org)))
   .get("/:id/status", async (c) => {
