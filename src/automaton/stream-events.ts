@@ -130,7 +130,12 @@ export function replayAutomatonEvents(
   return { fold, events };
 }
 
-/** True once an event ends the stream: the socket closes after it. */
+/**
+ * True once an event ends the stream: the socket closes after it.
+ *
+ * @example
+ * if (events.some(endsStream)) ws.close(1000, "done");
+ */
 export function endsStream(event: AutomatonStreamEvent): boolean {
   return event.type === "done";
 }

@@ -16,7 +16,12 @@ const TaskFields = {
   reason: z.string().optional(),
 };
 
-/** How a dev loop ended, with the tasks it finished and gave up on. */
+/**
+ * How a dev loop ended, with the tasks it finished and gave up on.
+ *
+ * @example
+ * LoopFinishedFields.parse({ outcome: "all_tasks_complete", completed_count: 4, failed_count: 0 });
+ */
 export const LoopFinishedFields = z.object({
   outcome: z.string().min(1),
   completed_count: z.number().int().nonnegative(),
@@ -53,7 +58,12 @@ export const AutomatonStreamEvent = z.discriminatedUnion("type", [
 ]);
 export type AutomatonStreamEvent = z.infer<typeof AutomatonStreamEvent>;
 
-/** The one frame a watcher sends: replay every event after `after_seq`, then go live. */
+/**
+ * The one frame a watcher sends: replay every event after `after_seq`, then go live.
+ *
+ * @example
+ * ws.send(JSON.stringify({ type: "resume", after_seq: lastSeenSeq }));
+ */
 export const AutomatonResumeFrame = z.strictObject({
   type: z.literal("resume"),
   after_seq: z.number().int().nonnegative(),

@@ -32,6 +32,7 @@ interface Watcher {
   events: Event[];
   closed: Promise<number>;
   resume(afterSeq: number): void;
+  send(text: string): void;
   next(type: Event["type"], where?: (e: Event) => boolean): Promise<Event>;
 }
 
@@ -52,6 +53,7 @@ async function openWatcher(id: string, as = token): Promise<Watcher | Response> 
     events,
     closed,
     resume: (afterSeq) => ws.send(JSON.stringify({ type: "resume", after_seq: afterSeq })),
+    send: (text) => ws.send(text),
     next: (type, where = () => true) =>
       waitFor(`a ${type} event`, async () => events.find((e) => e.type === type && where(e))),
   };
@@ -139,6 +141,10 @@ describe("/stream/automaton/:id", () => {
     await live.closed;
 
     const whole = await watch(id);
+    whole.send("not a resume");
+    const refused = await whole.next("error");
+    expect(refused).toMatchObject({ automaton_id: id, seq: 0 });
+    whole.events.length = 0;
     whole.resume(0);
     await whole.closed;
     const all = whole.events;
