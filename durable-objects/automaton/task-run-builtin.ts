@@ -86,7 +86,7 @@ export function taskRunBuiltin(host: TaskRunHost): Builtin {
         if (!opened) return { outcome: "idle" };
       }
       await host.drain();
-      const detail = { task_id: target.task_id, turn_seq: opened.seq };
+      const detail = { task_id: target.task_id, tx_id: opened.tx.hash, turn_seq: opened.seq };
       if (store.requireMeta().open_turn_seq === opened.seq) return { outcome: "turn_open", detail };
       const entries = turnEntries(store, opened.seq);
       const done = recordedToolCalls(entries).some(
@@ -95,7 +95,7 @@ export function taskRunBuiltin(host: TaskRunHost): Builtin {
       if (done) return { outcome: "task_done", detail, complete: true };
       const reason = failureReason(entries.at(-1));
       await failTask(host, meta, target, automaton.automaton_id, reason);
-      return { outcome: "task_failed", detail, fail: reason };
+      return { outcome: "task_failed", detail: { ...detail, reason }, fail: reason };
     },
   };
 }
