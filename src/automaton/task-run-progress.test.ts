@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Task } from "../protocol/projects.js";
-import { changedPaths, TaskRunProgress, taskPrompt } from "./task-run-progress.js";
+import { changedPaths, progressOf, TaskRunProgress, taskPrompt } from "./task-run-progress.js";
 
 const plan = { tool: "submit_plan", args: { plan: "p" }, ok: true, changed: [] };
 const write = (content: string) => ({
@@ -71,6 +71,38 @@ describe("TaskRunProgress", () => {
     progress.observe(write("export const x = 1;\n"));
     expect(progress.doneRefusal({})).toBeUndefined();
     expect([...progress.changed]).toEqual(["a.ts"]);
+  });
+});
+
+describe("progressOf", () => {
+  it("folds a turn's recorded calls, skipping refused ones and calls with no outcome yet", () => {
+    const result = (ok: boolean) => ({ tool: "t", ok, stdout: "", stderr: "", metadata: {} });
+    const call = (tool: string, args: object, ok: boolean | undefined, files?: object) => ({
+      proposal: { tool_use_id: tool, tool, args, decision: "approved" as const },
+      proposal_tx: "h",
+      ...(ok === undefined
+        ? {}
+        : {
+            execution: {
+              tool_use_id: tool,
+              tool,
+              args,
+              decision: "approved" as const,
+              result: result(ok),
+              is_error: !ok,
+              ...(files ? { files_changed: files } : {}),
+            },
+          }),
+    });
+    const progress = progressOf([
+      call("submit_plan", { plan: "p" }, true),
+      call("write_file", { path: "a.ts", content: "// TODO" }, false),
+      call("write_file", { path: "b.ts", content: "ok" }, true, { created: ["b.ts"] }),
+      call("write_file", { path: "c.ts", content: "// TODO" }, undefined),
+    ] as never);
+    expect(progress.planned).toBe(true);
+    expect([...progress.changed]).toEqual(["b.ts"]);
+    expect(progress.doneRefusal({})).toBeUndefined();
   });
 });
 
