@@ -107,7 +107,12 @@ async function runEngineTool(
   }
 }
 
-/** Moves the task to `status` in its project, keyed so a repeat applies once. */
+/**
+ * Moves the task to `status` in its project, keyed so a repeat applies once.
+ *
+ * @example
+ * await transition(host, task, "in_progress", `tool:${actionId}`);
+ */
 export function transition(
   host: Pick<EngineHost, "org" | "agent_id" | "project_id" | "project" | "now">,
   task: Task,

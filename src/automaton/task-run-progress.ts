@@ -119,7 +119,12 @@ export function progressOf(calls: readonly RecordedToolCall[]): TaskRunProgress 
   return progress;
 }
 
-/** Every path a `files_changed` report names. */
+/**
+ * Every path a `files_changed` report names.
+ *
+ * @example
+ * changedPaths({ created: ["a.ts"], deleted: ["b.ts"] }); // ["a.ts", "b.ts"]
+ */
 export function changedPaths(
   files: { created?: string[]; modified?: string[]; deleted?: string[] } | undefined,
 ): string[] {
