@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { type BuiltinToolName, TOOL_ARGS } from "../protocol/tool-args.js";
 import type { ToolDefinition } from "../reasoner/types.js";
+import { modelToolDefinition } from "./model-tool-definition.js";
 
 /** What the model is told each built-in tool does (the reference's wording, tightened). */
 const DESCRIPTIONS: Record<BuiltinToolName, string> = {
@@ -58,16 +58,7 @@ const definitions = new Map<BuiltinToolName, ToolDefinition>();
 export function toolDefinition(name: BuiltinToolName): ToolDefinition {
   let definition = definitions.get(name);
   if (!definition) {
-    const schema = z.toJSONSchema(TOOL_ARGS[name], { target: "draft-7" }) as Record<
-      string,
-      unknown
-    >;
-    delete schema.$schema;
-    definition = {
-      name,
-      description: DESCRIPTIONS[name],
-      input_schema: schema as ToolDefinition["input_schema"],
-    };
+    definition = modelToolDefinition(name, DESCRIPTIONS[name], TOOL_ARGS[name]);
     definitions.set(name, definition);
   }
   return definition;

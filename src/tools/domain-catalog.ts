@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { DOMAIN_TOOL_ARGS, type DomainToolName } from "../protocol/domain-tool-args.js";
 import type { ToolDefinition } from "../reasoner/types.js";
+import { modelToolDefinition } from "./model-tool-definition.js";
 
 /** What the model is told each domain tool does. */
 const DESCRIPTIONS: Record<DomainToolName, string> = {
@@ -39,16 +39,9 @@ const definitions = new Map<DomainToolName, ToolDefinition>();
 export function domainToolDefinition(name: DomainToolName): ToolDefinition {
   let definition = definitions.get(name);
   if (!definition) {
-    const schema = z.toJSONSchema(DOMAIN_TOOL_ARGS[name], {
-      target: "draft-7",
+    definition = modelToolDefinition(name, DESCRIPTIONS[name], DOMAIN_TOOL_ARGS[name], {
       io: "input",
-    }) as Record<string, unknown>;
-    delete schema.$schema;
-    definition = {
-      name,
-      description: DESCRIPTIONS[name],
-      input_schema: schema as ToolDefinition["input_schema"],
-    };
+    });
     definitions.set(name, definition);
   }
   return definition;

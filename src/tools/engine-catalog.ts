@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ToolDefinition } from "../reasoner/types.js";
+import { modelToolDefinition } from "./model-tool-definition.js";
 import type { ArgsCheck } from "./validate-args.js";
 
 /** Arguments of the engine tools a `task-run` turn is offered (SPEC §10). */
@@ -41,18 +42,9 @@ export function isEngineTool(name: string): name is EngineToolName {
  * engineToolDefinitions().map((d) => d.name); // ["get_task_context", "submit_plan", "task_done"]
  */
 export function engineToolDefinitions(): ToolDefinition[] {
-  return (Object.keys(ENGINE_TOOL_ARGS) as EngineToolName[]).map((name) => {
-    const schema = z.toJSONSchema(ENGINE_TOOL_ARGS[name], { target: "draft-7" }) as Record<
-      string,
-      unknown
-    >;
-    delete schema.$schema;
-    return {
-      name,
-      description: DESCRIPTIONS[name],
-      input_schema: schema as ToolDefinition["input_schema"],
-    };
-  });
+  return (Object.keys(ENGINE_TOOL_ARGS) as EngineToolName[]).map((name) =>
+    modelToolDefinition(name, DESCRIPTIONS[name], ENGINE_TOOL_ARGS[name]),
+  );
 }
 
 /**
