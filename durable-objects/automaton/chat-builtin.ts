@@ -38,6 +38,32 @@ export class TickTurnGate implements TurnGate {
   close(): void {
     this.#allowance = 0;
   }
+
+  /**
+   * Lets exactly one turn through: opens the gate for one, runs `drain`, closes it, and looks
+   * for the turn with `find` — at least one drain and up to three, since a drain may find the
+   * inbox busy.
+   * Resolves with what `find` found, or `undefined` when no turn opened.
+   *
+   * @example
+   * const opened = await gate.letOneTurnThrough(() => host.drain(), () => turnOpenedAfter(store, seq));
+   */
+  async letOneTurnThrough<T>(
+    drain: () => Promise<void>,
+    find: () => T | undefined,
+  ): Promise<T | undefined> {
+    let opened: T | undefined;
+    for (let i = 0; i < DRAIN_ATTEMPTS && opened === undefined; i++) {
+      this.allowOne();
+      try {
+        await drain();
+      } finally {
+        this.close();
+      }
+      opened = find();
+    }
+    return opened;
+  }
 }
 
 /** What `chat` needs from the agent's object. */
@@ -84,15 +110,10 @@ export function chatBuiltin(host: ChatHost): Builtin {
       if (!opened) {
         if (store.requireMeta().status !== "active") return { outcome: "agent_inactive" };
         if (!waiting()) return { outcome: "idle" };
-        for (let i = 0; i < DRAIN_ATTEMPTS && !opened; i++) {
-          gate.allowOne();
-          try {
-            await host.drain();
-          } finally {
-            gate.close();
-          }
-          opened = turnOpenedAfter(store, startSeq);
-        }
+        opened = await gate.letOneTurnThrough(
+          () => host.drain(),
+          () => turnOpenedAfter(store, startSeq),
+        );
         if (!opened) return { outcome: "idle" };
       }
       // The turn this tick opened runs in the drain; wait for it to end (or park).

@@ -30,8 +30,6 @@ export interface TaskRunHost {
   now(): number;
 }
 
-/** How many drains a tick runs at most to get its one turn through. */
-const DRAIN_ATTEMPTS = 3;
 /** Characters of the turn's last reply kept in a failed task's notes. */
 const REPLY_NOTE_CHARS = 500;
 
@@ -74,15 +72,10 @@ export function taskRunBuiltin(host: TaskRunHost): Builtin {
           existing_only: true,
         });
         if (!admitted.ok) return { outcome: "error", fail: admitted.message };
-        for (let i = 0; i < DRAIN_ATTEMPTS && !opened; i++) {
-          gate.allowOne();
-          try {
-            await host.drain();
-          } finally {
-            gate.close();
-          }
-          opened = taskTurnOf(store, automaton);
-        }
+        opened = await gate.letOneTurnThrough(
+          () => host.drain(),
+          () => taskTurnOf(store, automaton),
+        );
         if (!opened) return { outcome: "idle" };
       }
       await host.drain();
