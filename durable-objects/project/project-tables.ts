@@ -88,28 +88,28 @@ export function saveItems(
   state: ProjectState,
   touched: { specs: Iterable<string>; tasks: Iterable<string> },
 ): void {
-  for (const id of touched.specs) {
-    const spec = state.specs.get(id);
-    if (!spec) sql.exec("DELETE FROM spec WHERE spec_id = ?", id);
+  saveRows(sql, "spec", "spec_id", state.specs, touched.specs);
+  saveRows(sql, "task", "task_id", state.tasks, touched.tasks);
+}
+
+/** Writes each of `ids` of one item table as `items` has it: saved if present, else deleted. */
+function saveRows(
+  sql: SqlStorage,
+  table: "spec" | "task",
+  idColumn: "spec_id" | "task_id",
+  items: ReadonlyMap<string, { order: number; created_at: number }>,
+  ids: Iterable<string>,
+): void {
+  for (const id of ids) {
+    const item = items.get(id);
+    if (!item) sql.exec(`DELETE FROM ${table} WHERE ${idColumn} = ?`, id);
     else
       sql.exec(
-        "INSERT OR REPLACE INTO spec (spec_id, ord, created_at, data) VALUES (?, ?, ?, ?)",
+        `INSERT OR REPLACE INTO ${table} (${idColumn}, ord, created_at, data) VALUES (?, ?, ?, ?)`,
         id,
-        spec.order,
-        spec.created_at,
-        JSON.stringify(spec),
-      );
-  }
-  for (const id of touched.tasks) {
-    const task = state.tasks.get(id);
-    if (!task) sql.exec("DELETE FROM task WHERE task_id = ?", id);
-    else
-      sql.exec(
-        "INSERT OR REPLACE INTO task (task_id, ord, created_at, data) VALUES (?, ?, ?, ?)",
-        id,
-        task.order,
-        task.created_at,
-        JSON.stringify(task),
+        item.order,
+        item.created_at,
+        JSON.stringify(item),
       );
   }
 }
