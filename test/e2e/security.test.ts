@@ -66,6 +66,21 @@ async function target(env: Record<string, string>): Promise<Target> {
   };
 }
 
+/**
+ * The stack of the enclosing `describe`, started with `env` before its first test and stopped
+ * (nothing left running) after its last; the object is filled in when the stack is up.
+ */
+function useTarget(env: Record<string, string>): Target {
+  const t = {} as Target;
+  beforeAll(async () => {
+    Object.assign(t, await target(env));
+  });
+  afterAll(async () => {
+    await stopAndCheck(t.stack);
+  });
+  return t;
+}
+
 async function newAgent(t: Target, api = t.api, body: object = {}): Promise<string> {
   const created = await api.post("/agents", body);
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -135,13 +150,7 @@ function hostProcessesRunning(marker: string): number[] {
 }
 
 describe("a dev stack (default policy, network on)", () => {
-  let t: Target;
-  beforeAll(async () => {
-    t = await target({});
-  });
-  afterAll(async () => {
-    await stopAndCheck(t.stack);
-  });
+  const t = useTarget({});
 
   it("lets no command read a secret, another workspace or the state dir, so the chain to org B fails", async () => {
     await tryTheChain(t);
@@ -326,13 +335,7 @@ describe("a dev stack (default policy, network on)", () => {
 });
 
 describe("a strict stack with ALLOWED_COMMANDS", () => {
-  let t: Target;
-  beforeAll(async () => {
-    t = await target({ AURA_POLICY: "strict", ALLOWED_COMMANDS: "git,ls,cat" });
-  });
-  afterAll(async () => {
-    await stopAndCheck(t.stack);
-  });
+  const t = useTarget({ AURA_POLICY: "strict", ALLOWED_COMMANDS: "git,ls,cat" });
 
   it("lets an approved cat read no secret, so the chain to org B fails", async () => {
     const tokenB = await mintToken({
@@ -426,13 +429,7 @@ describe("a strict stack with ALLOWED_COMMANDS", () => {
 });
 
 describe("a dev stack with AURA_SANDBOX_NETWORK=off", () => {
-  let t: Target;
-  beforeAll(async () => {
-    t = await target({ AURA_SANDBOX_NETWORK: "off" });
-  });
-  afterAll(async () => {
-    await stopAndCheck(t.stack);
-  });
+  const t = useTarget({ AURA_SANDBOX_NETWORK: "off" });
 
   it("lets no command read a secret, so the chain to org B fails", async () => {
     await tryTheChain(t);
