@@ -142,6 +142,18 @@ export async function createAgent(token: string, settings: object = {}): Promise
 }
 
 /** `GET /agents/:id/head`. */
+/**
+ * Asks the Worker for `/ws/terminal` with `query` (e.g. `token` and `agent_id`) as a
+ * WebSocket upgrade; the response carries the socket when the terminal was opened.
+ */
+export function upgradeTerminal(query: Record<string, string>): Promise<Response> {
+  return exports.default.fetch(
+    new Request(`https://aura.test/ws/terminal?${new URLSearchParams(query)}`, {
+      headers: { Upgrade: "websocket" },
+    }),
+  );
+}
+
 export async function getHead(token: string, agentId: string): Promise<AgentHead> {
   return bodyOf<AgentHead>(await call("GET", `/agents/${agentId}/head`, { token }));
 }

@@ -1,4 +1,3 @@
-import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordEntry } from "../../src/core/record.js";
 import {
@@ -10,6 +9,7 @@ import {
   getVerify,
   mintToken,
   payloadJson,
+  upgradeTerminal,
   waitFor,
 } from "./helpers.js";
 import { openSession } from "./stream-client.js";
@@ -21,14 +21,8 @@ beforeAll(async () => {
   token = await mintToken({ org: ORG, sub: "tess" });
 });
 
-function upgrade(query: string): Promise<Response> {
-  return exports.default.fetch(
-    new Request(`https://aura.test/ws/terminal?${query}`, { headers: { Upgrade: "websocket" } }),
-  );
-}
-
 function openTerminal(agentId: string, as = token): Promise<Response> {
-  return upgrade(new URLSearchParams({ token: as, agent_id: agentId }).toString());
+  return upgradeTerminal({ token: as, agent_id: agentId });
 }
 
 /** Spawns a shell on an accepted terminal socket, echoes a marker through it, then closes it. */
@@ -110,7 +104,7 @@ describe("/ws/terminal under the dev policy", () => {
     const stranger = await mintToken({ org: "org-terminal-other" });
     const foreign = await openTerminal(agentId, stranger);
     expect(foreign.status).toBe(404);
-    const anonymous = await upgrade(new URLSearchParams({ agent_id: agentId }).toString());
+    const anonymous = await upgradeTerminal({ agent_id: agentId });
     expect(anonymous.status).toBe(401);
     expect(await getRecord(token, agentId)).toEqual([]);
   });

@@ -1,4 +1,3 @@
-import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   agentStub,
@@ -10,6 +9,7 @@ import {
   mintToken,
   payloadJson,
   randomAgentId,
+  upgradeTerminal,
 } from "../helpers.js";
 import { openSession } from "../stream-client.js";
 
@@ -22,10 +22,7 @@ beforeAll(async () => {
 });
 
 function openTerminal(agentId: string): Promise<Response> {
-  const query = new URLSearchParams({ token, agent_id: agentId });
-  return exports.default.fetch(
-    new Request(`https://aura.test/ws/terminal?${query}`, { headers: { Upgrade: "websocket" } }),
-  );
+  return upgradeTerminal({ token, agent_id: agentId });
 }
 
 describe("/ws/terminal on a strict deployment", () => {
