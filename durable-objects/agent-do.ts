@@ -2,7 +2,6 @@ import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../src/config.js";
 import { fail, type Result } from "../src/core/errors.js";
 import type { AgentStatus, RecordEntry } from "../src/core/record.js";
-import { agentStub } from "../src/http/stubs.js";
 import type {
   AgentHead,
   AgentSettings,
@@ -61,6 +60,7 @@ import { AutomatonRpc } from "./automaton/automaton-rpc.js";
 import type { ControlOutcome } from "./automaton/automaton-runtime.js";
 import { AutomatonWatch } from "./automaton/automaton-watch.js";
 import { directoryStub } from "./directory-do.js";
+import { agentStub } from "./stubs.js";
 
 export type { AdmitInput, AgentAddress } from "./agent/admission.js";
 export type { ApproveInput, PendingApprovalView } from "./agent/approval.js";

@@ -153,6 +153,7 @@ function mutatedOf(command: ProjectCommand, state: ProjectState): Mutated {
   switch (command.type) {
     case "create_project":
     case "update_project":
+    case "claim_dev_loop":
       return state.project as Project;
     case "create_spec":
     case "update_spec":

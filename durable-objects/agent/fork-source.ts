@@ -1,7 +1,7 @@
 import { AuraError, type Result } from "../../src/core/errors.js";
 import type { RecordEntry } from "../../src/core/record.js";
-import { agentStub } from "../../src/http/stubs.js";
 import type { AgentSettings } from "../../src/protocol/agents.js";
+import { agentStub } from "../stubs.js";
 import type { AgentAddress } from "./admission.js";
 import type { ForkSource } from "./fork.js";
 

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { closeQuietly } from "../../src/http/close-socket.js";
-import { CALLER_HEADERS } from "../../src/http/stubs.js";
+import { closeQuietly } from "../../src/core/close-socket.js";
 import type { ServerFrame } from "../../src/protocol/stream.js";
 import {
   initialSessionState,
   restoreSessionState,
   type SessionState,
 } from "../../src/session/session-state.js";
+import { CALLER_HEADERS } from "../stubs.js";
 
 /**
  * What a socket's attachment holds (it survives hibernation; at most 16 KiB): who connected,

@@ -1,6 +1,5 @@
 import { TERMINAL_TOOL } from "../../src/agent/terminal-record.js";
 import type { Config } from "../../src/config.js";
-import { agentStub, projectStub } from "../../src/http/stubs.js";
 import { resolvePolicy } from "../../src/kernel/policy.js";
 import { isDomainTool } from "../../src/protocol/domain-tool-args.js";
 import { isBuiltinTool } from "../../src/protocol/tool-args.js";
@@ -15,6 +14,7 @@ import type { EndpointGuard } from "../../src/tools/endpoint-guard.js";
 import { sandboxClientOf } from "../../src/tools/sandbox-of-config.js";
 import { validateToolArgs } from "../../src/tools/validate-args.js";
 import { agentWorkspaceOf } from "../../src/tools/workspace-id.js";
+import { agentStub, projectStub } from "../stubs.js";
 import { agentTools } from "./agent-tools.js";
 import { domainTools } from "./domain-tools.js";
 import type { AgentMeta } from "./meta-table.js";

@@ -1,9 +1,9 @@
 import { loadConfig } from "../../src/config.js";
 import { setBounded } from "../../src/core/bounded-map.js";
-import { projectStub } from "../../src/http/stubs.js";
 import { selectProvider } from "../../src/reasoner/select-provider.js";
 import type { ModelProvider } from "../../src/reasoner/types.js";
 import { taskRunToolsFor } from "../automaton/task-run-turn.js";
+import { projectStub } from "../stubs.js";
 import type { AgentStore } from "./agent-store.js";
 import { ConversationCache } from "./conversation.js";
 import type { SessionHub } from "./session-hub.js";

@@ -1,6 +1,5 @@
 import type { Result } from "../../src/core/errors.js";
 import { fail } from "../../src/core/errors.js";
-import { projectStub } from "../../src/http/stubs.js";
 import type {
   AutomatonCommand,
   AutomatonView,
@@ -13,6 +12,7 @@ import {
   ownedMeta,
 } from "../agent/admission.js";
 import type { AgentStore } from "../agent/agent-store.js";
+import { projectStub } from "../stubs.js";
 import { wakeAt } from "./alarm-clock.js";
 import { automatonEntries } from "./automaton-reads.js";
 import { AutomatonRuntime, type ControlOutcome } from "./automaton-runtime.js";

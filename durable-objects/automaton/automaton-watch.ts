@@ -7,9 +7,9 @@ import {
   type WatchFold,
   watchesText,
 } from "../../src/automaton/stream-events.js";
+import { closeQuietly } from "../../src/core/close-socket.js";
 import type { Result } from "../../src/core/errors.js";
 import type { RecordEntry } from "../../src/core/record.js";
-import { closeQuietly } from "../../src/http/close-socket.js";
 import {
   AutomatonResumeFrame,
   type AutomatonStreamEvent,

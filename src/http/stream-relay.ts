@@ -1,7 +1,7 @@
+import { agentStub, CALLER_HEADERS } from "../../durable-objects/stubs.js";
+import { closeQuietly } from "../core/close-socket.js";
 import { AgentId, newAgentId } from "../core/ids.js";
 import { errorFrame } from "../protocol/stream.js";
-import { closeQuietly } from "./close-socket.js";
-import { agentStub, CALLER_HEADERS } from "./stubs.js";
 
 /** Who the Worker authenticated, and the upgrade request it came with. */
 export interface RelayCaller {

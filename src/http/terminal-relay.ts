@@ -1,4 +1,4 @@
-import { closeQuietly } from "./close-socket.js";
+import { closeQuietly } from "../core/close-socket.js";
 
 /** How a relayed terminal ended: which side closed first, and its close code. */
 export interface TerminalEnd {

@@ -42,6 +42,16 @@ export function decide(command: ProjectCommand, state: ProjectState): Decision {
       return ok({ type: "project_saved", project: patchProject(project, command) });
     case "delete_project":
       return ok({ type: "project_deleted", at: command.now });
+    case "claim_dev_loop": {
+      const current = project.dev_loop_automaton_id ?? null;
+      if (current !== command.replaces) {
+        return fail("conflict", `the project's dev loop is now ${current ?? "none"}: start again`, {
+          automaton_id: current,
+        });
+      }
+      const claimed = { ...project, dev_loop_automaton_id: command.automaton_id };
+      return ok({ type: "project_saved", project: { ...claimed, updated_at: command.now } });
+    }
     case "create_spec":
     case "update_spec":
     case "delete_spec":

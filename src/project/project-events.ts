@@ -20,6 +20,11 @@ export type ProjectCommand =
   | { type: "create_project"; now: number; project_id: string; fields: CreateProjectRequest }
   | { type: "update_project"; now: number; patch: UpdateProjectRequest }
   | { type: "delete_project"; now: number }
+  /**
+   * Names the project's dev loop. `replaces` is the loop the caller saw (null for none): a
+   * claim made meanwhile by someone else refuses this one, so two starts never both win.
+   */
+  | { type: "claim_dev_loop"; now: number; automaton_id: string; replaces: string | null }
   | { type: "create_spec"; now: number; spec_id: string; fields: CreateSpecRequest }
   | { type: "update_spec"; now: number; spec_id: string; patch: UpdateSpecRequest }
   | { type: "delete_spec"; now: number; spec_id: string }

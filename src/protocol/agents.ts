@@ -39,6 +39,10 @@ export type AgentSettings = CreateAgentRequest & {
   workspace?: "project";
   /** Set on the agent a `task-run` automaton runs: the task of its `project_id` it carries out. */
   task_run?: { task_id: string };
+  /** Set on the agent a `dev-loop` automaton runs: the remote its workspace is cloned from. */
+  dev_loop?: { git_repo_url?: string; git_branch?: string };
+  /** Set on the agent a `spec-gen` automaton runs: the workspace file it reads requirements from. */
+  spec_gen?: { requirements_path: string };
 };
 
 /** A model's `tool_use` id, as it appears in a URL. */

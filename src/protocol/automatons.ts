@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AgentId } from "../core/ids.js";
 import { ItemId, ProjectId } from "./projects.js";
 
-/** The built-ins an automaton can run. Only `chat` is built; the others need projects. */
+/** The built-ins an automaton can run; `task-run`, `dev-loop` and `spec-gen` work on a project. */
 export const AutomatonKind = z.enum(["chat", "task-run", "dev-loop", "spec-gen"]);
 export type AutomatonKind = z.infer<typeof AutomatonKind>;
 
@@ -65,6 +65,8 @@ export const CreateAutomatonRequest = z.strictObject({
   schedule: Schedule,
   project_id: ProjectId.optional(),
   task_id: ItemId.optional(),
+  /** `spec-gen` only: the workspace file holding the requirements (default `requirements.md`). */
+  requirements_path: z.string().min(1).max(1000).optional(),
 });
 export type CreateAutomatonRequest = z.infer<typeof CreateAutomatonRequest>;
 

@@ -31,6 +31,8 @@ export const Project = z.object({
   description: z.string(),
   git_repo_url: z.string().optional(),
   git_branch: z.string().optional(),
+  /** The project's latest dev loop (one runs at a time; a finished one stays named). */
+  dev_loop_automaton_id: z.string().optional(),
   created_at: z.number().int(),
   updated_at: z.number().int(),
 });

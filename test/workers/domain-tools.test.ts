@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { domainTools } from "../../durable-objects/agent/domain-tools.js";
+import { projectStub } from "../../durable-objects/stubs.js";
 import { base64ToText } from "../../src/core/base64.js";
-import { projectStub } from "../../src/http/stubs.js";
 import type { Task } from "../../src/protocol/projects.js";
 import { executions, projectRecord, runPrompt } from "./domain-tool-helpers.js";
 import {

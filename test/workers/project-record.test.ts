@@ -1,9 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { projectStub } from "../../durable-objects/stubs.js";
 import { base64ToText } from "../../src/core/base64.js";
 import type { RecordEntry } from "../../src/core/record.js";
-import { projectStub } from "../../src/http/stubs.js";
 import type { VerifyReport } from "../../src/protocol/agents.js";
 import type { Commit } from "../../src/protocol/projects.js";
 import type { FilesResponse, ReadFileResponse } from "../../src/protocol/sandbox.js";

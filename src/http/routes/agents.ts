@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { directoryStub } from "../../../durable-objects/directory-do.js";
+import { agentStub, projectStub } from "../../../durable-objects/stubs.js";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId, newAgentId } from "../../core/ids.js";
 import { policyBelowFloor } from "../../kernel/policy.js";
@@ -14,7 +15,6 @@ import {
 } from "../../protocol/agents.js";
 import { readJson, validate } from "../body.js";
 import type { AppEnv } from "../context.js";
-import { agentStub, projectStub } from "../stubs.js";
 
 const MAX_CREATE_BODY_BYTES = 256 * 1024;
 

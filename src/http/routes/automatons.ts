@@ -1,5 +1,12 @@
 import { Hono } from "hono";
+import {
+  startDevLoop,
+  startSpecGen,
+  startTaskRun,
+  taskRunTarget,
+} from "../../../durable-objects/automaton/project-automaton-start.js";
 import { directoryStub } from "../../../durable-objects/directory-do.js";
+import { agentStub } from "../../../durable-objects/stubs.js";
 import { cronProblem } from "../../automaton/schedule-clock.js";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { bytesToHex } from "../../core/hash.js";
@@ -14,8 +21,6 @@ import {
 } from "../../protocol/automatons.js";
 import { readJson, validate } from "../body.js";
 import type { AppEnv } from "../context.js";
-import { agentStub } from "../stubs.js";
-import { startTaskRun, taskRunTarget } from "./task-run-start.js";
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** Agents of the org asked at once when listing every automaton. */
@@ -56,6 +61,30 @@ async function listAll(env: Env, org: string): Promise<AutomatonView[]> {
 }
 
 /**
+ * A `spec-gen` or `dev-loop` of `POST /automatons`: each runs in a new agent made for the
+ * project it names (`project_id` required, `agent_id` and `task_id` refused). A dev loop
+ * ticks on its own schedule (`continuous`) whatever the body asks.
+ */
+function projectAutomaton(env: Env, org: string, body: CreateAutomatonRequest) {
+  if (body.agent_id !== undefined || body.task_id !== undefined) {
+    const field = body.agent_id !== undefined ? "agent_id" : "task_id";
+    throw new AuraError("invalid_request", `${field}: not for ${body.kind}`);
+  }
+  if (body.project_id === undefined) {
+    throw new AuraError("invalid_request", `project_id: required for ${body.kind}`);
+  }
+  const { project_id } = body;
+  if (body.kind === "dev-loop") {
+    if (body.requirements_path !== undefined) {
+      throw new AuraError("invalid_request", "requirements_path: not for dev-loop");
+    }
+    return startDevLoop(env, { org, project_id });
+  }
+  const requirements_path = body.requirements_path ?? "requirements.md";
+  return startSpecGen(env, { org, project_id, requirements_path, schedule: body.schedule });
+}
+
+/**
  * `/automatons`: create (any built-in with a schedule), status, record, pause, resume, stop
  * and on-demand ticks. An automaton lives in the object of the agent that runs it; its id
  * starts with that agent's id, so the Worker reaches it within the caller's org only.
@@ -72,10 +101,18 @@ export const automatonRoutes = new Hono<AppEnv>()
     const { org } = c.get("principal");
     if (body.kind === "task-run") {
       const task = taskRunTarget(body);
-      return c.json(await startTaskRun(c.env, { org, ...task, schedule }), 201);
+      const { ok: _ok, ...view } = unwrap(await startTaskRun(c.env, { org, ...task, schedule }));
+      return c.json(view, 201);
+    }
+    if (body.kind === "spec-gen" || body.kind === "dev-loop") {
+      const { ok: _ok, ...view } = unwrap(await projectAutomaton(c.env, org, body));
+      return c.json(view, 201);
     }
     if (body.project_id !== undefined || body.task_id !== undefined) {
       throw new AuraError("invalid_request", `project_id, task_id: not for ${body.kind}`);
+    }
+    if (body.requirements_path !== undefined) {
+      throw new AuraError("invalid_request", `requirements_path: not for ${body.kind}`);
     }
     let agentId = body.agent_id;
     if (agentId === undefined) {
@@ -113,38 +150,66 @@ export const automatonRoutes = new Hono<AppEnv>()
 
 /**
  * `/automaton`: the reference's routes over the same runtime. `POST /automaton/start` with a
- * `task_id` starts a `task-run` of that task and its first tick; without one it would start
- * the `dev-loop` built-in, which is not built yet: 503 `unavailable`.
+ * `task_id` starts a `task-run` of that task and its first tick; without one, the project's
+ * `dev-loop` (one per project: a second start is `409`).
  */
 export const referenceAutomatonRoutes = new Hono<AppEnv>()
   .post("/start", async (c) => {
     const body = await readJson(c, StartAutomatonRequest, MAX_BODY_BYTES);
-    if (body.task_id === undefined || (body.kind !== undefined && body.kind !== "task-run")) {
-      throw new AuraError(
-        "unavailable",
-        "POST /automaton/start without task_id runs the dev-loop built-in over the project, which is not available yet. With task_id it starts a task-run.",
-      );
-    }
-    const unsupported = (["workspace_root", "git_repo_url", "git_branch"] as const).find(
-      (field) => body[field] !== undefined,
-    );
-    if (unsupported !== undefined) {
+    const { org } = c.get("principal");
+    const kind = body.kind ?? (body.task_id === undefined ? "dev-loop" : "task-run");
+    if (kind !== "task-run" && kind !== "dev-loop") {
       throw new AuraError(
         "invalid_request",
-        `${unsupported}: a task-run works in the project's workspace`,
+        `kind: /automaton/start runs task-run or dev-loop, not ${kind}`,
       );
     }
-    const { org } = c.get("principal");
-    const view = await startTaskRun(c.env, {
-      org,
-      project_id: body.project_id,
-      task_id: body.task_id,
-      schedule: body.schedule ?? { type: "on_demand" },
-      model: body.model,
-    });
-    const address = { org, agent_id: view.agent_id };
-    const stub = agentStub(c.env, org, view.agent_id);
-    unwrap(await stub.tickAutomaton(address, view.automaton_id));
+    if (body.workspace_root !== undefined) {
+      throw new AuraError(
+        "invalid_request",
+        "workspace_root: an automaton works in its project's workspace, which the sandbox chooses",
+      );
+    }
+    let view: AutomatonView;
+    if (kind === "task-run") {
+      if (body.task_id === undefined) {
+        throw new AuraError("invalid_request", "task_id: required for task-run");
+      }
+      const remote = (["git_repo_url", "git_branch"] as const).find((f) => body[f] !== undefined);
+      if (remote !== undefined) {
+        throw new AuraError(
+          "invalid_request",
+          `${remote}: a task-run works in the project's workspace as it is`,
+        );
+      }
+      const { ok: _ok, ...started } = unwrap(
+        await startTaskRun(c.env, {
+          org,
+          project_id: body.project_id,
+          task_id: body.task_id,
+          schedule: body.schedule ?? { type: "on_demand" },
+          model: body.model,
+        }),
+      );
+      view = started;
+      const stub = agentStub(c.env, org, view.agent_id);
+      unwrap(await stub.tickAutomaton({ org, agent_id: view.agent_id }, view.automaton_id));
+    } else {
+      if (body.task_id !== undefined || body.schedule !== undefined) {
+        const field = body.task_id !== undefined ? "task_id" : "schedule";
+        throw new AuraError("invalid_request", `${field}: not for dev-loop`);
+      }
+      const { ok: _ok, ...started } = unwrap(
+        await startDevLoop(c.env, {
+          org,
+          project_id: body.project_id,
+          model: body.model,
+          git_repo_url: body.git_repo_url,
+          git_branch: body.git_branch,
+        }),
+      );
+      view = started;
+    }
     const id = view.automaton_id;
     return c.json({ automaton_id: id, event_stream_url: `/stream/automaton/${id}` }, 201);
   })

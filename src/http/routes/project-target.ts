@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import type { ExecuteInput, Mutated, ProjectAddress } from "../../../durable-objects/project-do.js";
+import { projectStub } from "../../../durable-objects/stubs.js";
 import { unwrap } from "../../core/errors.js";
 import { ProjectId } from "../../protocol/projects.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
-import { projectStub } from "../stubs.js";
 
 /** Bodies of project, spec and task writes are at most this large (a spec is up to 500 kB). */
 export const MAX_PROJECT_BODY_BYTES = 2 * 1024 * 1024;

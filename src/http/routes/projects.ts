@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { directoryStub } from "../../../durable-objects/directory-do.js";
+import { projectStub } from "../../../durable-objects/stubs.js";
 import { unwrap } from "../../core/errors.js";
 import { newAgentId } from "../../core/ids.js";
 import { RecordQuery } from "../../protocol/agents.js";
@@ -10,7 +11,6 @@ import {
 } from "../../protocol/projects.js";
 import { readJson, validate } from "../body.js";
 import type { AppEnv } from "../context.js";
-import { projectStub } from "../stubs.js";
 import { projectItemRoutes } from "./project-items.js";
 import { executeOn, MAX_PROJECT_BODY_BYTES, projectTarget } from "./project-target.js";
 import { projectWorkspaceRoutes } from "./project-workspace.js";

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { agentStub, CALLER_HEADERS } from "../../../durable-objects/stubs.js";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId } from "../../core/ids.js";
 import { AutomatonId, agentOfAutomaton } from "../../protocol/automatons.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
 import { relayStream } from "../stream-relay.js";
-import { agentStub, CALLER_HEADERS } from "../stubs.js";
 
 const StreamQuery = z.object({ agent_id: AgentId.optional() });
 const AutomatonParams = z.object({ id: AutomatonId });

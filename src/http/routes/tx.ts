@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { agentStub } from "../../../durable-objects/stubs.js";
 import { kernelShapeOf } from "../../agent/record-shapes.js";
 import { base64DecodedLength } from "../../core/base64.js";
 import { AuraError, unwrap } from "../../core/errors.js";
@@ -6,7 +7,6 @@ import { AgentId, TxId } from "../../core/ids.js";
 import { MAX_PAYLOAD_BYTES, SubmitTxRequest, type SubmitTxResponse } from "../../protocol/tx.js";
 import { readJson, validate } from "../body.js";
 import type { AppEnv } from "../context.js";
-import { agentStub } from "../stubs.js";
 
 /** Base64 of the largest payload plus room for the rest of the body. */
 const MAX_BODY_BYTES = Math.ceil(MAX_PAYLOAD_BYTES / 3) * 4 + 4096;

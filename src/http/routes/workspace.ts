@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { agentStub } from "../../../durable-objects/stubs.js";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId } from "../../core/ids.js";
 import type { SandboxClient } from "../../tools/sandbox-client.js";
@@ -7,7 +8,6 @@ import { workspaceIdOf } from "../../tools/workspace-id.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
 import { configuredSandbox, reachSandbox } from "../sandbox-access.js";
-import { agentStub } from "../stubs.js";
 import { relayTerminal, type TerminalEnd } from "../terminal-relay.js";
 
 const FilesQuery = z.object({

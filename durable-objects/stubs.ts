@@ -1,5 +1,5 @@
-import type { AgentDO } from "../../durable-objects/agent-do.js";
-import type { ProjectDO } from "../../durable-objects/project-do.js";
+import type { AgentDO } from "./agent-do.js";
+import type { ProjectDO } from "./project-do.js";
 
 /**
  * The Durable Object of one agent of one org. The org is part of the object's name, so a
