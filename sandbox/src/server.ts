@@ -11,6 +11,7 @@ import {
   handleCommits,
   handleDispatch,
   handleFiles,
+  handleGit,
   handleReadFile,
 } from "./http/workspace-routes.js";
 import { createCommandStarter } from "./isolation/command-starter.js";
@@ -122,6 +123,8 @@ export async function createSandboxServer(options: SandboxServerOptions): Promis
         return handleReadFile(url, res, ctx);
       case "commits":
         return handleCommits(url, res, ctx);
+      case "git":
+        return handleGit(req, res, ctx);
       case "terminal":
         throw new SandboxError("invalid_request", "the terminal route expects a WebSocket upgrade");
     }

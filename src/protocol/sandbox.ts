@@ -13,6 +13,7 @@ import { z } from "zod";
  * | `GET …/files?path=.&depth=3` | — | {@link FilesResponse} |
  * | `GET …/read-file?path=` | — | {@link ReadFileResponse} |
  * | `GET …/commits?limit=100` | — | {@link CommitsResponse} |
+ * | `POST …/git` | {@link GitRequest} | {@link GitResponse} |
  * | `GET …/terminal` (WebSocket) | {@link TerminalClientFrame} | {@link TerminalServerFrame} |
  *
  * A refused request gets `{"error":{"code","message"}}` with 401 (`unauthorized`: no, bad or
@@ -144,6 +145,57 @@ export const CommitsResponse = z.array(
   }),
 );
 export type CommitsResponse = z.infer<typeof CommitsResponse>;
+
+/**
+ * A git remote a workspace may be cloned from: `https://` or `http://` only (no `file://`,
+ * `ext::` or ssh: the clone must not read the sandbox's own disk or run a helper). It is
+ * fetched inside the OS sandbox, with the network the sandbox's commands have.
+ */
+export const GitRemoteUrl = z
+  .string()
+  .max(2000)
+  .url()
+  .refine((url) => /^https?:\/\//i.test(url), "must be an http(s):// URL");
+
+/** A branch name git accepts and a shell word cannot abuse. */
+export const GitBranch = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9._][A-Za-z0-9._/-]{0,199}$/,
+    "must be 1-200 of [A-Za-z0-9._/-], not starting with - or /",
+  );
+
+/**
+ * `POST …/git`: the dev loop's two git operations, run inside the OS sandbox like a command.
+ * - `clone`: makes the workspace a checkout of `url` (its `branch`, else the remote's default
+ *   branch); a workspace already cloned from `url` is left as it is (`existing`).
+ * - `commit`: commits everything in the workspace with `message` (empty commits allowed);
+ *   when a commit whose subject starts with `marker` exists already, that one is answered
+ *   (`existing`), so a repeated call commits once.
+ */
+export const GitRequest = z.discriminatedUnion("op", [
+  z.strictObject({ op: z.literal("clone"), url: GitRemoteUrl, branch: GitBranch.optional() }),
+  z.strictObject({
+    op: z.literal("commit"),
+    message: z.string().min(1).max(4000),
+    marker: z.string().regex(/^[A-Za-z0-9():_ .-]{1,200}$/),
+  }),
+]);
+export type GitRequest = z.infer<typeof GitRequest>;
+
+/** `POST …/git` reply: the resulting `HEAD`, or why it failed (git's own words). */
+export const GitResponse = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(true),
+    sha: z
+      .string()
+      .regex(/^[0-9a-f]{40,64}$/)
+      .nullable(),
+    existing: z.boolean(),
+  }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type GitResponse = z.infer<typeof GitResponse>;
 
 /** Terminal frames from the client; `data` is base64. */
 export const TerminalClientFrame = z.discriminatedUnion("type", [

@@ -5,6 +5,8 @@ import {
   type DispatchRequest,
   DispatchResponse,
   FilesResponse,
+  type GitRequest,
+  GitResponse,
   ReadFileResponse,
   SANDBOX_TOKEN_AUDIENCE,
   SANDBOX_TOKEN_ISSUER,
@@ -83,6 +85,15 @@ export class SandboxClient {
   async commits(workspace: string, limit: number): Promise<CommitsResponse> {
     const query = new URLSearchParams({ limit: String(limit) });
     return this.#call(workspace, `/commits?${query}`, CommitsResponse, { method: "GET" });
+  }
+
+  /** A clone or a commit of the dev loop, in the workspace (see `GitRequest`). */
+  async git(workspace: string, request: GitRequest): Promise<GitResponse> {
+    return this.#call(workspace, "/git", GitResponse, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(request),
+    });
   }
 
   /** Opens the workspace's terminal WebSocket; the response carries the socket to hand on. */

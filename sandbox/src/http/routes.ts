@@ -1,5 +1,12 @@
 /** The routes under `/v1/workspaces/:workspace/`. */
-export const WORKSPACE_ROUTES = ["dispatch", "files", "read-file", "commits", "terminal"] as const;
+export const WORKSPACE_ROUTES = [
+  "dispatch",
+  "files",
+  "read-file",
+  "commits",
+  "git",
+  "terminal",
+] as const;
 export type WorkspaceRoute = (typeof WORKSPACE_ROUTES)[number];
 
 /** The method each workspace route answers. */
@@ -8,6 +15,7 @@ export const ROUTE_METHOD: Record<WorkspaceRoute, "GET" | "POST"> = {
   files: "GET",
   "read-file": "GET",
   commits: "GET",
+  git: "POST",
   terminal: "GET",
 };
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   DispatchRequest,
   type FilesResponse,
+  GitRequest,
   type ReadFileResponse,
 } from "../../../src/protocol/sandbox.js";
 import { SandboxError } from "../errors.js";
@@ -12,6 +13,7 @@ import { fsFailure, ToolFailure } from "../tools/tool-failure.js";
 import { type ConfinedPath, confinePath } from "../workspace/confine.js";
 import { fileTree } from "../workspace/file-tree.js";
 import { gitLog } from "../workspace/git-log.js";
+import { gitOperation } from "../workspace/git-ops.js";
 import { openRegularFile, readFromStart } from "../workspace/regular-file.js";
 import { MAX_BODY_BYTES, readJsonBody } from "./body.js";
 import { sendJson } from "./reply.js";
@@ -108,6 +110,22 @@ export async function handleCommits(
   const limitParam = Number.parseInt(url.searchParams.get("limit") ?? "", 10);
   const limit = Number.isNaN(limitParam) ? DEFAULT_COMMITS : limitParam;
   sendJson(res, 200, await gitLog(ctx.workspace.root, limit));
+}
+
+/**
+ * `POST …/git`: a clone or a commit of the dev loop, run inside the OS sandbox (see
+ * {@link gitOperation}). Always 200 once the body is valid: a failed git is `{ok:false}`.
+ *
+ * @example
+ * await handleGit(req, res, ctx); // { ok: true, sha: "3f…", existing: false }
+ */
+export async function handleGit(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: ToolContext,
+): Promise<void> {
+  const request = await readJsonBody(req, GitRequest, MAX_BODY_BYTES);
+  sendJson(res, 200, await gitOperation(ctx, request));
 }
 
 async function readSmallText(ctx: ToolContext, file: ConfinedPath): Promise<string> {
