@@ -1,3 +1,4 @@
+import { loadConfig } from "../../src/config.js";
 import type { Result } from "../../src/core/errors.js";
 import { fail } from "../../src/core/errors.js";
 import type {
@@ -5,6 +6,9 @@ import type {
   AutomatonView,
   CreateAutomatonRequest,
 } from "../../src/protocol/automatons.js";
+import type { GitRequest, GitResponse } from "../../src/protocol/sandbox.js";
+import { sandboxClientOf } from "../../src/tools/sandbox-of-config.js";
+import { projectWorkspaceIdOf } from "../../src/tools/workspace-id.js";
 import {
   type AdmitInput,
   type AgentAddress,
@@ -18,7 +22,24 @@ import { automatonEntries } from "./automaton-reads.js";
 import { AutomatonRuntime, type ControlOutcome } from "./automaton-runtime.js";
 import type { BuiltinRegistry } from "./builtin.js";
 import { chatBuiltin, TickTurnGate } from "./chat-builtin.js";
+import { devLoopBuiltin } from "./dev-loop-builtin.js";
+import { readWorkspaceFile, specGenBuiltin } from "./spec-gen-builtin.js";
 import { taskRunBuiltin } from "./task-run-builtin.js";
+
+/** A clone or a commit in the workspace of the agent's project, through the sandbox. */
+async function projectGit(env: Env, store: AgentStore, request: GitRequest): Promise<GitResponse> {
+  const meta = store.requireMeta();
+  const client = sandboxClientOf(loadConfig(env), env);
+  if (!client || meta.settings.project_id === undefined) {
+    return { ok: false, error: "sandbox_unavailable: no sandbox is configured" };
+  }
+  const workspace = projectWorkspaceIdOf(meta.org, meta.settings.project_id);
+  try {
+    return await client.git(workspace, request);
+  } catch (err) {
+    return { ok: false, error: `sandbox_unavailable: ${(err as Error).message}` };
+  }
+}
 
 /** What the automatons borrow from the agent's object. */
 export interface AutomatonRpcDeps {
@@ -54,14 +75,28 @@ export class AutomatonRpc {
     this.#store = store;
     this.turnGate = new TickTurnGate(() => this.runtime.holdsTurns());
     const { env } = deps;
+    const taskHost = {
+      store,
+      gate: this.turnGate,
+      drain: () => deps.drain(),
+      admit: (input: AdmitInput) => deps.admit(input),
+      project: (projectId: string) => projectStub(env, store.requireMeta().org, projectId),
+      now: () => Date.now(),
+    };
     const builtins: BuiltinRegistry = {
       chat: chatBuiltin({ store, gate: this.turnGate, drain: () => deps.drain() }),
-      "task-run": taskRunBuiltin({
+      "task-run": taskRunBuiltin(taskHost),
+      "dev-loop": devLoopBuiltin({
+        ...taskHost,
+        git: (request) => projectGit(env, store, request),
+      }),
+      "spec-gen": specGenBuiltin({
         store,
         gate: this.turnGate,
         drain: () => deps.drain(),
         admit: (input) => deps.admit(input),
         project: (projectId) => projectStub(env, store.requireMeta().org, projectId),
+        readFile: (path) => readWorkspaceFile(env, store.requireMeta(), path),
         now: () => Date.now(),
       }),
     };

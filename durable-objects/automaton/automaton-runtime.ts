@@ -76,13 +76,12 @@ export class AutomatonRuntime {
     for (const entry of entries) {
       if (foldEntry(this.#states, entry)) continue;
       for (const state of this.#states.values()) {
+        if (state.status !== "running") continue;
         const s = state.schedule;
-        if (
-          state.status === "running" &&
-          s.type === "event_driven" &&
-          matchesFilter(s.event_filter, entry)
-        )
-          event = true;
+        // A continuous automaton's work may have come back with this entry (a turn it waits
+        // out ended); an event-driven one ticks on a matching entry.
+        if (s.type === "continuous" && state.open_tick === undefined) event = true;
+        if (s.type === "event_driven" && matchesFilter(s.event_filter, entry)) event = true;
       }
     }
     if (event) this.poke();
@@ -111,7 +110,7 @@ export class AutomatonRuntime {
     schedule: Schedule,
   ): Result<AutomatonView> {
     if (!this.#host.builtins[kind]) {
-      return fail("unavailable", `the ${kind} built-in is not available yet: only chat runs`);
+      return fail("unavailable", `the ${kind} built-in is not available in this object`);
     }
     if (this.#all().has(automatonId)) return fail("conflict", `automaton ${automatonId} exists`);
     const base = { type: "automaton_lifecycle", automaton_id: automatonId, kind } as const;

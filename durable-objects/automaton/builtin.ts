@@ -12,6 +12,8 @@ export interface TickContext {
   startSeq: number;
   /** True when the tick began before this object instance (a crash or eviction mid-tick). */
   resumed: boolean;
+  /** What {@link Builtin.intent} chose when the tick began (as recorded), if it has one. */
+  intent?: Record<string, unknown>;
 }
 
 /** What a tick came to, recorded in its `automaton_tick_done` entry. */
@@ -26,8 +28,8 @@ export interface TickResult {
 }
 
 /**
- * A built-in automaton: what the runtime calls on each tick. `dev-loop`, `task-run` and
- * `spec-gen` plug in here later; `chat` is the first.
+ * A built-in automaton: what the runtime calls on each tick (`chat`, `task-run`, `dev-loop`,
+ * `spec-gen`).
  *
  * @example
  * const echo: Builtin = {
@@ -48,9 +50,15 @@ export interface Builtin {
   hasWork(): boolean;
   /** Whether a transaction waiting in the inbox is one this built-in answers on a tick. */
   queuedMatch?(txType: string): boolean;
+  /**
+   * What the tick about to begin will work on, recorded in its `automaton_tick` entry before
+   * any work (so watchers hear of it first, and a resumed tick works on the same thing).
+   * A throw is recorded as `{error}` for the tick to answer.
+   */
+  intent?(automaton: Readonly<AutomatonState>): Promise<Record<string, unknown>>;
   /** Does one tick's work; must be safe to call again for a resumed tick (see `startSeq`). */
   tick(context: TickContext): Promise<TickResult>;
 }
 
-/** The built-ins an agent's object can run, by kind (the others are not built yet). */
+/** The built-ins an agent's object can run, by kind. */
 export type BuiltinRegistry = Partial<Record<AutomatonKind, Builtin>>;

@@ -9,6 +9,7 @@ import {
   agentOfAutomaton,
   type Schedule,
 } from "../../src/protocol/automatons.js";
+import { GitBranch, GitRemoteUrl } from "../../src/protocol/sandbox.js";
 import { agentStub, projectStub } from "../stubs.js";
 
 /** What starting a built-in over a project needs: the project, in the caller's org, and how to run it. */
@@ -135,6 +136,20 @@ export async function startDevLoop(env: Env, start: DevLoopStart): Promise<Resul
   const project = projectStub(env, org, project_id);
   const found = await project.project({ org, project_id });
   if (!found.ok) return failureOf(found);
+  const remote = start.git_repo_url ?? found.project.git_repo_url;
+  const branch = start.git_branch ?? found.project.git_branch;
+  if (remote !== undefined && !GitRemoteUrl.safeParse(remote).success) {
+    return fail(
+      "invalid_request",
+      `git_repo_url: ${remote.slice(0, 200)} is not an http(s):// URL the dev loop can clone`,
+    );
+  }
+  if (branch !== undefined && !GitBranch.safeParse(branch).success) {
+    return fail(
+      "invalid_request",
+      `git_branch: ${branch.slice(0, 200)} is not a branch name the dev loop accepts`,
+    );
+  }
   const current = found.project.dev_loop_automaton_id ?? null;
   if (current !== null) {
     const agentId = agentOfAutomaton(current);
@@ -163,8 +178,6 @@ export async function startDevLoop(env: Env, start: DevLoopStart): Promise<Resul
     },
   });
   if (!claimed.ok) return failureOf(claimed);
-  const remote = start.git_repo_url ?? found.project.git_repo_url;
-  const branch = start.git_branch ?? found.project.git_branch;
   return startProjectAutomaton(env, {
     org,
     project_id,

@@ -111,7 +111,7 @@ async function promptOf(
 }
 
 /** Why a turn that ended without an accepted `task_done` failed its task. */
-function failureReason(last: RecordEntry | undefined): string {
+export function failureReason(last: RecordEntry | undefined): string {
   const reply = last && isTurnReply(last) ? base64ToText(last.tx.payload) : "";
   const said = reply.length > REPLY_NOTE_CHARS ? `${reply.slice(0, REPLY_NOTE_CHARS)}…` : reply;
   return `the turn ended without an accepted task_done${said ? `; its last words: ${said}` : ""}`;
@@ -122,7 +122,7 @@ function failureReason(last: RecordEntry | undefined): string {
  * the status machine asks). Each change has a key of this automaton, so a resumed tick
  * changes nothing twice.
  */
-async function failTask(
+export async function failTask(
   host: TaskRunHost,
   meta: { org: string; agent_id: string },
   target: TaskTarget,

@@ -1,5 +1,6 @@
 import { recordedToolCalls } from "../../src/agent/recorded-tool-calls.js";
 import type { AutomatonState } from "../../src/automaton/automaton-state.js";
+import { taskOfDevLoopKey } from "../../src/automaton/dev-loop-plan.js";
 import { progressOf } from "../../src/automaton/task-run-progress.js";
 import type { RecordEntry, Transaction } from "../../src/core/record.js";
 import type { AgentSettings } from "../../src/protocol/agents.js";
@@ -38,18 +39,54 @@ export function taskPromptKey(automatonId: string): string {
 }
 
 /**
- * True for a prompt a `task-run` tick admitted: a `user_prompt` under its key with no
- * submitter. A client's `POST /tx` always records its `sub`, so it never passes for one.
+ * True for a prompt an automaton's tick admitted: a `user_prompt` under an `automaton:` key
+ * with no submitter. A client's `POST /tx` always records its `sub`, so it never passes for one.
  */
-function isTaskPrompt(tx: Transaction): boolean {
+function isAutomatonPrompt(tx: Transaction): boolean {
   const key = tx.idempotency_key;
   return (
     tx.tx_type === "user_prompt" &&
     tx.sub === undefined &&
     key !== undefined &&
-    key.startsWith("automaton:") &&
-    key.endsWith(":task-run")
+    key.startsWith("automaton:")
   );
+}
+
+/**
+ * The task a turn carries out, from its prompt: a `task-run` agent's task (its prompt under
+ * the automaton's `:task-run` key), or the task a `dev-loop` tick named in its prompt's key.
+ * Undefined for every other turn.
+ *
+ * @example
+ * taskOfTurn(meta.settings, inbound.tx); // { project_id, task_id }
+ */
+export function taskOfTurn(settings: AgentSettings, tx: Transaction): TaskTarget | undefined {
+  if (!isAutomatonPrompt(tx) || settings.project_id === undefined) return undefined;
+  const key = tx.idempotency_key ?? "";
+  if (settings.task_run !== undefined && key.endsWith(":task-run")) {
+    return taskTargetOf(settings);
+  }
+  const devLoopTask = settings.dev_loop === undefined ? undefined : taskOfDevLoopKey(key);
+  return devLoopTask === undefined
+    ? undefined
+    : { project_id: settings.project_id, task_id: devLoopTask };
+}
+
+/**
+ * The prompt entry admitted under `key` since the automaton was installed, once committed.
+ *
+ * @example
+ * const opened = promptUnderKey(store, automaton, devLoopPromptKey(id, tick, taskId));
+ */
+export function promptUnderKey(
+  store: AgentStore,
+  automaton: Pick<AutomatonState, "installed_seq">,
+  key: string,
+): RecordEntry | undefined {
+  const head = store.requireMeta().head_seq;
+  return store
+    .entriesOfTypes(["user_prompt"], automaton.installed_seq, head + 1)
+    .find((e) => e.tx.idempotency_key === key && isAutomatonPrompt(e.tx));
 }
 
 /**
@@ -62,11 +99,7 @@ export function taskTurnOf(
   store: AgentStore,
   automaton: Pick<AutomatonState, "automaton_id" | "installed_seq">,
 ): RecordEntry | undefined {
-  const key = taskPromptKey(automaton.automaton_id);
-  const head = store.requireMeta().head_seq;
-  return store
-    .entriesOfTypes(["user_prompt"], automaton.installed_seq, head + 1)
-    .find((e) => e.tx.idempotency_key === key && isTaskPrompt(e.tx));
+  return promptUnderKey(store, automaton, taskPromptKey(automaton.automaton_id));
 }
 
 /**
@@ -82,9 +115,9 @@ export function turnEntries(store: AgentStore, turnSeq: number): RecordEntry[] {
 }
 
 /**
- * The tools of the turn at `turnSeq`: a task-run turn (its prompt admitted by a `task-run`
- * tick, in an agent made for a task) gets the engine tools, with its progress folded from
- * what the turn already recorded; any other turn keeps `tools` as they are.
+ * The tools of the turn at `turnSeq`: a task turn (its prompt admitted by a `task-run` or
+ * `dev-loop` tick, see {@link taskOfTurn}) gets the engine tools for its task, with its
+ * progress folded from what the turn already recorded; any other turn keeps `tools` as they are.
  *
  * @example
  * const tools = taskRunToolsFor(store, turnToolsOf(env, config, meta), turnSeq, (id) => projectStub(env, org, id));
@@ -96,10 +129,9 @@ export function taskRunToolsFor(
   project: (projectId: string) => ProjectPort,
 ): TurnTools {
   const meta = store.requireMeta();
-  const target = taskTargetOf(meta.settings);
-  if (!target) return tools;
   const [inbound, ...rest] = turnEntries(store, turnSeq);
-  if (!inbound || !isTaskPrompt(inbound.tx)) return tools;
+  const target = inbound && taskOfTurn(meta.settings, inbound.tx);
+  if (!target) return tools;
   return withEngineTools(tools, {
     org: meta.org,
     agent_id: meta.agent_id,

@@ -45,13 +45,23 @@ export async function runDueTicks(host: TickRunnerHost, id: string): Promise<voi
     }
     let startSeq: number;
     let resumed = false;
+    let intent = state.open_tick?.intent;
     if (plan.type === "begin") {
-      startSeq = host.record([tickEvent(id, plan)])[0]?.seq ?? 0;
+      const chooser = host.builtins[state.kind]?.intent;
+      if (chooser) {
+        intent = await intentOf(chooser, state);
+        // The state may have moved while the built-in chose (a pause, a request): plan again.
+        const now = host.state(id);
+        const again = now && planFor(host, now);
+        if (again?.type !== "begin" || again.tick !== plan.tick) continue;
+      }
+      startSeq =
+        host.record([tickEvent(id, { ...plan, ...(intent ? { intent } : {}) })])[0]?.seq ?? 0;
     } else {
       startSeq = plan.seq;
       resumed = true;
     }
-    await runTick(host, id, plan.tick, startSeq, resumed);
+    await runTick(host, id, plan.tick, startSeq, resumed, intent);
   }
 }
 
@@ -63,7 +73,7 @@ export async function runDueTicks(host: TickRunnerHost, id: string): Promise<voi
  */
 export function tickEvent(
   id: string,
-  plan: { tick: number; due_ms: number; cause_seq?: number },
+  plan: { tick: number; due_ms: number; cause_seq?: number; intent?: Record<string, unknown> },
 ): AutomatonEvent {
   const event: AutomatonEvent = {
     type: "automaton_tick",
@@ -72,7 +82,20 @@ export function tickEvent(
     due_ms: plan.due_ms,
   };
   if (plan.cause_seq !== undefined) event.cause_seq = plan.cause_seq;
+  if (plan.intent !== undefined) event.intent = plan.intent;
   return event;
+}
+
+/** The built-in's choice for a tick; a throw becomes `{error}` for the tick to answer. */
+async function intentOf(
+  chooser: (state: AutomatonState) => Promise<Record<string, unknown>>,
+  state: AutomatonState,
+): Promise<Record<string, unknown>> {
+  try {
+    return await chooser(state);
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** Does a begun tick's work through its built-in, then records how it went. */
@@ -82,6 +105,7 @@ async function runTick(
   tick: number,
   startSeq: number,
   resumed: boolean,
+  intent: Record<string, unknown> | undefined,
 ): Promise<void> {
   const state = host.state(id);
   const builtin = state && host.builtins[state.kind];
@@ -90,7 +114,13 @@ async function runTick(
     result = { outcome: "failed", fail: `no ${state?.kind ?? "known"} built-in` };
   } else {
     try {
-      result = await builtin.tick({ automaton: state, tick, startSeq, resumed });
+      result = await builtin.tick({
+        automaton: state,
+        tick,
+        startSeq,
+        resumed,
+        ...(intent ? { intent } : {}),
+      });
     } catch (err) {
       result = { outcome: "error", fail: err instanceof Error ? err.message : String(err) };
     }

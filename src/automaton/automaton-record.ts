@@ -30,6 +30,8 @@ export const AutomatonTick = z.object({
   tick: z.number().int().positive(),
   due_ms: z.number().int(),
   cause_seq: z.number().int().positive().optional(),
+  /** What the built-in chose to work on, before the work (a dev loop's `task_id`). */
+  intent: z.record(z.string(), z.unknown()).optional(),
 });
 export type AutomatonTick = z.infer<typeof AutomatonTick>;
 

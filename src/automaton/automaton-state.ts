@@ -7,6 +7,15 @@ export interface OpenTick {
   due_ms: number;
   /** Seq of its `automaton_tick` entry: what its work did is what the record has after it. */
   seq: number;
+  /** What the built-in chose to work on when the tick began. */
+  intent?: Record<string, unknown>;
+}
+
+/** How the latest finished tick ended. */
+export interface LastTick {
+  tick: number;
+  outcome: string;
+  detail?: Record<string, unknown>;
 }
 
 /** One automaton, as its recorded events say it is. */
@@ -27,6 +36,8 @@ export interface AutomatonState {
   anchor_ms: number;
   /** The latest event an `event_driven` tick answered; events after it are pending. */
   cause_seq: number;
+  /** The latest tick that ended, and how. */
+  last_tick?: LastTick;
 }
 
 /** Where an event sits in the record: its seq and recorded time. */
@@ -75,11 +86,14 @@ export function evolveAutomatons(
   if (event.type === "automaton_tick") {
     current.ticks = event.tick;
     current.open_tick = { tick: event.tick, due_ms: event.due_ms, seq: place.seq };
+    if (event.intent !== undefined) current.open_tick.intent = event.intent;
     current.anchor_ms = Math.max(current.anchor_ms, event.due_ms);
     if (event.cause_seq !== undefined) current.cause_seq = event.cause_seq;
     return all;
   }
   if (current.open_tick?.tick === event.tick) delete current.open_tick;
+  current.last_tick = { tick: event.tick, outcome: event.outcome };
+  if (event.detail !== undefined) current.last_tick.detail = event.detail;
   if (event.cause_seq !== undefined)
     current.cause_seq = Math.max(current.cause_seq, event.cause_seq);
   return all;

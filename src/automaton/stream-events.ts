@@ -68,11 +68,22 @@ export function automatonEntryEvents(
     switch (recorded.type) {
       case "automaton_lifecycle":
         return { fold, events: lifecycleEvents(recorded, base) };
-      case "automaton_tick":
-        return {
-          fold: { ...fold, tick_seq: entry.seq, tick_open: true, turn_tx: null },
-          events: [],
+      case "automaton_tick": {
+        // A tick that names its task before the work (a dev loop's) starts that task here.
+        const taskId = recorded.intent?.task_id;
+        const next = { ...fold, tick_seq: entry.seq, tick_open: true, turn_tx: null };
+        if (typeof taskId !== "string" || recorded.intent?.continues !== undefined) {
+          return { fold: next, events: [] };
+        }
+        const title = recorded.intent?.title;
+        const started: AutomatonStreamEvent = {
+          type: "task_started",
+          ...base,
+          task_id: taskId,
+          ...(typeof title === "string" ? { title } : {}),
         };
+        return { fold: { ...next, task_id: taskId }, events: [started] };
+      }
       case "automaton_tick_done": {
         // A tick that ended with its turn still open (`turn_open`) is followed to the reply.
         const detail = recorded.detail ?? {};

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AgentId } from "../core/ids.js";
 import { ItemId, ProjectId } from "./projects.js";
+import { GitBranch, GitRemoteUrl } from "./sandbox.js";
 
 /** The built-ins an automaton can run; `task-run`, `dev-loop` and `spec-gen` work on a project. */
 export const AutomatonKind = z.enum(["chat", "task-run", "dev-loop", "spec-gen"]);
@@ -81,8 +82,8 @@ export const StartAutomatonRequest = z.strictObject({
   task_id: ItemId.optional(),
   model: z.string().min(1).max(200).optional(),
   workspace_root: z.string().min(1).max(1000).optional(),
-  git_repo_url: z.string().min(1).max(2000).optional(),
-  git_branch: z.string().min(1).max(200).optional(),
+  git_repo_url: GitRemoteUrl.optional(),
+  git_branch: GitBranch.optional(),
   kind: AutomatonKind.optional(),
   schedule: Schedule.optional(),
 });

@@ -80,8 +80,7 @@ function cloneScript(request: Extract<GitRequest, { op: "clone" }>): string {
       ? [
           `${GIT} fetch -q origin`,
           `${GIT} remote set-head origin -a >/dev/null`,
-          `b=$(${GIT} symbolic-ref --short refs/remotes/origin/HEAD)`,
-          "b=${b#origin/}",
+          `b=$(${GIT} symbolic-ref --short refs/remotes/origin/HEAD | sed 's#^origin/##')`,
           `${GIT} checkout -q -f -B "$b" "origin/$b"`,
         ]
       : [
@@ -93,7 +92,7 @@ function cloneScript(request: Extract<GitRequest, { op: "clone" }>): string {
     "if [ -d .git ]; then",
     `  cur=$(${GIT} remote get-url origin 2>/dev/null || true)`,
     `  if [ "$cur" != ${url} ]; then`,
-    '    echo "the workspace is already a git repository (origin: ${cur:-none}); not cloning over it" >&2',
+    '    echo "the workspace is already a git repository (origin: $cur); not cloning over it" >&2',
     "    exit 3",
     "  fi",
     `  head=$(${GIT} rev-parse -q --verify HEAD || true)`,

@@ -1,0 +1,254 @@
+import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { decodeAutomatonEvent } from "../../src/automaton/automaton-record.js";
+import type { RecordEntry } from "../../src/core/record.js";
+import type { AutomatonView } from "../../src/protocol/automatons.js";
+import type { Commit, Project, Task } from "../../src/protocol/projects.js";
+import { MockProvider } from "../../src/reasoner/mock.js";
+import type { ModelResponse } from "../../src/reasoner/types.js";
+import { bodyOf, call, getVerify, mintToken, waitFor } from "./helpers.js";
+import { createProject, createTask } from "./project-helpers.js";
+import { finalText, scriptModel, toolCalls } from "./scripted-model.js";
+import { done, plan, statusOf, write } from "./task-run-helpers.js";
+
+const ORG = "org-dev-loop";
+let token: string;
+
+beforeAll(async () => {
+  token = await mintToken({ org: ORG, sub: "ann" });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/**
+ * Scripts every task turn by its title: `attempts[title]` is how many attempts fail (the
+ * model just answers text) before one plans, writes `<title>.txt` and calls task_done.
+ * Returns the titles in the order their turns opened.
+ */
+const prompts: string[] = [];
+
+function scriptTasks(failing: Record<string, number> = {}): string[] {
+  const opened: string[] = [];
+  const tried = new Map<string, number>();
+  scriptModel(({ opening, step, request }) => {
+    const title = /^# Task: (.*)\n/.exec(opening)?.[1];
+    if (title === undefined) return undefined;
+    if (step === 0) {
+      opened.push(title);
+      prompts.push(opening);
+      tried.set(title, (tried.get(title) ?? 0) + 1);
+    }
+    const attempt = tried.get(title) ?? 1;
+    const id = `${title.replace(/\W/g, "")}-${attempt}-${step}`;
+    const reply = (calls: Array<{ name: string; input: Record<string, unknown> }>): ModelResponse =>
+      toolCalls(
+        request.model,
+        calls.map((c, i) => ({ id: `${id}-${i}`, ...c })),
+      );
+    if (attempt <= (failing[title] ?? 0)) return finalText(request.model, `cannot do ${title} yet`);
+    if (step === 0) return reply([plan]);
+    if (step === 1) return reply([write(`${title}.txt`, `the ${title} part\n`)]);
+    if (step === 2) return reply([done()]);
+    return finalText(request.model, `${title} finished`);
+  });
+  return opened;
+}
+
+async function startLoop(projectId: string, extra: object = {}): Promise<Response> {
+  return call("POST", "/automaton/start", { token, json: { project_id: projectId, ...extra } });
+}
+
+async function started(response: Response): Promise<string> {
+  expect(response.status).toBe(201);
+  const body = await bodyOf<{ automaton_id: string; event_stream_url: string }>(response);
+  expect(body.event_stream_url).toBe(`/stream/automaton/${body.automaton_id}`);
+  return body.automaton_id;
+}
+
+function finalOf(id: string): Promise<AutomatonView> {
+  return waitFor(
+    `dev loop ${id.slice(0, 8)} to end`,
+    async () => {
+      const view = await statusOf(token, id);
+      return ["completed", "failed", "stopped"].includes(view.status) ? view : undefined;
+    },
+    90_000,
+  );
+}
+
+async function tasksOf(project: Project): Promise<Task[]> {
+  return bodyOf<Task[]>(await call("GET", `/projects/${project.id}/tasks`, { token }));
+}
+
+async function commitsOf(project: Project): Promise<Commit[]> {
+  return bodyOf<Commit[]>(await call("GET", `/projects/${project.id}/commits`, { token }));
+}
+
+/** The `automaton_tick_done` details of an automaton, in order. */
+async function tickDetails(
+  id: string,
+): Promise<Array<{ outcome: string; detail?: Record<string, unknown> }>> {
+  const entries = await bodyOf<RecordEntry[]>(
+    await call("GET", `/automatons/${id}/record`, { token }),
+  );
+  return entries.flatMap((e) => {
+    const event = decodeAutomatonEvent(e.tx);
+    return event?.type === "automaton_tick_done"
+      ? [{ outcome: event.outcome, ...(event.detail ? { detail: event.detail } : {}) }]
+      : [];
+  });
+}
+
+describe("dev-loop", () => {
+  it("builds a 4-task project in dependency order, retrying a task that failed twice, one commit per done task", async () => {
+    const project = await createProject(token, { name: "four tasks" });
+    const a = await createTask(token, project.id, { title: "alpha" });
+    const b = await createTask(token, project.id, { title: "beta", dependency_ids: [a.id] });
+    const c = await createTask(token, project.id, { title: "gamma", dependency_ids: [b.id] });
+    const d = await createTask(token, project.id, { title: "delta", dependency_ids: [a.id] });
+    const opened = scriptTasks({ beta: 2 });
+
+    const id = await started(await startLoop(project.id));
+    const view = await finalOf(id);
+    expect(view).toMatchObject({ status: "completed", kind: "dev-loop" });
+
+    // Dependency order: every task's turn opened after its dependencies were done.
+    expect(opened).toEqual(["alpha", "beta", "beta", "beta", "gamma", "delta"]);
+    const tasks = await tasksOf(project);
+    expect(tasks.map((t) => [t.title, t.status])).toEqual([
+      ["alpha", "done"],
+      ["beta", "done"],
+      ["gamma", "done"],
+      ["delta", "done"],
+    ]);
+    // Each retry's prompt carries the earlier failures.
+    const retries = prompts.filter((p) => p.startsWith("# Task: beta\n")).slice(1);
+    expect(retries[0]).toMatch(/attempt 1 of 3: the turn ended without an accepted task_done/);
+    expect(retries[1]).toMatch(/attempt 2 of 3/);
+
+    // Exactly one commit per done task, in the order they were done.
+    const commits = await commitsOf(project);
+    expect(commits.map((x) => x.message)).toEqual([
+      `task(${d.id}): delta`,
+      `task(${c.id}): gamma`,
+      `task(${b.id}): beta`,
+      `task(${a.id}): alpha`,
+    ]);
+
+    const ticks = await tickDetails(id);
+    expect(ticks.map((t) => t.outcome)).toEqual([
+      "task_done",
+      "task_failed",
+      "task_failed",
+      "task_done",
+      "task_done",
+      "task_done",
+      "loop_finished",
+    ]);
+    expect(ticks[1]?.detail).toMatchObject({ task_id: b.id, attempt: 1, retry: true });
+    expect(ticks.at(-1)?.detail).toEqual({
+      loop_finished: { outcome: "all_tasks_complete", completed_count: 4, failed_count: 0 },
+    });
+    expect(
+      await bodyOf(await call("GET", `/projects/${project.id}/verify`, { token })),
+    ).toMatchObject({ ok: true });
+    expect((await getVerify(token, view.agent_id)).ok).toBe(true);
+    // The project names its dev loop; once finished, a new one may start.
+    const named = await bodyOf<Project>(await call("GET", `/projects/${project.id}`, { token }));
+    expect(named.dev_loop_automaton_id).toBe(id);
+    const again = await started(await startLoop(project.id));
+    expect((await finalOf(again)).status).toBe("completed");
+    expect(await commitsOf(project)).toHaveLength(4);
+  });
+
+  it("fails a task after three attempts, blocks what depends on it, and ends all_tasks_blocked", async () => {
+    const project = await createProject(token, { name: "blocked" });
+    const x = await createTask(token, project.id, { title: "xray" });
+    const y = await createTask(token, project.id, { title: "yankee", dependency_ids: [x.id] });
+    const z = await createTask(token, project.id, { title: "zulu" });
+    const opened = scriptTasks({ xray: 3 });
+    const id = await started(await startLoop(project.id));
+    const view = await finalOf(id);
+    expect(view.status).toBe("failed");
+    expect(view.reason).toMatch(/^all_tasks_blocked/);
+    expect(opened).toEqual(["xray", "xray", "xray", "zulu"]);
+    const tasks = await tasksOf(project);
+    expect(Object.fromEntries(tasks.map((t) => [t.id, t.status]))).toEqual({
+      [x.id]: "failed",
+      [y.id]: "blocked",
+      [z.id]: "done",
+    });
+    const ticks = await tickDetails(id);
+    expect(ticks[2]?.detail).toMatchObject({
+      task_id: x.id,
+      attempt: 3,
+      retry: false,
+      blocked: [y.id],
+    });
+    expect(ticks.at(-1)?.detail).toEqual({
+      loop_finished: { outcome: "all_tasks_blocked", completed_count: 1, failed_count: 1 },
+    });
+    expect((await commitsOf(project)).map((c) => c.message)).toEqual([`task(${z.id}): zulu`]);
+  });
+
+  it("clones git_repo_url into the workspace first and commits on top of it", async () => {
+    const project = await createProject(token, { name: "cloned" });
+    const t = await createTask(token, project.id, { title: "readme" });
+    scriptTasks();
+    const id = await started(
+      await startLoop(project.id, { git_repo_url: inject("gitRemoteUrl"), git_branch: "main" }),
+    );
+    expect((await finalOf(id)).status).toBe("completed");
+    const commits = await commitsOf(project);
+    expect(commits.map((c) => c.message)).toEqual([`task(${t.id}): readme`, "initial import"]);
+    const readme = await call("GET", `/projects/${project.id}/read-file?path=README.md`, { token });
+    expect(await bodyOf(readme)).toMatchObject({ content: "# upstream project\n" });
+  });
+
+  it("allows one dev loop per project: running or paused it refuses a second start, stopped it does not", async () => {
+    const project = await createProject(token, { name: "one loop" });
+    await createTask(token, project.id, { title: "only" });
+    // The task's first model call waits until the test lets it answer.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    vi.spyOn(MockProvider.prototype, "complete").mockImplementation(async (request) => {
+      calls++;
+      await held;
+      return finalText(request.model, "not now");
+    });
+    const first = await started(await startLoop(project.id));
+    await waitFor("the task's model call", async () => (calls > 0 ? true : undefined));
+    const refused = await startLoop(project.id);
+    expect(refused.status).toBe(409);
+    const body = await bodyOf<{ error: { code: string; message: string } }>(refused);
+    expect(body.error.code).toBe("conflict");
+    expect(body.error.message).toContain(first);
+    const paused = await call("POST", `/automaton/${first}/pause`, { token });
+    expect(await bodyOf(paused)).toMatchObject({ ok: true, automaton_id: first, status: "paused" });
+    expect((await startLoop(project.id)).status).toBe(409);
+    release();
+    const stopped = await call("POST", `/automaton/${first}/stop`, { token });
+    expect(await bodyOf(stopped)).toMatchObject({ ok: true, status: "stopped" });
+    vi.restoreAllMocks();
+    scriptTasks();
+    const next = await started(await startLoop(project.id));
+    expect((await finalOf(next)).status).toBe("completed");
+  });
+
+  it("refuses a start for another org's project, a missing one, and a non-http remote", async () => {
+    const project = await createProject(token, { name: "mine" });
+    const other = await mintToken({ org: "org-dev-loop-other", sub: "eve" });
+    const foreign = await call("POST", "/automaton/start", {
+      token: other,
+      json: { project_id: project.id },
+    });
+    expect(foreign.status).toBe(404);
+    const local = await startLoop(project.id, { git_repo_url: "file:///etc" });
+    expect(local.status).toBe(400);
+    expect(JSON.stringify(await local.json())).toContain("git_repo_url");
+  });
+});
