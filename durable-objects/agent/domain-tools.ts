@@ -23,6 +23,20 @@ export interface DomainToolsHost {
   now(): number;
   /** The object of one project of the agent's org. */
   project(projectId: string): ProjectPort;
+  /** The dev loops of the org's projects (absent where automatons cannot be started). */
+  devLoop?: DevLoopPort;
+}
+
+/** Starts, pauses and stops a project's dev loop, answering its id and recorded status. */
+export interface DevLoopPort {
+  start(projectId: string, model?: string): Promise<Result<LoopStatus>>;
+  control(projectId: string, command: "pause" | "stop"): Promise<Result<LoopStatus>>;
+}
+
+/** A dev loop as its tools answer it. */
+export interface LoopStatus {
+  automaton_id: string;
+  status: string;
 }
 
 /** Runs one approved domain tool call; `actionId` is its idempotency key. */
@@ -60,7 +74,10 @@ export function domainTools(host: DomainToolsHost): DomainTools {
     let lastError = "";
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
-        const answer = await run(port, address, planned.call, mutation);
+        const answer =
+          planned.call.kind === "loop"
+            ? await loop(host.devLoop, planned.project_id, planned.call)
+            : await run(port, address, planned.call, mutation);
         if (!answer.ok) {
           const refused = domainFailureOf(answer, planned.project_id);
           return { result: failure(tool, refused.code, refused.message) };
@@ -80,10 +97,28 @@ export function domainTools(host: DomainToolsHost): DomainTools {
   };
 }
 
+/** A dev-loop tool: the loop's id and status, or why not. */
+async function loop(
+  port: DevLoopPort | undefined,
+  projectId: string,
+  call: Extract<DomainCall, { kind: "loop" }>,
+): Promise<Result<{ value: unknown }>> {
+  if (!port) return { ok: false, code: "unavailable", message: "dev loops cannot be started here" };
+  const answer =
+    call.command === "start"
+      ? await port.start(projectId, call.model)
+      : await port.control(projectId, call.command);
+  if (!answer.ok) return answer;
+  return {
+    ok: true,
+    value: { id: answer.automaton_id, automaton_id: answer.automaton_id, status: answer.status },
+  };
+}
+
 async function run(
   port: ProjectPort,
   address: ProjectAddress,
-  call: DomainCall,
+  call: Exclude<DomainCall, { kind: "loop" }>,
   mutation: { sub: string; idempotency_key: string },
 ): Promise<Result<{ value: unknown }>> {
   if (call.kind === "mutate") {

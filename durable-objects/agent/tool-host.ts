@@ -14,6 +14,7 @@ import type { EndpointGuard } from "../../src/tools/endpoint-guard.js";
 import { sandboxClientOf } from "../../src/tools/sandbox-of-config.js";
 import { validateToolArgs } from "../../src/tools/validate-args.js";
 import { agentWorkspaceOf } from "../../src/tools/workspace-id.js";
+import { controlDevLoop, startDevLoop } from "../automaton/project-automaton-start.js";
 import { agentStub, projectStub } from "../stubs.js";
 import { agentTools } from "./agent-tools.js";
 import { domainTools } from "./domain-tools.js";
@@ -63,6 +64,16 @@ export function turnToolsOf(
     project_id: meta.settings.project_id,
     now,
     project: (projectId) => projectStub(env, meta.org, projectId),
+    devLoop: {
+      start: async (projectId, model) => {
+        const started = await startDevLoop(env, { org: meta.org, project_id: projectId, model });
+        return started.ok
+          ? { ok: true, automaton_id: started.automaton_id, status: started.status }
+          : started;
+      },
+      control: (projectId, command) =>
+        controlDevLoop(env, { org: meta.org, project_id: projectId }, command),
+    },
   });
   // Installed tools never take a built-in's or domain tool's name, nor the terminal's.
   const extra = (installed?.tools ?? []).filter(

@@ -5,6 +5,7 @@ import { newAgentId } from "../../src/core/ids.js";
 import type { AgentSettings } from "../../src/protocol/agents.js";
 import {
   type AutomatonKind,
+  type AutomatonStatus,
   type AutomatonView,
   agentOfAutomaton,
   type Schedule,
@@ -193,6 +194,33 @@ export async function startDevLoop(env: Env, start: DevLoopStart): Promise<Resul
     model: start.model,
     automaton_id: automatonId,
   });
+}
+
+/**
+ * Pauses or stops the dev loop the project names (`not_found` when it has none).
+ *
+ * @example
+ * await controlDevLoop(env, { org, project_id }, "stop"); // { ok: true, automaton_id, status: "stopped" }
+ */
+export async function controlDevLoop(
+  env: Env,
+  address: { org: string; project_id: string },
+  command: "pause" | "resume" | "stop",
+): Promise<Result<{ automaton_id: string; status: AutomatonStatus }>> {
+  const found = await projectStub(env, address.org, address.project_id).project(address);
+  if (!found.ok) return failureOf(found);
+  const id = found.project.dev_loop_automaton_id;
+  if (id === undefined) {
+    return fail("not_found", `project ${address.project_id} has no dev loop: start one first`);
+  }
+  const agentId = agentOfAutomaton(id);
+  const done = await agentStub(env, address.org, agentId).controlAutomaton(
+    { org: address.org, agent_id: agentId },
+    id,
+    command,
+  );
+  if (!done.ok) return failureOf(done);
+  return { ok: true, automaton_id: done.automaton_id, status: done.status };
 }
 
 /**

@@ -10,7 +10,9 @@ export type DomainCall =
   | { kind: "read"; read: "project" | "specs" }
   | { kind: "read"; read: "spec"; spec_id: string }
   | { kind: "read"; read: "tasks"; status?: TaskStatus }
-  | { kind: "mutate"; command: ProjectCommand };
+  | { kind: "mutate"; command: ProjectCommand }
+  /** The project's dev loop: start one, or pause or stop the one it names. */
+  | { kind: "loop"; command: "start" | "pause" | "stop"; model?: string };
 
 /** Why a domain tool call fails, as the model is told: a tool error code and a message. */
 export interface DomainFailure {
@@ -98,6 +100,14 @@ function callOf(
       const { task_id, status } = a as DomainToolArgs<"transition_task">;
       return mutate({ type: "transition_task", now, task_id, status });
     }
+    case "start_dev_loop": {
+      const { model } = a as DomainToolArgs<"start_dev_loop">;
+      return { kind: "loop", command: "start", ...(model === undefined ? {} : { model }) };
+    }
+    case "pause_dev_loop":
+      return { kind: "loop", command: "pause" };
+    case "stop_dev_loop":
+      return { kind: "loop", command: "stop" };
   }
 }
 

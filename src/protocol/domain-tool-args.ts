@@ -39,6 +39,10 @@ export const DeleteTaskArgs = z.strictObject({ project_id, task_id });
 export const TransitionTaskArgs = TransitionTaskRequest.extend({ project_id, task_id });
 
 export const UpdateProjectArgs = UpdateProjectRequest.extend({ project_id });
+export const StartDevLoopArgs = z.strictObject({
+  project_id,
+  model: z.string().min(1).max(200).optional().describe("The model the loop's turns use."),
+});
 
 /** Every domain tool's argument schema, by name, in catalog order. */
 export const DOMAIN_TOOL_ARGS = {
@@ -54,6 +58,9 @@ export const DOMAIN_TOOL_ARGS = {
   update_task: UpdateTaskArgs,
   delete_task: DeleteTaskArgs,
   transition_task: TransitionTaskArgs,
+  start_dev_loop: StartDevLoopArgs,
+  pause_dev_loop: OnProject,
+  stop_dev_loop: OnProject,
 } as const;
 
 export type DomainToolName = keyof typeof DOMAIN_TOOL_ARGS;

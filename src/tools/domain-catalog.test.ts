@@ -4,7 +4,7 @@ import { DOMAIN_TOOLS, domainToolDefinition, domainToolDefinitions } from "./dom
 import { validateToolArgs } from "./validate-args.js";
 
 describe("the domain tool catalog", () => {
-  it("offers the project, spec and task tools, and no dev-loop tool until the dev-loop exists", () => {
+  it("offers the project, spec, task and dev-loop tools", () => {
     expect(DOMAIN_TOOLS).toEqual([
       "get_project",
       "update_project",
@@ -18,8 +18,10 @@ describe("the domain tool catalog", () => {
       "update_task",
       "delete_task",
       "transition_task",
+      "start_dev_loop",
+      "pause_dev_loop",
+      "stop_dev_loop",
     ]);
-    expect(DOMAIN_TOOLS).not.toContain("start_dev_loop");
     expect([...DOMAIN_READ_TOOLS, ...DOMAIN_WRITE_TOOLS].sort()).toEqual([...DOMAIN_TOOLS].sort());
   });
 

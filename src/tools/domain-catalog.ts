@@ -21,6 +21,10 @@ const DESCRIPTIONS: Record<DomainToolName, string> = {
   delete_task: "Delete a task no other task depends on.",
   transition_task:
     "Move a task to a new status; an invalid transition is refused with the allowed ones named.",
+  start_dev_loop:
+    "Start the project's dev loop: an automaton that carries out its ready tasks one by one in dependency order, committing each done task. One runs per project; answers its automaton_id.",
+  pause_dev_loop: "Pause the project's running dev loop after its current task.",
+  stop_dev_loop: "Stop the project's dev loop for good (a new one may then be started).",
 };
 
 /** The domain tools, in the order they are offered (after the built-ins). */

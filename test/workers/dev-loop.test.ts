@@ -5,9 +5,18 @@ import type { AutomatonView } from "../../src/protocol/automatons.js";
 import type { Commit, Project, Task } from "../../src/protocol/projects.js";
 import { MockProvider } from "../../src/reasoner/mock.js";
 import type { ModelResponse } from "../../src/reasoner/types.js";
-import { bodyOf, call, getVerify, mintToken, waitFor } from "./helpers.js";
+import {
+  bodyOf,
+  call,
+  createAgent,
+  getVerify,
+  mintToken,
+  submitTx,
+  waitFor,
+  waitForTx,
+} from "./helpers.js";
 import { createProject, createTask } from "./project-helpers.js";
-import { finalText, scriptModel, toolCalls } from "./scripted-model.js";
+import { finalText, scriptModel, toolCalls, turnView } from "./scripted-model.js";
 import { done, plan, statusOf, write } from "./task-run-helpers.js";
 
 const ORG = "org-dev-loop";
@@ -250,5 +259,56 @@ describe("dev-loop", () => {
     const local = await startLoop(project.id, { git_repo_url: "file:///etc" });
     expect(local.status).toBe(400);
     expect(JSON.stringify(await local.json())).toContain("git_repo_url");
+  });
+});
+
+describe("dev-loop tools", () => {
+  it("let an agent start its project's dev loop, see a second start refused, and stop it", async () => {
+    const project = await createProject(token, { name: "driven by an agent" });
+    await createTask(token, project.id, { title: "held" });
+    // The loop's task turn waits until the test lets it answer.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const results: Array<{ content: string; is_error: boolean }> = [];
+    vi.spyOn(MockProvider.prototype, "complete").mockImplementation(async (request) => {
+      const view = turnView(request);
+      if (view.opening.startsWith("# Task: held")) {
+        await held;
+        return finalText(request.model, "not now");
+      }
+      results.push(...view.results.slice(results.length));
+      const step = view.step;
+      if (step === 0)
+        return toolCalls(request.model, [{ id: "s1", name: "start_dev_loop", input: {} }]);
+      if (step === 1)
+        return toolCalls(request.model, [{ id: "s2", name: "start_dev_loop", input: {} }]);
+      if (step === 2)
+        return toolCalls(request.model, [{ id: "s3", name: "stop_dev_loop", input: {} }]);
+      return finalText(request.model, "done driving");
+    });
+    const agentId = await createAgent(token, { project_id: project.id });
+    const txId = await submitTx(token, {
+      agent_id: agentId,
+      kind: "user_prompt",
+      text: "run the loop",
+    });
+    expect((await waitForTx(token, agentId, txId)).status).toBe("processed");
+    release();
+    expect(results).toHaveLength(3);
+    const first = JSON.parse(results[0]?.content ?? "{}") as {
+      automaton_id: string;
+      status: string;
+    };
+    expect(first).toMatchObject({ status: "running" });
+    expect(results[1]).toMatchObject({ is_error: true });
+    expect(results[1]?.content).toContain(first.automaton_id);
+    expect(JSON.parse(results[2]?.content ?? "{}")).toEqual({
+      id: first.automaton_id,
+      automaton_id: first.automaton_id,
+      status: "stopped",
+    });
+    expect((await finalOf(first.automaton_id)).status).toBe("stopped");
   });
 });

@@ -108,12 +108,20 @@ describe("domain tools", () => {
     expect(await getVerify(token, agentId)).toMatchObject({ ok: true });
   });
 
-  it("are announced in session_ready beside the built-ins, without dev-loop tools", async () => {
+  it("are announced in session_ready beside the built-ins, dev-loop tools included", async () => {
     const agentId = await createAgent(token);
     const { client, ready } = await openSession(token, agentId);
     const names = ready.tools.map((t) => t.name);
-    expect(names).toEqual(expect.arrayContaining(["read_file", "list_specs", "transition_task"]));
-    expect(names).not.toContain("start_dev_loop");
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "read_file",
+        "list_specs",
+        "transition_task",
+        "start_dev_loop",
+        "pause_dev_loop",
+        "stop_dev_loop",
+      ]),
+    );
     client.close();
   });
 
