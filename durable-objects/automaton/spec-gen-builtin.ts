@@ -19,7 +19,7 @@ import type { Builtin, TickContext, TickResult } from "./builtin.js";
 import { isTurnReply, type TickTurnGate } from "./chat-builtin.js";
 import { execute } from "./engine-tools.js";
 import { type SpecGenTarget, specGenTargetOf, type WorkspaceRead } from "./spec-gen-workspace.js";
-import { turnEntries } from "./task-run-turn.js";
+import { promptUnderKey, turnEntries } from "./task-run-turn.js";
 
 export { readWorkspaceFile } from "./spec-gen-workspace.js";
 
@@ -104,7 +104,7 @@ async function turnOf(
 ): Promise<Turn> {
   const { store, gate } = host;
   const key = specGenPromptKey(automaton.automaton_id, attempt);
-  const find = () => promptEntryOf(store, automaton.installed_seq, key);
+  const find = () => promptUnderKey(store, automaton, key);
   let opened = find();
   if (!opened) {
     const meta = store.requireMeta();
@@ -132,21 +132,6 @@ async function turnOf(
   const last = turnEntries(store, opened.seq).at(-1);
   const reply = last && last !== opened && isTurnReply(last) ? base64ToText(last.tx.payload) : "";
   return { type: "ended", entry: opened, reply };
-}
-
-/**
- * The prompt entry admitted under `key` since the automaton was installed: a `user_prompt`
- * with no submitter (a client's `POST /tx` always records its `sub`, so it never passes).
- */
-function promptEntryOf(
-  store: AgentStore,
-  installedSeq: number,
-  key: string,
-): RecordEntry | undefined {
-  const head = store.requireMeta().head_seq;
-  return store
-    .entriesOfTypes(["user_prompt"], installedSeq, head + 1)
-    .find((e) => e.tx.idempotency_key === key && e.tx.sub === undefined);
 }
 
 /** The first prompt, from the requirements file read now (a missing file fails the automaton). */
