@@ -94,7 +94,8 @@ export class AutomatonWatch {
     }
     const head = owned.head_seq;
     const from = Math.max(1, head - RESUME_LIMIT + 1);
-    const { fold } = replayAutomatonEvents(store.entriesFrom(from, head - from + 1), id, head);
+    const entries = store.entriesFrom(from, head - from + 1);
+    const { fold } = replayAutomatonEvents(entries, id, head);
     const pair = new WebSocketPair();
     this.#ctx.acceptWebSocket(pair[1], [TAG]);
     this.#save(pair[1], {
@@ -105,6 +106,17 @@ export class AutomatonWatch {
       last_seq: head,
       fold,
     });
+    // `?after_seq=n` replays at once, before any live event can reach the socket.
+    const afterSeq = afterSeqOf(new URL(request.url));
+    if (afterSeq !== undefined) {
+      if (afterSeq < head) {
+        for (const event of replayAutomatonEvents(entries, id, afterSeq).events) {
+          send(pair[1], event);
+        }
+      }
+      const view = this.#views.view(id);
+      if (view.ok && isFinal(view.status)) closeQuietly(pair[1], 1000, "done");
+    }
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -199,4 +211,11 @@ function parseJson(data: string | ArrayBuffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The `after_seq` query of an upgrade (the Worker already refused a malformed one). */
+function afterSeqOf(url: URL): number | undefined {
+  const raw = url.searchParams.get("after_seq");
+  if (raw === null || !/^[0-9]{1,15}$/.test(raw)) return undefined;
+  return Number(raw);
 }

@@ -59,6 +59,20 @@ export const AutomatonStreamEvent = z.discriminatedUnion("type", [
 export type AutomatonStreamEvent = z.infer<typeof AutomatonStreamEvent>;
 
 /**
+ * The query of `GET /stream/automaton/:id` (besides `token`): `after_seq` replays the events
+ * after it as soon as the socket opens, before any live event.
+ *
+ * @example
+ * `/stream/automaton/${id}?after_seq=0`; // the whole story so far, then live
+ */
+export const AutomatonStreamQuery = z.object({
+  after_seq: z
+    .string()
+    .regex(/^[0-9]{1,15}$/, "after_seq must be a non-negative integer")
+    .optional(),
+});
+
+/**
  * The one frame a watcher sends: replay every event after `after_seq`, then go live.
  *
  * @example

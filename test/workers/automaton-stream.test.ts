@@ -36,8 +36,8 @@ interface Watcher {
   next(type: Event["type"], where?: (e: Event) => boolean): Promise<Event>;
 }
 
-async function openWatcher(id: string, as = token): Promise<Watcher | Response> {
-  const url = `https://aura.test/stream/automaton/${id}?token=${as}`;
+async function openWatcher(id: string, as = token, query = ""): Promise<Watcher | Response> {
+  const url = `https://aura.test/stream/automaton/${id}?token=${as}${query}`;
   const response = await exports.default.fetch(
     new Request(url, { headers: { Upgrade: "websocket" } }),
   );
@@ -157,7 +157,16 @@ describe("/stream/automaton/:id", () => {
       late.resume(after);
       await late.closed;
       expect(late.events).toEqual(all.filter((e) => e.seq > after));
+      // The same replay, asked for in the URL: sent as the socket opens, before anything live.
+      const opened = await openWatcher(id, token, `&after_seq=${after}`);
+      if (opened instanceof Response) throw new Error(`upgrade answered ${opened.status}`);
+      await opened.closed;
+      expect(opened.events).toEqual(all.filter((e) => e.seq > after));
     }
+    const bad = await openWatcher(id, token, "&after_seq=-1");
+    expect(bad).toBeInstanceOf(Response);
+    expect((bad as Response).status).toBe(400);
+    expect(await (bad as Response).text()).toContain("after_seq");
   });
 
   it("answers another organisation's token with 404 before the upgrade", async () => {

@@ -106,7 +106,7 @@ describe("automaton lifecycle", () => {
     expect((await bodyOf<ErrorResponse>(final)).error.message).toContain("none (it is final)");
   });
 
-  it("answers the reference's routes with the same shapes, and 503 for /automaton/start", async () => {
+  it("answers the reference's routes with the same shapes; /automaton/start of a missing project is 404", async () => {
     const { automaton_id: id } = await createAutomaton({ type: "on_demand" });
     const status = await bodyOf(await call("GET", `/automaton/${id}/status`, { token }));
     expect(status).toMatchObject({ ok: true, automaton_id: id, status: "running" });
@@ -118,8 +118,8 @@ describe("automaton lifecycle", () => {
       token,
       json: { project_id: "a".repeat(64) },
     });
-    expect(start.status).toBe(503);
-    expect((await bodyOf<ErrorResponse>(start)).error.code).toBe("unavailable");
+    expect(start.status).toBe(404);
+    expect((await bodyOf<ErrorResponse>(start)).error.code).toBe("not_found");
   });
 
   it("answers 404 to another org, which never reaches the automaton's agent", async () => {
@@ -152,7 +152,8 @@ describe("automaton lifecycle", () => {
       token,
       json: { kind: "dev-loop", schedule: { type: "on_demand" } },
     });
-    expect(kind.status).toBe(503);
+    expect(kind.status).toBe(400);
+    expect((await bodyOf<ErrorResponse>(kind)).error.message).toContain("project_id");
   });
 });
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { agentStub, CALLER_HEADERS } from "../../../durable-objects/stubs.js";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId } from "../../core/ids.js";
+import { AutomatonStreamQuery } from "../../protocol/automaton-stream.js";
 import { AutomatonId, agentOfAutomaton } from "../../protocol/automatons.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
@@ -38,8 +39,10 @@ export const streamRoutes = new Hono<AppEnv>()
     return stub.fetch(new Request(c.req.url, { method: "GET", headers }));
   })
   /**
-   * `GET /stream/automaton/:id`: an automaton's events (SPEC §10), served by the object of the
-   * agent that runs it. An automaton the caller's org does not have is 404 before the upgrade.
+   * `GET /stream/automaton/:id[?after_seq=n]`: an automaton's events (SPEC §10), served by the
+   * object of the agent that runs it; with `after_seq`, the events after it are replayed
+   * first (like a `resume` frame, but before any live event). An automaton the caller's org
+   * does not have is 404 before the upgrade.
    */
   .get("/automaton/:id", async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -49,6 +52,7 @@ export const streamRoutes = new Hono<AppEnv>()
       );
     }
     const { id } = validate(AutomatonParams, c.req.param(), "path");
+    validate(AutomatonStreamQuery, c.req.query(), "query");
     const { org, sub } = c.get("principal");
     const agentId = agentOfAutomaton(id);
     const stub = agentStub(c.env, org, agentId);
