@@ -54,8 +54,11 @@ export function headOf(store: AgentStore, address: AgentAddress): Result<AgentHe
 export function summaryOf(store: AgentStore, address: AgentAddress): Result<AgentSummary> {
   const meta = ownedMeta(store, address);
   if (!meta) return agentNotFound(address.agent_id);
-  const { agent_id, head_seq, status, created_at } = meta;
-  return { ok: true, agent_id, head_seq, status, created_at };
+  const { agent_id, head_seq, status, created_at, settings } = meta;
+  const summary: AgentSummary = { agent_id, head_seq, status, created_at };
+  if (settings.project_id !== undefined) summary.project_id = settings.project_id;
+  if (settings.workspace === "project") summary.workspace = "project";
+  return { ok: true, ...summary };
 }
 
 /**

@@ -73,6 +73,10 @@ export const AgentSummary = z.object({
   head_seq: z.number().int().nonnegative(),
   status: AgentStatus,
   created_at: z.number().int(),
+  /** The project the agent works on, when it has one. */
+  project_id: ProjectId.optional(),
+  /** `"project"` when its files, commands and terminal are its project's workspace. */
+  workspace: z.literal("project").optional(),
 });
 export type AgentSummary = z.infer<typeof AgentSummary>;
 

@@ -163,6 +163,11 @@ describe("dev-loop", () => {
       await bodyOf(await call("GET", `/projects/${project.id}/verify`, { token })),
     ).toMatchObject({ ok: true });
     expect((await getVerify(token, view.agent_id)).ok).toBe(true);
+    // The loop's agent reads, lists and opens terminals in the project's workspace.
+    const read = await call("GET", `/api/read-file?agent_id=${view.agent_id}&path=alpha.txt`, {
+      token,
+    });
+    expect(await bodyOf(read)).toMatchObject({ ok: true, content: "the alpha part\n" });
     // The project names its dev loop; once finished, a new one may start.
     const named = await bodyOf<Project>(await call("GET", `/projects/${project.id}`, { token }));
     expect(named.dev_loop_automaton_id).toBe(id);

@@ -4,7 +4,7 @@ import { agentStub } from "../../../durable-objects/stubs.js";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId } from "../../core/ids.js";
 import type { SandboxClient } from "../../tools/sandbox-client.js";
-import { workspaceIdOf } from "../../tools/workspace-id.js";
+import { agentWorkspaceOf } from "../../tools/workspace-id.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
 import { configuredSandbox, reachSandbox } from "../sandbox-access.js";
@@ -50,7 +50,8 @@ export const workspaceRoutes = new Hono<AppEnv>()
     }
     const q = validate(TerminalQuery, c.req.query(), "query");
     const { org, sub } = c.get("principal");
-    const client = configuredSandbox(c);
+    // The agent's own workspace, or its project's (an automaton's agent).
+    const { client, workspace } = await sandboxFor(c, q.agent_id);
     // The agent's policy decides (asking its watchers when it must) and records the opening.
     const stub = agentStub(c.env, org, q.agent_id);
     const address = { org, agent_id: q.agent_id };
@@ -64,7 +65,7 @@ export const workspaceRoutes = new Hono<AppEnv>()
     };
     let response: Response;
     try {
-      response = await reachSandbox(() => client.terminal(workspaceIdOf(org, q.agent_id)));
+      response = await reachSandbox(() => client.terminal(workspace));
     } catch (err) {
       recordEnd({ closed_by: "sandbox", code: 1011 });
       throw err;
@@ -99,6 +100,6 @@ async function sandboxFor(
   agentId: string,
 ): Promise<{ client: SandboxClient; workspace: string }> {
   const { org } = c.get("principal");
-  unwrap(await agentStub(c.env, org, agentId).head({ org, agent_id: agentId }));
-  return { client: configuredSandbox(c), workspace: workspaceIdOf(org, agentId) };
+  const summary = unwrap(await agentStub(c.env, org, agentId).summary({ org, agent_id: agentId }));
+  return { client: configuredSandbox(c), workspace: agentWorkspaceOf(org, agentId, summary) };
 }
