@@ -17,6 +17,10 @@ import { parseArgs } from "node:util";
  *   (longer than workerd's 10 s hibernation timeout).
  * @property {boolean} streamDeflate The `/stream` clients offer permessage-deflate, as
  *   browsers do (`--stream-no-deflate`: they do not, so no frame is compressed).
+ * @property {number} automatons Interval (1 s) automatons ticking at once (issue 10: 1,000).
+ * @property {number} automatonAgents Agents they are spread over (issue 10: 100).
+ * @property {number} automatonSeconds How long they tick after the last install (issue 10: 60).
+ * @property {number} automatonIdleTicks Ticks of the idle automaton, each after an eviction.
  * @property {boolean} checkTargets Exit 1 when a target is missed, not only on failures.
  */
 
@@ -45,6 +49,10 @@ export function readOptions(args) {
       "stream-session-turns": { type: "string" },
       "stream-idle-ms": { type: "string" },
       "stream-no-deflate": { type: "boolean", default: false },
+      automatons: { type: "string" },
+      "automaton-agents": { type: "string" },
+      "automaton-seconds": { type: "string" },
+      "automaton-idle-ticks": { type: "string" },
       "check-targets": { type: "boolean", default: false },
     },
   });
@@ -71,6 +79,10 @@ export function readOptions(args) {
     streamSessionTurns: int("stream-session-turns", quick ? 2 : 5),
     streamIdleMs: int("stream-idle-ms", 12_000),
     streamDeflate: values["stream-no-deflate"] !== true,
+    automatons: int("automatons", 1000),
+    automatonAgents: int("automaton-agents", 100),
+    automatonSeconds: int("automaton-seconds", quick ? 15 : 60),
+    automatonIdleTicks: int("automaton-idle-ticks", quick ? 1 : 2),
     checkTargets: values["check-targets"] === true,
   };
 }
