@@ -6,10 +6,17 @@ import { cpuMs } from "./proc-cpu.mjs";
 const POLL_MS = 250;
 /** After a tick's due time, how long the bench waits for it to be recorded. */
 const TICK_GRACE_MS = 3000;
+/**
+ * A tick is judged when the object was left alone for its whole period before it, give or
+ * take this: the first tick may come sooner when the runtime puts slots on a phase of its own.
+ */
+const WHOLE_PERIOD_SLACK_MS = 1000;
 
 /**
  * @typedef {object} IdleTick One tick of the idle automaton and the gap before it.
  * @property {number} tick
+ * @property {number} gapSeconds From the previous tick (or the install) to its due time.
+ * @property {boolean} judged The gap was a whole period: long enough to expect an eviction.
  * @property {number} latenessMs `ts_ms` of its `automaton_tick` − its `due_ms`.
  * @property {string | undefined} outcome
  * @property {number | undefined} evictedAfterSeconds From the previous tick (or the
@@ -30,8 +37,9 @@ const TICK_GRACE_MS = 3000;
 /**
  * One `chat` automaton with a long interval on a new agent, nothing else sent to it: the
  * bench watches `/proc/<workerd>/fd` for the agent's SQLite file (as the `/stream`
- * hibernation figure does) between ticks, and for each of `ticks` ticks reports whether the
- * object was evicted before it was due, whether it woke for it, and how late the tick was.
+ * hibernation figure does) between ticks, until `ticks` ticks had a whole period before them;
+ * for each tick it reports whether the object was evicted before it was due, whether it woke
+ * for it, and how late the tick was.
  *
  * @example
  * const idle = await runIdleAutomaton({ http, token, pid, persistDir, intervalSeconds: 20,
@@ -52,27 +60,25 @@ export async function runIdleAutomaton(options) {
   const firstDue = installed.next_due_ms ?? Date.now() + intervalSeconds * 1000;
   const observable = file !== undefined && holdsOpen(pid, file) !== undefined;
 
-  /** @type {Array<Omit<IdleTick, "tick" | "latenessMs" | "outcome">>} */
+  const periodMs = intervalSeconds * 1000;
+  /** @type {Array<Omit<IdleTick, "latenessMs" | "outcome">>} */
   const gaps = [];
   let from = Date.now();
-  for (let k = 0; k < options.ticks; k++) {
-    const due = firstDue + k * intervalSeconds * 1000;
+  for (let due = firstDue; gaps.filter((g) => g.judged).length < options.ticks; due += periodMs) {
     const gap = await watchGap(pid, file, from, due);
-    gaps.push(gap);
+    const judged = due - from >= periodMs - WHOLE_PERIOD_SLACK_MS;
+    gaps.push({ tick: gaps.length + 1, gapSeconds: (due - from) / 1000, judged, ...gap });
     const seen = gap.evictedAfterSeconds === undefined ? "no eviction seen" : "evicted";
-    log(`  tick ${k + 1} due; ${seen} before it, woke: ${gap.reopened}`);
+    const note = judged ? "" : " (less than a period after the install: not judged)";
+    log(`  tick ${gaps.length} due; ${seen} before it, woke: ${gap.reopened}${note}`);
     from = due;
   }
   await api.stop(installed.automaton_id);
   const line = timelinesOf(await api.record(agentId)).get(installed.automaton_id);
-  const ticks = gaps.map((gap, k) => {
-    const t = line?.ticks.find((x) => x.tick === k + 1);
-    return {
-      tick: k + 1,
-      latenessMs: t === undefined ? Number.NaN : t.atMs - t.dueMs,
-      outcome: t?.outcome,
-      ...gap,
-    };
+  const ticks = gaps.map((gap) => {
+    const t = line?.ticks.find((x) => x.tick === gap.tick);
+    const latenessMs = t === undefined ? Number.NaN : t.atMs - t.dueMs;
+    return { ...gap, latenessMs, outcome: t?.outcome };
   });
   return { intervalSeconds, observable, ticks };
 }

@@ -1,7 +1,7 @@
 import { cpus } from "node:os";
 import { automatonApi, inParallel } from "./automaton-api.mjs";
-import { completenessOf, latenessOf, timelinesOf } from "./automaton-ticks.mjs";
-import { cpuMs } from "./proc-cpu.mjs";
+import { completenessOf, dueTimesOf, latenessOf, timelinesOf } from "./automaton-ticks.mjs";
+import { cpuMs, kernelThreadsCpuMs } from "./proc-cpu.mjs";
 
 /** Requests in flight while creating, installing, stopping and reading. */
 const CONCURRENCY = 16;
@@ -30,10 +30,14 @@ const SETTLE_PERIODS = 2;
  * @property {number} unfinished
  * @property {Record<string, number>} outcomes Ticks of the window by the outcome of their
  *   `automaton_tick_done`.
+ * @property {number} dueTimes Distinct due times of the window's ticks, summed over the
+ *   agents: the wake-ups (alarm and commit) the schedules ask of the objects (`dueTimesOf`).
  * @property {number | undefined} workerdCpuShare workerd CPU time / wall time in the window
  *   (1 = one core busy throughout).
+ * @property {number | undefined} kernelCpuShare CPU time of the kernel's threads / wall time
+ *   in the window (mostly the block-I/O work of workerd's writes).
  * @property {number | undefined} othersCpuShare CPU time of every other process of the
- *   machine (not workerd, not the bench) / wall time in the window: others competing.
+ *   machine (not workerd, the kernel's threads or the bench) / wall time: others competing.
  * @property {number | undefined} workerdCpuMsPerTick workerd CPU time per tick in the window.
  */
 
@@ -77,7 +81,9 @@ export async function runAutomatonLoad(options) {
   log(`  stopping ${installed.length} automatons and reading ${agentIds.length} records…`);
   await inParallel(installed, CONCURRENCY, (a) => api.stop(a.automaton_id));
   const records = await inParallel(agentIds, CONCURRENCY / 2, (id) => api.record(id));
-  const lines = records.flatMap((rows) => [...timelinesOf(rows).values()]);
+  const perAgent = records.map((rows) => [...timelinesOf(rows).values()]);
+  const lines = perAgent.flat();
+  const dueTimes = perAgent.reduce((n, l) => n + dueTimesOf(l, windowStart, windowEnd), 0);
   if (lines.length !== installed.length)
     throw new Error(`${installed.length} automatons installed, ${lines.length} in the records`);
 
@@ -104,39 +110,42 @@ export async function runAutomatonLoad(options) {
     lateness,
     ...totals,
     outcomes,
+    dueTimes,
     workerdCpuShare: cores?.workerd,
+    kernelCpuShare: cores?.kernel,
     othersCpuShare: cores?.others,
     workerdCpuMsPerTick: cpu === undefined ? undefined : cpu / Math.max(1, lateness.ticks),
   };
 }
 
 /**
- * @typedef {{ at: number, workerd: number | undefined, busy: number, bench: number }} CpuSnapshot
- *   Wall time, then CPU time (ms) of workerd, of every CPU of the machine, and of this process.
+ * @typedef {{ at: number, workerd: number | undefined, kernel: number | undefined,
+ *   busy: number, bench: number }} CpuSnapshot Wall time, then CPU time (ms) of workerd, of
+ *   the kernel's threads, of every CPU of the machine, and of this process.
  */
 
 /** @param {number | undefined} pid @returns {CpuSnapshot} */
 function snapshot(pid) {
-  const busy = cpus().reduce(
-    (ms, c) => ms + c.times.user + c.times.nice + c.times.sys + c.times.irq,
-    0,
-  );
+  const busy = cpus().reduce((ms, c) => ms + c.times.user + c.times.nice + c.times.sys, 0);
   const { user, system } = process.cpuUsage();
-  return { at: performance.now(), workerd: cpuMs(pid), busy, bench: (user + system) / 1000 };
+  const bench = (user + system) / 1000;
+  return { at: performance.now(), workerd: cpuMs(pid), kernel: kernelThreadsCpuMs(), busy, bench };
 }
 
 /**
- * CPU used between two snapshots, in cores (1 = one core busy throughout): by workerd, and
- * by every other process of the machine (neither workerd nor the bench).
+ * CPU used between two snapshots, in cores (1 = one core busy throughout): by workerd, by
+ * the kernel's threads (mostly writing workerd's files), and by every other process.
  * @param {CpuSnapshot} a
  * @param {CpuSnapshot} b
  */
 function coresBetween(a, b) {
   const wall = b.at - a.at;
   if (a.workerd === undefined || b.workerd === undefined) return undefined;
+  if (a.kernel === undefined || b.kernel === undefined) return undefined;
   const workerd = b.workerd - a.workerd;
-  const others = b.busy - a.busy - workerd - (b.bench - a.bench);
-  return { workerd: workerd / wall, others: Math.max(0, others) / wall };
+  const kernel = b.kernel - a.kernel;
+  const others = b.busy - a.busy - workerd - kernel - (b.bench - a.bench);
+  return { workerd: workerd / wall, kernel: kernel / wall, others: Math.max(0, others) / wall };
 }
 
 /**
@@ -157,7 +166,7 @@ async function watch(seconds, pid, log) {
     const share =
       used === undefined
         ? ""
-        : `, workerd ${percent(used.workerd)} of a core, other processes ${percent(used.others)}`;
+        : `, workerd ${percent(used.workerd)} of a core, kernel threads ${percent(used.kernel)}, other processes ${percent(used.others)}`;
     log(`  ${((now.at - first.at) / 1000).toFixed(0)}/${seconds} s${share}`);
     last = now;
   }

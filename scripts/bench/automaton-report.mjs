@@ -21,9 +21,9 @@ export function formatAutomatons({ idle, load }, checks) {
     .map(([outcome, n]) => `${outcome} ${count(n)}`)
     .join(", ");
   const others =
-    load.othersCpuShare === undefined
+    load.othersCpuShare === undefined || load.kernelCpuShare === undefined
       ? ""
-      : `; other processes of the machine ${fixed(load.othersCpuShare * 100, 0)}% of a core`;
+      : `; kernel threads (disk writes) ${fixed(load.kernelCpuShare * 100, 0)}%, other processes ${fixed(load.othersCpuShare * 100, 0)}%`;
   const cpu =
     load.workerdCpuShare === undefined
       ? "workerd CPU not readable here"
@@ -36,10 +36,11 @@ export function formatAutomatons({ idle, load }, checks) {
     `  ${count(load.automatons)} every ${load.intervalSeconds} s over ${count(load.agents)} agents (installed round-robin in ${fixed(load.installSeconds, 1)} s), ${load.windowSeconds} s from the last install${reduced}`,
     `    lateness of the ${count(l.ticks)} ticks due in the window: p50 ${fixed(l.p50Ms, 0)} ms, p99 ${fixed(l.p99Ms, 0)} ms, max ${fixed(l.maxMs, 0)} ms, ${count(l.overMs)} over ${t.latenessP99Ms} ms  (target p99 ≤ ${t.latenessP99Ms} ms: ${met(checks.lateness)})`,
     `    slots due in the window: ${count(load.expected)}, ticks for them: ${count(load.recorded)}; ${count(load.lost)} lost, ${count(load.doubled)} doubled (install to stop), ${count(load.offSlot)} off their slot, ${count(load.unfinished)} unfinished  (target none lost or doubled: ${met(checks.complete)})`,
-    `    ${cpu}; outcomes: ${outcomes}`,
+    `    ${fixed(load.dueTimes / load.agents / load.windowSeconds, 1)} distinct due times per object and second (each an alarm and a storage commit, unless ticks run late enough to share one); outcomes: ${outcomes}`,
+    `    ${cpu}`,
     `  idle: one automaton every ${idle.intervalSeconds} s on its own agent, workerd's open files (/proc/<workerd>/fd) watched between its ticks`,
     ...idle.ticks.map((k) => `    ${idleLine(k, idle.intervalSeconds, idle.observable)}`),
-    `    (target: object evicted before each tick, woken for it, lateness ≤ ${t.idleLatenessMs} ms: ${met(checks.idle)})`,
+    `    (target: object evicted before each tick a period after the last, woken for it, lateness ≤ ${t.idleLatenessMs} ms: ${met(checks.idle)})`,
     "",
   ].join("\n");
 }
@@ -51,6 +52,9 @@ export function formatAutomatons({ idle, load }, checks) {
  */
 function idleLine(k, interval, observable) {
   const since = k.tick === 1 ? "the install" : `tick ${k.tick - 1}`;
+  if (!k.judged) {
+    return `tick ${k.tick}: due ${fixed(k.gapSeconds, 1)} s after ${since}, less than a period: not judged, lateness ${fixed(k.latenessMs, 0)} ms`;
+  }
   const evicted = !observable
     ? "eviction not observable here"
     : k.evictedAfterSeconds === undefined
@@ -95,7 +99,9 @@ export function automatonResults({ idle, load }, checks) {
       off_slot: load.offSlot,
       unfinished: load.unfinished,
       outcomes: load.outcomes,
+      distinct_due_times: load.dueTimes,
       workerd_cpu_share: round(load.workerdCpuShare, 3),
+      kernel_threads_cpu_share: round(load.kernelCpuShare, 3),
       other_processes_cpu_share: round(load.othersCpuShare, 3),
       workerd_cpu_ms_per_tick: round(load.workerdCpuMsPerTick, 3),
     },
@@ -104,6 +110,8 @@ export function automatonResults({ idle, load }, checks) {
       eviction_observable: idle.observable,
       ticks: idle.ticks.map((k) => ({
         tick: k.tick,
+        gap_seconds: round(k.gapSeconds, 2),
+        judged: k.judged,
         lateness_ms: round(k.latenessMs, 0),
         outcome: k.outcome ?? null,
         evicted_after_seconds: round(k.evictedAfterSeconds, 2),

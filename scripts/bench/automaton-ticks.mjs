@@ -91,10 +91,11 @@ function automatonEvent(tx) {
  */
 
 /**
- * Checks one interval automaton's ticks against its schedule: slot `k` is due at the time it
- * became `running` plus `k` periods, and every slot due in `[fromMs, toMs)` must have
- * exactly one tick. A tick more than a period late is recorded for the latest slot it
- * reaches, so the slots it passed show up here as lost.
+ * Checks one interval automaton's ticks against its schedule: its slots are one period apart,
+ * the first within one period after it became `running` (a period after it, or earlier on a
+ * phase the runtime chose; the first recorded tick's `due_ms` says which), and every slot due
+ * in `[fromMs, toMs)` must have exactly one tick. A tick more than a period late is recorded
+ * for the latest slot it reaches, so the slots it passed show up here as lost.
  *
  * @example
  * completenessOf(line, windowStart, windowEnd); // { expected: 60, recorded: 60, lost: 0, … }
@@ -107,18 +108,23 @@ export function completenessOf(line, fromMs, toMs) {
   const { periodMs, runningAtMs, ticks } = line;
   const counts = { expected: 0, recorded: 0, lost: 0, doubled: 0, offSlot: 0, unfinished: 0 };
   if (periodMs === undefined || runningAtMs === undefined) return { ...counts, lost: Number.NaN };
+  const firstDue = ticks[0]?.dueMs;
+  const onTime =
+    firstDue !== undefined && firstDue > runningAtMs && firstDue <= runningAtMs + periodMs;
+  /** The slot before the first: slots are `origin + k` periods, `k` ≥ 1. */
+  const origin = onTime ? firstDue - periodMs : runningAtMs;
   const numbers = new Set();
   const dues = new Set();
   for (const t of ticks) {
     if (numbers.has(t.tick) || dues.has(t.dueMs)) counts.doubled++;
     numbers.add(t.tick);
     dues.add(t.dueMs);
-    if ((t.dueMs - runningAtMs) % periodMs !== 0 || t.dueMs <= runningAtMs) counts.offSlot++;
+    if ((t.dueMs - origin) % periodMs !== 0 || t.dueMs <= origin) counts.offSlot++;
     if (t.dueMs < fromMs || t.dueMs >= toMs) continue;
     counts.recorded++;
     if (t.outcome === undefined) counts.unfinished++;
   }
-  const first = runningAtMs + Math.max(1, Math.ceil((fromMs - runningAtMs) / periodMs)) * periodMs;
+  const first = origin + Math.max(1, Math.ceil((fromMs - origin) / periodMs)) * periodMs;
   for (let due = first; due < toMs; due += periodMs) {
     counts.expected++;
     if (!dues.has(due)) counts.lost++;
@@ -162,4 +168,24 @@ export function latenessOf(lines, fromMs, toMs, boundMs) {
     maxMs: late.at(-1) ?? Number.NaN,
     overMs: late.filter((ms) => ms > boundMs).length,
   };
+}
+
+/**
+ * The distinct due times of one agent's ticks due in `[fromMs, toMs)`. The object keeps one
+ * alarm, so each is a wake-up of its own — an alarm and a storage commit — unless ticks run
+ * late enough to share one: automatons of one agent on one phase share them.
+ *
+ * @example
+ * dueTimesOf(timelinesOf(rows).values(), windowStart, windowStart + 60_000); // 60 on one phase
+ * @param {Iterable<Timeline>} agentLines The automatons of one agent.
+ * @param {number} fromMs
+ * @param {number} toMs
+ * @returns {number}
+ */
+export function dueTimesOf(agentLines, fromMs, toMs) {
+  const times = new Set();
+  for (const line of agentLines) {
+    for (const t of line.ticks) if (t.dueMs >= fromMs && t.dueMs < toMs) times.add(t.dueMs);
+  }
+  return times.size;
 }

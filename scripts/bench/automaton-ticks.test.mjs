@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { completenessOf, latenessOf, timelinesOf } from "./automaton-ticks.mjs";
+import { completenessOf, dueTimesOf, latenessOf, timelinesOf } from "./automaton-ticks.mjs";
 
 const ID = "a".repeat(80);
 const START = 1_000_000;
 
-/** A record page row holding one automaton event, recorded at `ts`. */
-function row(ts, event, txType = "system") {
-  const payload = Buffer.from(JSON.stringify({ automaton_id: ID, ...event })).toString("base64");
-  return { seq: 0, tx: { tx_type: txType, payload, ts_ms: ts } };
+/** A record page row holding one event of automaton `id`, recorded at `ts`. */
+function row(ts, event, id = ID) {
+  const payload = Buffer.from(JSON.stringify({ automaton_id: id, ...event })).toString("base64");
+  return { seq: 0, tx: { tx_type: "system", payload, ts_ms: ts } };
 }
 
 /** Install and start a 1 s interval automaton at START, then the given rows. */
@@ -89,6 +89,17 @@ describe("completenessOf", () => {
     expect(completenessOf(lineOf(sameSlot), ...WINDOW)).toMatchObject({ doubled: 1, lost: 1 });
   });
 
+  it("takes the slots from the first tick when it falls within a period of the start", () => {
+    const phased = [1, 2, 3, 4].flatMap((n) => tick(n, 2, START + 400 + (n - 1) * 1000));
+    const line = lineOf(record(...phased, stoppedAt(START + 4000)));
+    expect(completenessOf(line, ...WINDOW)).toMatchObject({ expected: 3, lost: 0, offSlot: 0 });
+  });
+
+  it("counts a first tick more than a period after the start as off its slot", () => {
+    const line = lineOf(record(...tick(1, 0, START + 1200), ...tick(2, 0, START + 2200)));
+    expect(completenessOf(line, ...WINDOW).offSlot).toBe(2);
+  });
+
   it("counts a begun tick never done, and one off its slot", () => {
     const open = row(START + 2000, { type: "automaton_tick", tick: 2, due_ms: START + 2000 });
     const line = lineOf(record(...tick(1, 0, START + 1500), open, ...tick(3)));
@@ -101,5 +112,20 @@ describe("latenessOf", () => {
     const line = lineOf(record(...tick(1, 4), ...tick(2, 150), ...tick(3, 9)));
     const late = latenessOf([line], START + 1500, START + 3500, 100);
     expect(late).toEqual({ ticks: 2, p50Ms: 9, p99Ms: 150, maxMs: 150, overMs: 1 });
+  });
+});
+
+describe("dueTimesOf", () => {
+  it("counts the due times of an agent's ticks, shared ones once", () => {
+    const other = "b".repeat(80);
+    const schedule = { type: "interval", seconds: 1 };
+    const rows = [
+      ...record(...tick(1), ...tick(2, 30)),
+      row(START, { type: "automaton_lifecycle", from: null, to: "installing", schedule }, other),
+      row(START, { type: "automaton_lifecycle", from: "installing", to: "running" }, other),
+      row(START + 1000, { type: "automaton_tick", tick: 1, due_ms: START + 1000 }, other),
+      row(START + 2010, { type: "automaton_tick", tick: 2, due_ms: START + 2500 }, other),
+    ];
+    expect(dueTimesOf(timelinesOf(rows).values(), START, START + 3000)).toBe(3);
   });
 });
