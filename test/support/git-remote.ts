@@ -73,7 +73,9 @@ export async function serveBareRepo(
     url: `http://127.0.0.1:${port}/repo.git`,
     subjects: () => git(bare, "log", "--format=%s", branch).trim().split("\n"),
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
       await rm(base, { recursive: true, force: true });
     },
   };

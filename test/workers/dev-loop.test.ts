@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { decodeAutomatonEvent } from "../../src/automaton/automaton-record.js";
 import type { RecordEntry } from "../../src/core/record.js";
@@ -6,11 +7,15 @@ import type { Commit, Project, Task } from "../../src/protocol/projects.js";
 import { MockProvider } from "../../src/reasoner/mock.js";
 import type { ModelResponse } from "../../src/reasoner/types.js";
 import {
+  agentStub,
   bodyOf,
   call,
   createAgent,
+  evictAgents,
+  getRecord,
   getVerify,
   mintToken,
+  payloadJson,
   submitTx,
   waitFor,
   waitForTx,
@@ -315,5 +320,90 @@ describe("dev-loop tools", () => {
       status: "stopped",
     });
     expect((await finalOf(first.automaton_id)).status).toBe("stopped");
+  });
+});
+
+describe("dev-loop recovery", () => {
+  it("resumes from the record after an eviction mid-task and repeats no model call, tool call or commit", async () => {
+    const project = await createProject(token, { name: "evicted loop" });
+    const first = await createTask(token, project.id, { title: "first" });
+    const second = await createTask(token, project.id, {
+      title: "second",
+      dependency_ids: [first.id],
+    });
+    // The second task's third model call waits until the test lets it answer: the object is
+    // evicted while it waits, with the task's plan and write recorded.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    let holding = false;
+    scriptModel(({ opening, step, request }) => {
+      const title = /^# Task: (.*)\n/.exec(opening)?.[1];
+      if (title === undefined) return undefined;
+      calls++;
+      const steps = [
+        [plan],
+        [write(`${title}.txt`, `${title}\n`)],
+        [{ name: "run_command", input: { command: `echo ${title} >> runs.log` } }],
+        [done()],
+      ];
+      const planned = steps[step];
+      if (!planned) return finalText(request.model, `${title} finished`);
+      return toolCalls(
+        request.model,
+        planned.map((c, i) => ({ id: `${title}-${step}-${i}`, ...c })),
+      );
+    });
+    const scripted = vi.mocked(MockProvider.prototype.complete).getMockImplementation();
+    vi.spyOn(MockProvider.prototype, "complete").mockImplementation(async function (
+      this: MockProvider,
+      request,
+    ) {
+      const view = turnView(request);
+      if (view.opening.startsWith("# Task: second") && view.step === 2 && !holding) {
+        holding = true;
+        await held;
+      }
+      return scripted ? scripted.call(this, request) : finalText(request.model, "?");
+    });
+    const id = await started(await startLoop(project.id));
+    const agentId = id.slice(0, 64);
+    await waitFor(
+      "the second task's third model call",
+      async () => (holding ? true : undefined),
+      60_000,
+    );
+    await evictAgents();
+    release();
+    await runInDurableObject(agentStub(ORG, agentId), (instance) =>
+      Promise.all([instance.alarm(), instance.alarm()]),
+    );
+    const view = await waitFor(
+      "the loop to end",
+      async () => {
+        await runInDurableObject(agentStub(ORG, agentId), (instance) => instance.alarm());
+        const status = await statusOf(token, id);
+        return status.status === "running" ? undefined : status;
+      },
+      60_000,
+    );
+    expect(view.status).toBe("completed");
+    // Five model calls per task (four tool steps and the closing text): the held call, never
+    // answered before the eviction, is made once by the resumed turn; nothing recorded again.
+    expect(calls).toBe(10);
+    const log = await call("GET", `/projects/${project.id}/read-file?path=runs.log`, { token });
+    expect(await bodyOf(log)).toMatchObject({ ok: true, content: "first\nsecond\n" });
+    const record = await getRecord(token, agentId);
+    expect(record.filter((e) => e.tx.tx_type === "user_prompt")).toHaveLength(2);
+    expect(record.filter((e) => e.tx.tx_type === "tool_execution")).toHaveLength(8);
+    const ticks = await tickDetails(id);
+    expect(ticks.map((t) => t.outcome)).toEqual(["task_done", "task_done", "loop_finished"]);
+    expect((await commitsOf(project)).map((c) => c.message)).toEqual([
+      `task(${second.id}): second`,
+      `task(${first.id}): first`,
+    ]);
+    expect((await getVerify(token, agentId)).ok).toBe(true);
   });
 });

@@ -96,12 +96,15 @@ describe("task-run recovery and routes", () => {
       json: { project_id: project.id, task_id: task.id },
     });
     expect(foreign.status).toBe(404);
+    // Without task_id it is the project's dev loop, which takes no schedule.
     const devLoop = await call("POST", "/automaton/start", {
       token,
-      json: { project_id: project.id },
+      json: { project_id: project.id, schedule: { type: "on_demand" } },
     });
-    expect(devLoop.status).toBe(503);
-    expect((await bodyOf<ErrorResponse>(devLoop)).error.message).toContain("dev-loop");
+    expect(devLoop.status).toBe(400);
+    expect((await bodyOf<ErrorResponse>(devLoop)).error.message).toContain(
+      "schedule: not for dev-loop",
+    );
   });
 
   it("repeats nothing when the object is evicted mid-turn while a command runs", async () => {
