@@ -143,7 +143,8 @@ function coresBetween(a, b) {
   if (a.workerd === undefined || b.workerd === undefined) return undefined;
   if (a.kernel === undefined || b.kernel === undefined) return undefined;
   const workerd = b.workerd - a.workerd;
-  const kernel = b.kernel - a.kernel;
+  // Kernel workers that exited meanwhile take their time with them: never below zero.
+  const kernel = Math.max(0, b.kernel - a.kernel);
   const others = b.busy - a.busy - workerd - kernel - (b.bench - a.bench);
   return { workerd: workerd / wall, kernel: kernel / wall, others: Math.max(0, others) / wall };
 }
