@@ -15,7 +15,7 @@ import type { Task } from "../../src/protocol/projects.js";
 import type { GitRequest, GitResponse } from "../../src/protocol/sandbox.js";
 import { automatonEntries } from "./automaton-reads.js";
 import type { Builtin, TickContext, TickResult } from "./builtin.js";
-import { execute, transition } from "./engine-tools.js";
+import { recordFailure, transition } from "./engine-tools.js";
 import { failureReason, type TaskRunHost } from "./task-run-builtin.js";
 import { promptUnderKey, turnEntries } from "./task-run-turn.js";
 
@@ -225,23 +225,7 @@ async function failAttempt(
     project: host.project(address.project_id),
     now: host.now,
   };
-  const notes = task.notes ? `${task.notes}\n${reason}` : reason;
-  const patch = {
-    type: "update_task" as const,
-    now: host.now(),
-    task_id: task.id,
-    patch: { notes },
-  };
-  await execute(ctx, `${key}:notes`, patch);
-  let status = task.status;
-  if (status === "ready") {
-    await transition(ctx, task, "in_progress", `${key}:start`);
-    status = "in_progress";
-  }
-  if (status === "in_progress") {
-    await transition(ctx, task, "failed", `${key}:fail`);
-    status = "failed";
-  }
+  const status = await recordFailure(ctx, task, reason, key);
   if (retry) {
     if (status === "failed") await transition(ctx, task, "ready", `${key}:retry`);
     return [];

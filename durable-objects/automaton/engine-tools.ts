@@ -123,6 +123,40 @@ export function transition(
 }
 
 /**
+ * Records a failed attempt at `task`: `reason` appended to its notes, then the task moved to
+ * `failed` (a `ready` one is started first, as the status machine asks). Each change has a
+ * key under `key`, so a repeat applies once. Returns the status the task ends in.
+ *
+ * @example
+ * await recordFailure(ctx, task, "the turn ended without task_done", `automaton:${id}:tick:3`);
+ */
+export async function recordFailure(
+  host: Pick<EngineHost, "org" | "agent_id" | "project_id" | "project" | "now">,
+  task: Task,
+  reason: string,
+  key: string,
+): Promise<Task["status"]> {
+  const notes = task.notes ? `${task.notes}\n${reason}` : reason;
+  const patch = { notes };
+  await execute(host, `${key}:notes`, {
+    type: "update_task",
+    now: host.now(),
+    task_id: task.id,
+    patch,
+  });
+  let status = task.status;
+  if (status === "ready") {
+    await transition(host, task, "in_progress", `${key}:start`);
+    status = "in_progress";
+  }
+  if (status === "in_progress") {
+    await transition(host, task, "failed", `${key}:fail`);
+    status = "failed";
+  }
+  return status;
+}
+
+/**
  * One change of the task's project, by this agent, under an idempotency key.
  *
  * @example

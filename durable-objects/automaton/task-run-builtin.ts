@@ -8,7 +8,7 @@ import type { AgentStore } from "../agent/agent-store.js";
 import type { ProjectPort } from "../agent/domain-tools.js";
 import type { Builtin, TickContext, TickResult } from "./builtin.js";
 import { isTurnReply, type TickTurnGate } from "./chat-builtin.js";
-import { execute, transition } from "./engine-tools.js";
+import { recordFailure } from "./engine-tools.js";
 import {
   type TaskTarget,
   taskPromptKey,
@@ -122,7 +122,7 @@ export function failureReason(last: RecordEntry | undefined): string {
  * the status machine asks). Each change has a key of this automaton, so a resumed tick
  * changes nothing twice.
  */
-export async function failTask(
+async function failTask(
   host: TaskRunHost,
   meta: { org: string; agent_id: string },
   target: TaskTarget,
@@ -138,17 +138,5 @@ export async function failTask(
   const tasks = await ctx.project.tasks({ org: meta.org, project_id: target.project_id });
   const task = tasks.ok ? tasks.tasks.find((t) => t.id === target.task_id) : undefined;
   if (!task) return;
-  const key = `automaton:${automatonId}:fail`;
-  const notes = task.notes ? `${task.notes}\n${reason}` : reason;
-  const patch = {
-    type: "update_task" as const,
-    now: host.now(),
-    task_id: task.id,
-    patch: { notes },
-  };
-  await execute(ctx, `${key}:notes`, patch);
-  if (task.status === "ready") await transition(ctx, task, "in_progress", `${key}:start`);
-  if (task.status === "ready" || task.status === "in_progress") {
-    await transition(ctx, task, "failed", key);
-  }
+  await recordFailure(ctx, task, reason, `automaton:${automatonId}`);
 }

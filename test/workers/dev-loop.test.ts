@@ -42,6 +42,15 @@ afterEach(() => {
  */
 const prompts: string[] = [];
 
+/** A promise the test resolves when it chooses (a model call held until then). */
+function gate(): { held: Promise<void>; release: () => void } {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { held, release };
+}
+
 function scriptTasks(failing: Record<string, number> = {}): string[] {
   const opened: string[] = [];
   const tried = new Map<string, number>();
@@ -229,10 +238,7 @@ describe("dev-loop", () => {
     const project = await createProject(token, { name: "one loop" });
     await createTask(token, project.id, { title: "only" });
     // The task's first model call waits until the test lets it answer.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held, release } = gate();
     let calls = 0;
     vi.spyOn(MockProvider.prototype, "complete").mockImplementation(async (request) => {
       calls++;
@@ -277,10 +283,7 @@ describe("dev-loop tools", () => {
     const project = await createProject(token, { name: "driven by an agent" });
     await createTask(token, project.id, { title: "held" });
     // The loop's task turn waits until the test lets it answer.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held, release } = gate();
     const results: Array<{ content: string; is_error: boolean }> = [];
     vi.spyOn(MockProvider.prototype, "complete").mockImplementation(async (request) => {
       const view = turnView(request);
@@ -333,10 +336,7 @@ describe("dev-loop recovery", () => {
     });
     // The second task's third model call waits until the test lets it answer: the object is
     // evicted while it waits, with the task's plan and write recorded.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held, release } = gate();
     let calls = 0;
     let holding = false;
     scriptModel(({ opening, step, request }) => {
