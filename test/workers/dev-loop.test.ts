@@ -15,7 +15,6 @@ import {
   getRecord,
   getVerify,
   mintToken,
-  payloadJson,
   submitTx,
   waitFor,
   waitForTx,
