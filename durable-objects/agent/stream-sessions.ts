@@ -62,22 +62,26 @@ const RESUME_CONTEXT = 200;
  */
 export class StreamSessions {
   readonly #host: StreamHost;
-  /** Each socket's frame in progress (memory only: an idle socket has none). */
-  readonly #queues = new WeakMap<WebSocket, Promise<void>>();
+  /**
+   * The frame in progress, of any socket (memory only). One queue for the object rather than
+   * one per socket: it does not depend on the runtime handing each event the same WebSocket
+   * object, and a frame's work is short (an admission, an approval), so sockets waiting on
+   * each other costs little.
+   */
+  #queue: Promise<void> = Promise.resolve();
 
   constructor(host: StreamHost) {
     this.#host = host;
   }
 
   /**
-   * Takes a frame from `ws`. A socket's frames are handled one at a time, in arrival order: a
-   * frame waits for the one before it (a `user_message` right behind `session_init` finds the
-   * session started).
+   * Takes a frame from `ws`. Frames are handled one at a time, in arrival order: a frame waits
+   * for the one before it (a `user_message` right behind `session_init` finds the session
+   * started).
    */
   receive(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const previous = this.#queues.get(ws) ?? Promise.resolve();
-    const handled = previous.catch(() => undefined).then(() => this.onMessage(ws, data));
-    this.#queues.set(ws, handled);
+    const handled = this.#queue.catch(() => undefined).then(() => this.onMessage(ws, data));
+    this.#queue = handled;
     return handled;
   }
 
