@@ -1,5 +1,6 @@
 import type { AutomatonKind, AutomatonStatus, Schedule } from "../protocol/automatons.js";
 import type { AutomatonEvent } from "./automaton-record.js";
+import { intervalAnchorMs } from "./schedule-clock.js";
 
 /** A tick that began and has not ended (the object stopped in the middle of it). */
 export interface OpenTick {
@@ -31,7 +32,8 @@ export interface AutomatonState {
   open_tick?: OpenTick;
   /**
    * What the next time-driven tick counts from: the last tick's due time, or the time the
-   * automaton last became `running`, whichever is later.
+   * automaton last became `running` (for an interval, the grid point of its agent's phase at
+   * or before it: `intervalAnchorMs`), whichever is later.
    */
   anchor_ms: number;
   /** The latest event an `event_driven` tick answered; events after it are pending. */
@@ -70,7 +72,7 @@ export function evolveAutomatons(
         status: event.to,
         installed_seq: place.seq,
         ticks: 0,
-        anchor_ms: place.ts_ms,
+        anchor_ms: intervalAnchorMs(event.schedule, event.automaton_id, place.ts_ms),
         cause_seq: place.seq,
       });
       return all;
@@ -79,7 +81,10 @@ export function evolveAutomatons(
     current.status = event.to;
     if (event.reason === undefined) delete current.reason;
     else current.reason = event.reason;
-    if (event.to === "running") current.anchor_ms = Math.max(current.anchor_ms, place.ts_ms);
+    if (event.to === "running") {
+      const start = intervalAnchorMs(current.schedule, current.automaton_id, place.ts_ms);
+      current.anchor_ms = Math.max(current.anchor_ms, start);
+    }
     return all;
   }
   if (!current) return all;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cronProblem, dueSlotMs, nextDueMs } from "./schedule-clock.js";
+import { cronProblem, dueSlotMs, intervalAnchorMs, nextDueMs } from "./schedule-clock.js";
 
 const MIDNIGHT = Date.parse("2026-01-01T00:00:00Z");
 
@@ -53,5 +53,27 @@ describe("schedule clock", () => {
     expect(cronProblem("bad")).toBeTypeOf("string");
     expect(cronProblem("61 * * * *")).toBeTypeOf("string");
     expect(cronProblem("* * * * *", "Mars/Olympus")).toBeTypeOf("string");
+  });
+
+  it("puts an agent's interval automatons on one grid, whatever time each started", () => {
+    const second = { type: "interval", seconds: 1 } as const;
+    const agent = "0000012c".padEnd(64, "f"); // phase 300 ms of a 1 s period
+    const a = intervalAnchorMs(second, `${agent}${"1".repeat(16)}`, 10_250);
+    const b = intervalAnchorMs(second, `${agent}${"2".repeat(16)}`, 10_900);
+    expect([a, b]).toEqual([9_300, 10_300]);
+    // Their slots coincide: one wake-up serves both.
+    expect(nextDueMs(second, a)).toBe(10_300);
+    expect(dueSlotMs(second, b, 11_350)).toBe(11_300);
+    expect(dueSlotMs(second, a, 11_350)).toBe(11_300);
+    // The first tick comes within one period of the start.
+    for (const start of [0, 299, 300, 301, 12_345]) {
+      const anchor = intervalAnchorMs(second, agent, start);
+      expect(anchor).toBeLessThanOrEqual(start);
+      expect(start - anchor).toBeLessThan(1000);
+      expect((((anchor - 300) % 1000) + 1000) % 1000).toBe(0);
+    }
+    // Another agent's grid sits elsewhere; other schedules count from the start.
+    expect(intervalAnchorMs(second, "000003e7".padEnd(80, "0"), 10_250)).toBe(9_999);
+    expect(intervalAnchorMs({ type: "cron", expression: "* * * * *" }, agent, 10_250)).toBe(10_250);
   });
 });

@@ -52,19 +52,22 @@ const done = (n: number): AutomatonEvent => ({
   outcome: "idle",
 });
 const every60: Schedule = { type: "interval", seconds: 60 };
+/** Where the agent's interval grid sits in each minute (from the id's first 8 hex). */
+const PHASE = Number.parseInt(ID.slice(0, 8), 16) % 60_000;
 
 describe("tick plan", () => {
-  it("waits for an interval's first slot, then begins tick 1 at it", () => {
+  it("waits for an interval's first slot on its agent's grid, then begins tick 1 at it", () => {
     const state = stateOf(installed(every60));
     expect(state).toMatchObject({ status: "running", ticks: 0, installed_seq: 1 });
-    expect(planTick(state, { now: T0 + 30_000, hasWork: false })).toEqual({
+    // Installed at T0 + 1 (a whole minute + 1 ms): the first slot is this minute's phase.
+    expect(planTick(state, { now: T0 + 30, hasWork: false })).toEqual({
       type: "wait",
-      next_due_ms: T0 + 2 + 60_000,
+      next_due_ms: T0 + PHASE,
     });
-    expect(planTick(state, { now: T0 + 61_000, hasWork: false })).toEqual({
+    expect(planTick(state, { now: T0 + PHASE + 5, hasWork: false })).toEqual({
       type: "begin",
       tick: 1,
-      due_ms: T0 + 2 + 60_000,
+      due_ms: T0 + PHASE,
     });
   });
 
@@ -101,7 +104,10 @@ describe("tick plan", () => {
       pause,
       [{ ...pause, from: "paused", to: "running" }, T0 + 1_000_000],
     ]);
-    expect(wakeAtMs(resumed, T0 + 1_000_000)).toBe(T0 + 1_060_000);
+    // The next slot on the grid after the resume.
+    const next = T0 + PHASE + Math.floor((1_000_000 - PHASE) / 60_000 + 1) * 60_000;
+    expect(wakeAtMs(resumed, T0 + 1_000_000)).toBe(next);
+    expect(next - (T0 + 1_000_000)).toBeLessThanOrEqual(60_000);
   });
 
   it("ticks a continuous schedule only when the built-in has work", () => {
