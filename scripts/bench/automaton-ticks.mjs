@@ -92,8 +92,9 @@ function automatonEvent(tx) {
 
 /**
  * Checks one interval automaton's ticks against its schedule: its slots are one period apart,
- * the first within one period after it became `running` (a period after it, or earlier on a
- * phase the runtime chose; the first recorded tick's `due_ms` says which), and every slot due
+ * the first within two periods after it became `running` (a period after it, or later on the
+ * per-agent phase the runtime puts intervals on; the first recorded tick's `due_ms` says
+ * which), and every slot due
  * in `[fromMs, toMs)` must have exactly one tick. A tick more than a period late is recorded
  * for the latest slot it reaches, so the slots it passed show up here as lost.
  *
@@ -110,7 +111,7 @@ export function completenessOf(line, fromMs, toMs) {
   if (periodMs === undefined || runningAtMs === undefined) return { ...counts, lost: Number.NaN };
   const firstDue = ticks[0]?.dueMs;
   const onTime =
-    firstDue !== undefined && firstDue > runningAtMs && firstDue <= runningAtMs + periodMs;
+    firstDue !== undefined && firstDue > runningAtMs && firstDue < runningAtMs + 2 * periodMs;
   /** The slot before the first: slots are `origin + k` periods, `k` ≥ 1. */
   const origin = onTime ? firstDue - periodMs : runningAtMs;
   const numbers = new Set();

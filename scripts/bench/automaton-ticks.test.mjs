@@ -89,20 +89,20 @@ describe("completenessOf", () => {
     expect(completenessOf(lineOf(sameSlot), ...WINDOW)).toMatchObject({ doubled: 1, lost: 1 });
   });
 
-  it("takes the slots from the first tick when it falls within a period of the start", () => {
+  it("takes the slots from the first tick when it falls within two periods of the start", () => {
     const phased = [1, 2, 3, 4].flatMap((n) => tick(n, 2, START + 400 + (n - 1) * 1000));
     const line = lineOf(record(...phased, stoppedAt(START + 4000)));
     expect(completenessOf(line, ...WINDOW)).toMatchObject({ expected: 3, lost: 0, offSlot: 0 });
   });
 
-  it("counts a first tick more than a period after the start as off its slot", () => {
-    const line = lineOf(record(...tick(1, 0, START + 1200), ...tick(2, 0, START + 2200)));
+  it("counts a first tick two periods or more after the start as off its slot", () => {
+    const line = lineOf(record(...tick(1, 0, START + 2200), ...tick(2, 0, START + 3200)));
     expect(completenessOf(line, ...WINDOW).offSlot).toBe(2);
   });
 
   it("counts a begun tick never done, and one off its slot", () => {
     const open = row(START + 2000, { type: "automaton_tick", tick: 2, due_ms: START + 2000 });
-    const line = lineOf(record(...tick(1, 0, START + 1500), open, ...tick(3)));
+    const line = lineOf(record(...tick(1, 0, START + 2500), open, ...tick(3)));
     expect(completenessOf(line, ...WINDOW)).toMatchObject({ offSlot: 1, unfinished: 1 });
   });
 });

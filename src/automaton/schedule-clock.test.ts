@@ -60,20 +60,20 @@ describe("schedule clock", () => {
     const agent = "0000012c".padEnd(64, "f"); // phase 300 ms of a 1 s period
     const a = intervalAnchorMs(second, `${agent}${"1".repeat(16)}`, 10_250);
     const b = intervalAnchorMs(second, `${agent}${"2".repeat(16)}`, 10_900);
-    expect([a, b]).toEqual([9_300, 10_300]);
+    expect([a, b]).toEqual([10_300, 11_300]);
     // Their slots coincide: one wake-up serves both.
-    expect(nextDueMs(second, a)).toBe(10_300);
-    expect(dueSlotMs(second, b, 11_350)).toBe(11_300);
-    expect(dueSlotMs(second, a, 11_350)).toBe(11_300);
-    // The first tick comes within one period of the start.
+    expect(nextDueMs(second, a)).toBe(11_300);
+    expect(dueSlotMs(second, b, 12_350)).toBe(12_300);
+    expect(dueSlotMs(second, a, 12_350)).toBe(12_300);
+    // The first tick comes one to two periods after the start, never sooner.
     for (const start of [0, 299, 300, 301, 12_345]) {
-      const anchor = intervalAnchorMs(second, agent, start);
-      expect(anchor).toBeLessThanOrEqual(start);
-      expect(start - anchor).toBeLessThan(1000);
-      expect((((anchor - 300) % 1000) + 1000) % 1000).toBe(0);
+      const first = nextDueMs(second, intervalAnchorMs(second, agent, start)) ?? 0;
+      expect(first - start).toBeGreaterThanOrEqual(1000);
+      expect(first - start).toBeLessThan(2000);
+      expect((((first - 300) % 1000) + 1000) % 1000).toBe(0);
     }
     // Another agent's grid sits elsewhere; other schedules count from the start.
-    expect(intervalAnchorMs(second, "000003e7".padEnd(80, "0"), 10_250)).toBe(9_999);
+    expect(intervalAnchorMs(second, "000003e7".padEnd(80, "0"), 10_250)).toBe(10_999);
     expect(intervalAnchorMs({ type: "cron", expression: "* * * * *" }, agent, 10_250)).toBe(10_250);
   });
 });

@@ -52,21 +52,20 @@ export function nextDueMs(schedule: Schedule, anchorMs: number): number | undefi
 /**
  * Where an automaton's schedule counts from when it starts (or resumes) running at
  * `startMs`. An `interval` schedule is put on a grid of its period whose phase comes from the
- * agent's id (the first 8 hex of the automaton id): the latest grid point not after
- * `startMs`, so the first tick comes within one period. All interval automatons of one agent
- * with the same period then share their slots — one wake-up, one alarm and one storage
- * commit a slot instead of one each — while different agents stay spread over the period.
- * Other schedules count from `startMs`.
+ * agent's id (the first 8 hex of the automaton id): the first grid point at or after
+ * `startMs`, so the first tick comes no sooner than one period after the start (and within
+ * two). All interval automatons of one agent with the same period then share their slots —
+ * one wake-up, one alarm and one storage commit a slot instead of one each — while different
+ * agents stay spread over the period. Other schedules count from `startMs`.
  *
  * @example
- * intervalAnchorMs({ type: "interval", seconds: 1 }, "000003e8…", 10_500); // 10_000 (phase 0)
+ * intervalAnchorMs({ type: "interval", seconds: 1 }, "0000012c…", 10_250); // 10_300 (phase 300)
  */
 export function intervalAnchorMs(schedule: Schedule, automatonId: string, startMs: number): number {
   if (schedule.type !== "interval") return startMs;
   const period = schedule.seconds * 1000;
   const phase = Number.parseInt(automatonId.slice(0, 8), 16) % period;
-  const offset = (((startMs - phase) % period) + period) % period;
-  return startMs - offset;
+  return startMs + ((((phase - startMs) % period) + period) % period);
 }
 
 /**

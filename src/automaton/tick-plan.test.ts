@@ -59,15 +59,16 @@ describe("tick plan", () => {
   it("waits for an interval's first slot on its agent's grid, then begins tick 1 at it", () => {
     const state = stateOf(installed(every60));
     expect(state).toMatchObject({ status: "running", ticks: 0, installed_seq: 1 });
-    // Installed at T0 + 1 (a whole minute + 1 ms): the first slot is this minute's phase.
-    expect(planTick(state, { now: T0 + 30, hasWork: false })).toEqual({
+    // Installed at T0 + 1 (a whole minute + 1 ms): the grid point is this minute's phase, and
+    // the first slot a period after it.
+    expect(planTick(state, { now: T0 + PHASE + 30_000, hasWork: false })).toEqual({
       type: "wait",
-      next_due_ms: T0 + PHASE,
+      next_due_ms: T0 + PHASE + 60_000,
     });
-    expect(planTick(state, { now: T0 + PHASE + 5, hasWork: false })).toEqual({
+    expect(planTick(state, { now: T0 + PHASE + 60_005, hasWork: false })).toEqual({
       type: "begin",
       tick: 1,
-      due_ms: T0 + PHASE,
+      due_ms: T0 + PHASE + 60_000,
     });
   });
 
@@ -104,10 +105,9 @@ describe("tick plan", () => {
       pause,
       [{ ...pause, from: "paused", to: "running" }, T0 + 1_000_000],
     ]);
-    // The next slot on the grid after the resume.
-    const next = T0 + PHASE + Math.floor((1_000_000 - PHASE) / 60_000 + 1) * 60_000;
-    expect(wakeAtMs(resumed, T0 + 1_000_000)).toBe(next);
-    expect(next - (T0 + 1_000_000)).toBeLessThanOrEqual(60_000);
+    // The first grid point at or after the resume, then a period.
+    const point = T0 + PHASE + Math.ceil((1_000_000 - PHASE) / 60_000) * 60_000;
+    expect(wakeAtMs(resumed, T0 + 1_000_000)).toBe(point + 60_000);
   });
 
   it("ticks a continuous schedule only when the built-in has work", () => {

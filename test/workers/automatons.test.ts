@@ -258,13 +258,13 @@ describe("schedules", () => {
 
 describe("ticks are idempotent by record", () => {
   it("runs no tick twice when the alarm is delivered twice at once", async () => {
-    const { automaton_id: id, agent_id: agentId } = await createAutomaton({
-      type: "interval",
-      seconds: 1,
-    });
+    const created = await createAutomaton({ type: "interval", seconds: 1 });
+    const { automaton_id: id, agent_id: agentId } = created;
     await prompt(agentId, "one");
     await prompt(agentId, "two");
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Until the first slot (one to two periods after the install, on the agent's grid).
+    const wait = (created.next_due_ms ?? Date.now()) - Date.now() + 100;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
     await runInDurableObject(agentStub(ORG, agentId), async (instance) => {
       await Promise.all([instance.alarm(), instance.alarm(), instance.alarm()]);
     });
