@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
-import { client } from "./helpers/api.js";
+import { client, expectShape } from "./helpers/api.js";
 import { type LocalStack, startLocalStack } from "./helpers/local-stack.js";
 import { freePort } from "./helpers/net.js";
 import { connectStream } from "./helpers/stream-socket.js";
@@ -111,5 +112,53 @@ describe("/stream against the running stack", () => {
     expect((lastCall?.body as { system: unknown }).system).toBeTruthy();
     const verify = await api.get(`/agents/${ready.agent_id}/verify`);
     expect(verify.body).toMatchObject({ ok: true });
+  }, 120_000);
+
+  // This lives here, not in the Workers tier: there the pool wraps each Durable Object event
+  // handler in its own `await` (it imports the module first), so handlers of frames that
+  // arrive together start in no particular order. workerd itself starts them in order.
+  it("handles a socket's frames in the order they were sent, relayed or direct: a message right behind session_init is answered", async () => {
+    // Given the stack with its mock reasoner, and an agent a client can name
+    const dataDir = mkdtempSync(join(tmpdir(), "aura-e2e-order-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const stack = await startLocalStack({
+      port: await freePort(),
+      dataDir,
+      env: { AURA_JWT_SECRET: SECRET },
+    });
+    cleanups.push(async () => {
+      await stack.stop();
+    });
+    const api = client(stack.url, stack.token);
+    const created = await api.post("/agents", { name: "order" });
+    const { agent_id } = expectShape(z.object({ agent_id: z.string() }), created.body);
+
+    for (let round = 0; round < 8; round++) {
+      for (const target of [undefined, agent_id]) {
+        // When a client sends session_init and a user_message back to back
+        const socket = await connectStream(stack.url, stack.token, target);
+        socket.send({ type: "session_init", system_prompt: "quick" });
+        socket.send({ type: "user_message", content: `right away ${round}` });
+
+        // Then the turn runs, and nothing is refused
+        const end = await socket.next("assistant_message_end");
+        expect(end.stop_reason).toBe("end_turn");
+        expect(socket.frames.filter((f) => f.type === "error")).toEqual([]);
+        socket.close();
+      }
+    }
+
+    // And a cancel while idle and an approval that answers nothing, sent right before a
+    // message, are ignored: the message's turn runs to its end
+    const socket = await connectStream(stack.url, stack.token, agent_id);
+    socket.send({ type: "session_init" });
+    await socket.next("session_ready");
+    const from = socket.frames.length;
+    socket.send({ type: "cancel" });
+    socket.send({ type: "approval_response", tool_use_id: "nothing", approved: true });
+    socket.send({ type: "user_message", content: "after the noise" });
+    expect((await socket.next("assistant_message_end", from)).stop_reason).toBe("end_turn");
+    expect(socket.frames.filter((f) => f.type === "error")).toEqual([]);
+    socket.close();
   }, 120_000);
 });

@@ -58,9 +58,7 @@ export async function openStream(token: string, agentId?: string): Promise<Strea
         if (found) return resolve(found);
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(
-            new Error(`no ${type} frame within 10 s; got ${frames.map((f) => f.type).join(",")}`),
-          );
+          reject(new Error(`no ${type} frame within 10 s; got ${frames.map(describe).join(",")}`));
         }, 10_000);
         const check = () => {
           const hit = find();
@@ -90,4 +88,9 @@ export async function openSession(
     await client.next("record", { where: (f) => f.tx_type === "session_start" });
   }
   return { client, ready };
+}
+
+/** A frame's type, and an error's code and message: what a timeout names. */
+function describe(frame: ServerFrame): string {
+  return frame.type === "error" ? `error(${frame.code}: ${frame.message})` : frame.type;
 }

@@ -106,8 +106,8 @@ describe("resume bounds", () => {
     const from = client.count();
     client.send({ type: "resume", after_seq: 10_000 });
     client.send({ type: "resume", after_seq: 0 });
-    // Frames are handled in order: the second resume's replay (this session's own start is
-    // live, so it replays nothing either) is followed by this parse_error
+    // Neither resume replays anything (this session's own start reached it live): this
+    // parse_error is all the client is sent
     client.send("{}");
     await client.next("error", { from });
     expect(client.frames.slice(from).map((f) => f.type)).toEqual(["error"]);
