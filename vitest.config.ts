@@ -8,7 +8,12 @@ export default defineConfig({
   test: {
     name: "unit",
     environment: "node",
-    include: ["src/**/*.test.ts", "durable-objects/**/*.test.ts", "scripts/**/*.test.{ts,mjs}"],
+    include: [
+      "src/**/*.test.ts",
+      "durable-objects/**/*.test.ts",
+      "cli/**/*.test.{ts,tsx}",
+      "scripts/**/*.test.{ts,mjs}",
+    ],
     exclude: ["**/node_modules/**", "test/workers/**", "test/e2e/**"],
     // No module state of the code under test leaks between tests, so files may share a worker's
     // module cache; this roughly halves the tier's CPU time (zod, jose and BLAKE3 load once).

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The `aura` command (package.json `bin`): runs the bundled client, building it first when
+// it is missing or older than its sources (a fresh clone, or after an edit).
+import { buildCli, cliIsStale } from "../../scripts/build-cli.mjs";
+
+if (cliIsStale()) {
+  try {
+    await buildCli();
+  } catch (err) {
+    console.error(`aura: could not build the client: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  }
+}
+const { main } = await import("../dist/aura.mjs");
+process.exitCode = await main(process.argv.slice(2));
