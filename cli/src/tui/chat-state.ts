@@ -1,0 +1,380 @@
+import type { ServerFrame } from "../../../src/protocol/stream.js";
+import { RecordLog as Log, type RecordLog } from "./record-log.js";
+import { diffOfToolCall, type FileDiff } from "./tool-diff.js";
+
+/**
+ * The full-screen chat's view model: a pure fold of `/stream` frames and local events
+ * (`chatReducer(state, event)`), so every screen the TUI can show is reachable in a unit test.
+ * Nothing here reads the clock or does I/O.
+ */
+
+/** The socket as the status bar shows it. */
+export interface ConnectionView {
+  status: "connecting" | "open" | "reconnecting" | "closed";
+  /** Set once a reconnect resumed: the last seq seen before the drop. */
+  resumedAfter?: number;
+  /** Reconnect attempts so far, or why it closed. */
+  attempt?: number;
+  detail?: string;
+}
+
+export type ToolState = "running" | "awaiting_approval" | "ok" | "error" | "denied";
+
+/** A tool call as a card: keyed by its `tool_use` id. */
+export interface ToolCard {
+  id: string;
+  name: string;
+  state: ToolState;
+  args?: unknown;
+  result?: string;
+  diff?: FileDiff;
+}
+
+/** A part of an assistant message, in the order it streamed. */
+export type AssistantBlock =
+  | { kind: "text"; text: string }
+  | { kind: "thinking"; text: string }
+  | { kind: "tool"; toolUseId: string };
+
+export type NoticeTone = "info" | "ok" | "error";
+
+/** One entry of the transcript. */
+export type ChatItem =
+  | { kind: "user"; id: number; text: string }
+  | {
+      kind: "assistant";
+      id: number;
+      messageId?: string;
+      blocks: AssistantBlock[];
+      done: boolean;
+      stopReason?: string;
+    }
+  | { kind: "notice"; id: number; text: string; tone: NoticeTone };
+
+/** An `approval_request` not answered yet. */
+export interface PendingApproval {
+  toolUseId: string;
+  tool: string;
+  args: unknown;
+  reason: string;
+}
+
+/** Tokens and context of the latest finished turn. */
+export interface UsageView {
+  inputTokens: number;
+  outputTokens: number;
+  contextUtilization: number;
+  model: string;
+}
+
+/** One agent of the swarm panel. */
+export interface AgentView {
+  agentId: string;
+  name?: string;
+  headSeq: number;
+  status: string;
+}
+
+export interface ChatState {
+  agentId?: string;
+  sessionId?: string;
+  /** The model asked for, until a turn reports the one used. */
+  model?: string;
+  items: ChatItem[];
+  tools: Record<string, ToolCard>;
+  approvals: PendingApproval[];
+  /** Tools the person allowed for this session (`a`): their requests are answered yes. */
+  allowedTools: string[];
+  usage?: UsageView;
+  connection: ConnectionView;
+  records: RecordLog;
+  turn: { running: boolean; cancelling: boolean };
+  showThinking: boolean;
+  panels: { record: boolean; swarm: boolean };
+  agents: AgentView[];
+  /** The open message's blocks at the last `record` frame: what a resume replays after. */
+  checkpoint?: { itemId: number; blocks: AssistantBlock[] };
+  nextId: number;
+}
+
+export type ChatEvent =
+  | { type: "frame"; frame: ServerFrame }
+  | { type: "user_sent"; text: string }
+  | { type: "connection"; connection: ConnectionView }
+  | { type: "tool_args"; toolUseId: string; tool: string; args: unknown }
+  | { type: "approval_answered"; toolUseId: string; approved: boolean; always?: boolean }
+  | { type: "cancel_requested" }
+  | { type: "notice"; text: string; tone?: NoticeTone }
+  | { type: "agents"; agents: AgentView[] }
+  | { type: "toggle_thinking" }
+  | { type: "toggle_panel"; panel: "record" | "swarm"; open?: boolean }
+  | { type: "clear" };
+
+/**
+ * The state before anything happened.
+ *
+ * @example
+ * const state = initialChatState({ model: "claude-opus-4-6" });
+ */
+export function initialChatState(init: { agentId?: string; model?: string } = {}): ChatState {
+  return {
+    ...(init.agentId ? { agentId: init.agentId } : {}),
+    ...(init.model ? { model: init.model } : {}),
+    items: [],
+    tools: {},
+    approvals: [],
+    allowedTools: [],
+    connection: { status: "connecting" },
+    records: Log.empty(),
+    turn: { running: false, cancelling: false },
+    showThinking: false,
+    panels: { record: false, swarm: false },
+    agents: [],
+    nextId: 1,
+  };
+}
+
+/**
+ * The state after `event`. Pure: `state` is never changed. Replayed frames after a resume
+ * are folded once: `record` frames at or below the last seq are dropped, tool cards are keyed
+ * by id, and a drop rolls the open message back to its last `record` frame, since the server
+ * replays the deltas of every entry after it.
+ *
+ * @example
+ * let state = initialChatState();
+ * state = chatReducer(state, { type: "user_sent", text: "hi" });
+ * state = chatReducer(state, { type: "frame", frame: { type: "text_delta", text: "Hello" } });
+ */
+export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
+  switch (event.type) {
+    case "frame":
+      return foldFrame(state, event.frame);
+    case "user_sent":
+      return {
+        ...push(state, { kind: "user", id: state.nextId, text: event.text }),
+        turn: { running: true, cancelling: false },
+      };
+    case "connection":
+      return foldConnection(state, event.connection);
+    case "tool_args":
+      return withTool(state, event.toolUseId, event.tool, (card) => withArgs(card, event.args));
+    case "approval_answered": {
+      const approvals = state.approvals.filter((a) => a.toolUseId !== event.toolUseId);
+      const asked = state.approvals.find((a) => a.toolUseId === event.toolUseId);
+      const allowedTools =
+        event.always && asked && !state.allowedTools.includes(asked.tool)
+          ? [...state.allowedTools, asked.tool]
+          : state.allowedTools;
+      const card = state.tools[event.toolUseId];
+      const tools =
+        card && card.state === "awaiting_approval"
+          ? {
+              ...state.tools,
+              [card.id]: { ...card, state: event.approved ? "running" : "denied" } as ToolCard,
+            }
+          : state.tools;
+      return { ...state, approvals, allowedTools, tools };
+    }
+    case "cancel_requested":
+      return state.turn.running ? { ...state, turn: { running: true, cancelling: true } } : state;
+    case "notice":
+      return push(state, {
+        kind: "notice",
+        id: state.nextId,
+        text: event.text,
+        tone: event.tone ?? "info",
+      });
+    case "agents":
+      return { ...state, agents: event.agents };
+    case "toggle_thinking":
+      return { ...state, showThinking: !state.showThinking };
+    case "toggle_panel": {
+      const open = event.open ?? !state.panels[event.panel];
+      return { ...state, panels: { ...state.panels, [event.panel]: open } };
+    }
+    case "clear": {
+      const open = openMessage(state);
+      return { ...state, items: open ? [open] : [] };
+    }
+  }
+}
+
+/** The approval the prompt shows: the oldest one unanswered. */
+export function currentApproval(state: ChatState): PendingApproval | undefined {
+  return state.approvals[0];
+}
+
+function foldFrame(state: ChatState, frame: ServerFrame): ChatState {
+  switch (frame.type) {
+    case "session_ready":
+      return { ...state, agentId: frame.agent_id, sessionId: frame.session_id };
+    case "assistant_message_start": {
+      const open = openMessage(state);
+      if (open && (open.messageId === undefined || open.messageId === frame.message_id)) {
+        const next = replaceItem(state, { ...open, messageId: frame.message_id });
+        return { ...next, turn: { ...state.turn, running: true } };
+      }
+      const id = state.nextId;
+      const next = push(state, {
+        kind: "assistant",
+        id,
+        messageId: frame.message_id,
+        blocks: [],
+        done: false,
+      });
+      return {
+        ...next,
+        turn: { ...state.turn, running: true },
+        checkpoint: { itemId: id, blocks: [] },
+      };
+    }
+    case "text_delta":
+      return appendText(state, "text", frame.text);
+    case "thinking_delta":
+      return appendText(state, "thinking", frame.thinking);
+    case "tool_use_start": {
+      const withCard = withTool(state, frame.id, frame.name, (card) => card);
+      return updateOpen(withCard, (blocks) =>
+        blocks.some((b) => b.kind === "tool" && b.toolUseId === frame.id)
+          ? blocks
+          : [...blocks, { kind: "tool", toolUseId: frame.id }],
+      );
+    }
+    case "tool_result": {
+      const next = withTool(state, frame.tool_use_id, frame.name, (card) => ({
+        ...card,
+        state: frame.is_error ? (card.state === "denied" ? "denied" : "error") : "ok",
+        result: frame.result,
+      }));
+      return {
+        ...next,
+        approvals: next.approvals.filter((a) => a.toolUseId !== frame.tool_use_id),
+      };
+    }
+    case "approval_request": {
+      const card = state.tools[frame.tool_use_id];
+      if (card && card.state !== "running" && card.state !== "awaiting_approval") return state;
+      if (state.approvals.some((a) => a.toolUseId === frame.tool_use_id)) return state;
+      const next = withTool(state, frame.tool_use_id, frame.tool, (c) => ({
+        ...withArgs(c, frame.args),
+        state: "awaiting_approval",
+      }));
+      const ask = {
+        toolUseId: frame.tool_use_id,
+        tool: frame.tool,
+        args: frame.args,
+        reason: frame.reason,
+      };
+      return { ...next, approvals: [...next.approvals, ask] };
+    }
+    case "assistant_message_end": {
+      const u = frame.usage;
+      const usage: UsageView = {
+        inputTokens: u.cumulative_input_tokens,
+        outputTokens: u.cumulative_output_tokens,
+        contextUtilization: u.context_utilization,
+        model: u.model || state.usage?.model || state.model || "",
+      };
+      const open = openMessage(state);
+      const items = open
+        ? replaceItem(state, { ...open, done: true, stopReason: frame.stop_reason }).items
+        : state.items;
+      const { checkpoint: _, ...rest } = state;
+      return { ...rest, items, usage, turn: { running: false, cancelling: false } };
+    }
+    case "error": {
+      const next = push(state, {
+        kind: "notice",
+        id: state.nextId,
+        text: `${frame.code}: ${frame.message}`,
+        tone: "error",
+      });
+      const stillRunning = frame.code === "turn_in_progress" || frame.recoverable;
+      return stillRunning || !state.turn.running
+        ? next
+        : { ...next, turn: { running: false, cancelling: false } };
+    }
+    case "record": {
+      if (frame.seq <= state.records.lastSeq()) return state;
+      const records = state.records.append({
+        seq: frame.seq,
+        txType: frame.tx_type,
+        shortHash: frame.hash.slice(0, 12),
+      });
+      const open = openMessage(state);
+      const checkpoint = open ? { itemId: open.id, blocks: open.blocks } : undefined;
+      const { checkpoint: _, ...rest } = state;
+      return { ...rest, records, ...(checkpoint ? { checkpoint } : {}) };
+    }
+  }
+}
+
+function foldConnection(state: ChatState, connection: ConnectionView): ChatState {
+  const dropped = state.connection.status === "open" && connection.status !== "open";
+  const next = { ...state, connection };
+  if (!dropped) return next;
+  // What streamed after the last committed entry is replayed on resume: roll it back.
+  const open = openMessage(state);
+  if (!open) return next;
+  const blocks = state.checkpoint?.itemId === open.id ? state.checkpoint.blocks : [];
+  return replaceItem(next, { ...open, blocks });
+}
+
+type AssistantItem = Extract<ChatItem, { kind: "assistant" }>;
+
+/** The assistant message still streaming, if any. */
+function openMessage(state: ChatState): AssistantItem | undefined {
+  for (let i = state.items.length - 1; i >= 0; i--) {
+    const item = state.items[i];
+    if (item?.kind === "assistant") return item.done ? undefined : item;
+    if (item?.kind === "user") return undefined;
+  }
+  return undefined;
+}
+
+function push(state: ChatState, item: ChatItem): ChatState {
+  return { ...state, items: [...state.items, item], nextId: state.nextId + 1 };
+}
+
+function replaceItem(state: ChatState, item: ChatItem): ChatState {
+  return { ...state, items: state.items.map((i) => (i.id === item.id ? item : i)) };
+}
+
+/** Applies `change` to the open message's blocks, opening a message when none is open. */
+function updateOpen(
+  state: ChatState,
+  change: (blocks: AssistantBlock[]) => AssistantBlock[],
+): ChatState {
+  const open = openMessage(state);
+  if (open) return replaceItem(state, { ...open, blocks: change(open.blocks) });
+  const next = push(state, {
+    kind: "assistant",
+    id: state.nextId,
+    blocks: change([]),
+    done: false,
+  });
+  return { ...next, turn: { ...state.turn, running: true } };
+}
+
+function appendText(state: ChatState, kind: "text" | "thinking", text: string): ChatState {
+  return updateOpen(state, (blocks) => {
+    const last = blocks[blocks.length - 1];
+    if (last?.kind === kind) return [...blocks.slice(0, -1), { kind, text: last.text + text }];
+    return [...blocks, { kind, text }];
+  });
+}
+
+function withTool(
+  state: ChatState,
+  id: string,
+  name: string,
+  change: (card: ToolCard) => ToolCard,
+): ChatState {
+  const card = state.tools[id] ?? { id, name, state: "running" };
+  return { ...state, tools: { ...state.tools, [id]: change(card) } };
+}
+
+function withArgs(card: ToolCard, args: unknown): ToolCard {
+  const diff = diffOfToolCall(card.name, args);
+  return { ...card, args, ...(diff ? { diff } : {}) };
+}
