@@ -49,13 +49,14 @@ export function headOf(store: AgentStore, address: AgentAddress): Result<AgentHe
  * One row of the org's agent list.
  *
  * @example
- * const row = summaryOf(store, address); // { ok, agent_id, head_seq, status, created_at }
+ * const row = summaryOf(store, address); // { ok, agent_id, name?, head_seq, status, created_at }
  */
 export function summaryOf(store: AgentStore, address: AgentAddress): Result<AgentSummary> {
   const meta = ownedMeta(store, address);
   if (!meta) return agentNotFound(address.agent_id);
   const { agent_id, head_seq, status, created_at, settings } = meta;
   const summary: AgentSummary = { agent_id, head_seq, status, created_at };
+  if (settings.name !== undefined) summary.name = settings.name;
   if (settings.project_id !== undefined) summary.project_id = settings.project_id;
   if (settings.workspace === "project") summary.workspace = "project";
   return { ok: true, ...summary };

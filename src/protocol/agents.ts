@@ -70,6 +70,8 @@ export type AgentHead = z.infer<typeof AgentHead>;
 /** One row of `GET /agents`. */
 export const AgentSummary = z.object({
   agent_id: z.string(),
+  /** The name given at `POST /agents`; absent when none was given. */
+  name: z.string().optional(),
   head_seq: z.number().int().nonnegative(),
   status: AgentStatus,
   created_at: z.number().int(),

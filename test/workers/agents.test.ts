@@ -47,6 +47,21 @@ describe("agents", () => {
     expect(listed?.created_at).toBeLessThanOrEqual(after);
   });
 
+  it("lists each agent with the name it was created with, and without one when none was given", async () => {
+    // Given an agent created with a name and one created without
+    const named = await createAgent(token, { name: "Ada's reviewer" });
+    const unnamed = await createAgent(token);
+
+    // When the org lists its agents
+    const list = await bodyOf<AgentSummary[]>(await call("GET", "/agents", { token }));
+
+    // Then the first carries its name and the second has no name field
+    expect(list.find((a) => a.agent_id === named)).toMatchObject({ name: "Ada's reviewer" });
+    const bare = list.find((a) => a.agent_id === unnamed);
+    expect(bare).toBeDefined();
+    expect(bare).not.toHaveProperty("name");
+  });
+
   it("lists an agent created by its first transaction", async () => {
     // Given an agent created implicitly by POST /tx
     const agentId = randomAgentId();
