@@ -108,7 +108,8 @@ export type ChatEvent =
   | { type: "agents"; agents: AgentView[] }
   | { type: "toggle_thinking" }
   | { type: "toggle_panel"; panel: "record" | "swarm"; open?: boolean }
-  | { type: "clear" };
+  | { type: "clear" }
+  | { type: "reset"; agentId?: string; model?: string };
 
 /**
  * The state before anything happened.
@@ -192,6 +193,13 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
       const open = event.open ?? !state.panels[event.panel];
       return { ...state, panels: { ...state.panels, [event.panel]: open } };
     }
+    case "reset":
+      return {
+        ...initialChatState({ agentId: event.agentId, model: event.model ?? state.model }),
+        panels: state.panels,
+        showThinking: state.showThinking,
+        agents: state.agents,
+      };
     case "clear": {
       const open = openMessage(state);
       return { ...state, items: open ? [open] : [] };

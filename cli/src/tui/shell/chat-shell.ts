@@ -1,0 +1,291 @@
+import { HttpClient } from "../../api/http-client.js";
+import {
+  type SessionSettings,
+  type StreamEvent,
+  StreamSession,
+  type StreamSessionOptions,
+} from "../../api/stream-session.js";
+import { credentialsPath, readCredentials } from "../../config/credentials.js";
+import { parseSlash } from "../../slash/registry.js";
+import { runSlash } from "../../slash/run-slash.js";
+import type { SlashContext } from "../../slash/types.js";
+import type { ConnectionView } from "../chat-state.js";
+import type { ChatStore } from "../chat-store.js";
+import type { ChatController } from "../components/chat-app.js";
+import { noticeOfSlash } from "./slash-view.js";
+import { toolCallOfEntry } from "./tool-args.js";
+
+/** The stream session as the shell uses it (a {@link StreamSession}, or a fake in tests). */
+export interface SessionLike {
+  agentId: string | undefined;
+  lastSeq: number;
+  send: StreamSession["send"];
+  close(): void;
+  on(event: "event", listener: (event: StreamEvent) => void): unknown;
+}
+
+export interface ChatShellOptions {
+  url: string;
+  token: string;
+  agentId?: string;
+  settings: SessionSettings;
+  store: ChatStore;
+  /** Width of the transcript, for tables. */
+  width: () => number;
+  /** Called once with the exit code when the person leaves. */
+  onQuit: (code: number) => void;
+  /** Opens a session (default: {@link StreamSession.open}). */
+  open?: (options: StreamSessionOptions) => Promise<SessionLike>;
+  api?: HttpClient;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The chat's side effects around the pure state: opens the `/stream` session and feeds its
+ * frames and connection changes to the store, sends messages, cancels and approval answers,
+ * answers requests for tools allowed for the session, loads tool arguments from the record for
+ * cards that did not get them with an approval request, and runs slash commands through the
+ * shared registry.
+ */
+export class ChatShell implements ChatController {
+  #options: ChatShellOptions;
+  #api: HttpClient;
+  #session: SessionLike | undefined;
+  #agentId: string | undefined;
+  #filesChanged: SlashContext["lastFilesChanged"];
+  #wasReconnecting = false;
+  #generation = 0;
+
+  constructor(options: ChatShellOptions) {
+    this.#options = options;
+    this.#api = options.api ?? new HttpClient(options.url, options.token);
+    this.#agentId = options.agentId;
+  }
+
+  /** Connects (or reconnects to another agent); failures become a notice and `closed`. */
+  async connect(agentId = this.#agentId): Promise<void> {
+    const { store } = this.#options;
+    const generation = ++this.#generation;
+    this.#session?.close();
+    this.#session = undefined;
+    this.#wasReconnecting = false;
+    store.dispatch({ type: "connection", connection: { status: "connecting" } });
+    const open = this.#options.open ?? ((o: StreamSessionOptions) => StreamSession.open(o));
+    try {
+      const session = await open({
+        url: this.#options.url,
+        token: this.#options.token,
+        ...(agentId ? { agentId } : {}),
+        settings: this.#options.settings,
+      });
+      if (generation !== this.#generation) {
+        session.close();
+        return;
+      }
+      this.#session = session;
+      this.#agentId = session.agentId;
+      session.on("event", (event) => this.#onEvent(event, generation));
+      if (session.agentId) {
+        store.dispatch({
+          type: "frame",
+          frame: { type: "session_ready", session_id: "", agent_id: session.agentId, tools: [] },
+        });
+      }
+      store.dispatch({ type: "connection", connection: { status: "open" } });
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      store.dispatch({ type: "connection", connection: { status: "closed", detail } });
+      store.dispatch({
+        type: "notice",
+        text: `cannot start the session: ${detail}`,
+        tone: "error",
+      });
+    }
+  }
+
+  submit(line: string): void {
+    if (line.startsWith("/")) {
+      void this.#slash(line);
+      return;
+    }
+    const { store } = this.#options;
+    const state = store.getState();
+    if (!this.#session) {
+      store.dispatch({
+        type: "notice",
+        text: "not connected: /login, then try again",
+        tone: "error",
+      });
+      return;
+    }
+    if (state.turn.running) {
+      store.dispatch({
+        type: "notice",
+        text: "a turn is running: wait for it, or Ctrl-C to cancel it",
+        tone: "error",
+      });
+      return;
+    }
+    store.dispatch({ type: "user_sent", text: line });
+    this.#session.send({ type: "user_message", content: line });
+  }
+
+  cancel(): void {
+    this.#session?.send({ type: "cancel" });
+    this.#options.store.dispatch({ type: "cancel_requested" });
+  }
+
+  answer(toolUseId: string, approved: boolean, always: boolean): void {
+    this.#session?.send({ type: "approval_response", tool_use_id: toolUseId, approved });
+    this.#options.store.dispatch({ type: "approval_answered", toolUseId, approved, always });
+  }
+
+  quit(code: number): void {
+    this.#generation++;
+    this.#session?.close();
+    this.#options.onQuit(code);
+  }
+
+  #onEvent(event: StreamEvent, generation: number): void {
+    if (generation !== this.#generation) return;
+    const { store } = this.#options;
+    if (event.kind === "state") {
+      const connection: ConnectionView = { status: event.state };
+      if (event.attempt !== undefined) connection.attempt = event.attempt;
+      if (event.reason !== undefined) connection.detail = event.reason;
+      if (event.state === "open" && this.#wasReconnecting) {
+        connection.resumedAfter = this.#session?.lastSeq ?? 0;
+      }
+      this.#wasReconnecting = event.state === "reconnecting";
+      store.dispatch({ type: "connection", connection });
+      return;
+    }
+    const frame = event.frame;
+    store.dispatch({ type: "frame", frame });
+    switch (frame.type) {
+      case "session_ready":
+        this.#agentId = frame.agent_id;
+        break;
+      case "approval_request":
+        if (store.getState().allowedTools.includes(frame.tool)) {
+          this.answer(frame.tool_use_id, true, false);
+        }
+        break;
+      case "assistant_message_end":
+        this.#filesChanged = frame.files_changed;
+        break;
+      case "record":
+        if (frame.tx_type === "tool_proposal") void this.#loadToolArgs(frame.seq);
+        break;
+    }
+  }
+
+  /** Cards of calls that ran without an approval request get their arguments from the record. */
+  async #loadToolArgs(seq: number): Promise<void> {
+    const agentId = this.#agentId;
+    if (!agentId) return;
+    try {
+      const [entry] = await this.#api.record(agentId, seq, 1);
+      const call = entry ? toolCallOfEntry(entry) : undefined;
+      if (!call) return;
+      const card = this.#options.store.getState().tools[call.toolUseId];
+      if (card?.args !== undefined) return;
+      this.#options.store.dispatch({ type: "tool_args", ...call });
+    } catch {
+      // A card without arguments still shows the tool's name and result.
+    }
+  }
+
+  async #slash(line: string): Promise<void> {
+    const { store } = this.#options;
+    const parsed = parseSlash(line);
+    if (!parsed.ok) {
+      store.dispatch({ type: "notice", text: parsed.message, tone: "error" });
+      return;
+    }
+    const state = store.getState();
+    if (parsed.name === "approve" || parsed.name === "deny") {
+      const wanted = parsed.args[0];
+      const ask = state.approvals.find((a) => wanted === undefined || a.toolUseId === wanted);
+      if (ask) {
+        this.answer(ask.toolUseId, parsed.name === "approve", false);
+        return;
+      }
+    }
+    if (parsed.name === "swarm" && !state.panels.swarm) await this.#loadAgents();
+    const result = await runSlash(parsed.name, parsed.args, {
+      api: this.#api,
+      agentId: this.#agentId,
+      connection: { state: state.connection.status, lastSeq: this.#session?.lastSeq ?? 0 },
+      lastFilesChanged: this.#filesChanged,
+      server: { name: "current", url: this.#options.url },
+      env: this.#options.env ?? process.env,
+    });
+    if (result.kind === "action") {
+      switch (result.action) {
+        case "quit":
+          this.quit(0);
+          return;
+        case "clear":
+          store.dispatch({ type: "clear" });
+          return;
+        case "toggle_record":
+          store.dispatch({ type: "toggle_panel", panel: "record" });
+          if (store.getState().panels.record) {
+            store.dispatch({ type: "toggle_panel", panel: "swarm", open: false });
+          }
+          return;
+        case "toggle_swarm":
+          store.dispatch({ type: "toggle_panel", panel: "swarm" });
+          if (store.getState().panels.swarm) {
+            store.dispatch({ type: "toggle_panel", panel: "record", open: false });
+          }
+          return;
+        case "attach":
+          store.dispatch({ type: "reset", agentId: result.agent_id });
+          store.dispatch({ type: "notice", text: `attached to ${result.agent_id}` });
+          await this.connect(result.agent_id);
+          return;
+        case "credentials_changed":
+          this.#switchToCurrentServer();
+          break;
+      }
+    }
+    const notice = noticeOfSlash(result, this.#options.width());
+    if (notice) store.dispatch({ type: "notice", ...notice });
+  }
+
+  async #loadAgents(): Promise<void> {
+    try {
+      const rows = await this.#api.listAgents();
+      this.#options.store.dispatch({
+        type: "agents",
+        agents: rows.map((r) => ({
+          agentId: r.agent_id,
+          ...(r.name ? { name: r.name } : {}),
+          headSeq: r.head_seq,
+          status: r.status,
+        })),
+      });
+    } catch (err) {
+      const text = `cannot list agents: ${err instanceof Error ? err.message : String(err)}`;
+      this.#options.store.dispatch({ type: "notice", text, tone: "error" });
+    }
+  }
+
+  /** After /login or /logout: talk to the current server from now on. */
+  #switchToCurrentServer(): void {
+    const creds = readCredentials(credentialsPath(this.#options.env ?? process.env));
+    const entry = creds.current ? creds.servers[creds.current] : undefined;
+    if (!entry) {
+      this.#generation++;
+      this.#session?.close();
+      this.#session = undefined;
+      return;
+    }
+    this.#options = { ...this.#options, url: entry.url, token: entry.token };
+    this.#api = new HttpClient(entry.url, entry.token);
+    this.#options.store.dispatch({ type: "reset", agentId: entry.agent_id });
+    void this.connect(entry.agent_id);
+  }
+}
