@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { closeQuietly } from "../../src/core/close-socket.js";
 import type { ServerFrame } from "../../src/protocol/stream.js";
+import { audienceOf, type FrameAudience, frameFor } from "../../src/session/frame-audience.js";
 import {
   initialSessionState,
   restoreSessionState,
@@ -36,14 +37,19 @@ const Attachment = z.object({
  * The agent's WebSocket sessions, accepted with the hibernation API: the runtime keeps the
  * sockets while the object sleeps, and each socket's {@link SocketMeta} lives in its
  * attachment. Frames are serialised once and sent to every initialised socket in the same
- * order, so every watcher sees the same sequence.
+ * order, so every watcher sees the same sequence. Every frame passes {@link frameFor}: a
+ * socket whose `session_init` did not opt in (`aura_extensions`) gets only the frame types and
+ * error codes the reference defines.
  */
 export class SessionHub {
   readonly #ctx: DurableObjectState;
   /** Sockets open, when known (a wake forgets it; counted again on first use). */
   #count?: number;
-  /** Whether each socket has a session, once read from its attachment (a wake forgets it). */
-  readonly #initialised = new WeakMap<WebSocket, boolean>();
+  /**
+   * Each socket's audience once read from its attachment, null while it has no session (a
+   * wake forgets it).
+   */
+  readonly #audiences = new WeakMap<WebSocket, FrameAudience | null>();
 
   /** Sees every broadcast (automaton watchers take the loop's model text from it). */
   tap?: (frames: readonly ServerFrame[]) => void;
@@ -92,7 +98,7 @@ export class SessionHub {
   /** Stores the socket's meta in its attachment. */
   save(ws: WebSocket, meta: SocketMeta): void {
     ws.serializeAttachment(meta);
-    this.#initialised.set(ws, meta.session.session_id !== null);
+    this.#audiences.set(ws, audienceOfMeta(meta));
   }
 
   /** Notes that a socket closed or failed, completing its close when `close` is given. */
@@ -107,25 +113,48 @@ export class SessionHub {
     return this.#count > 0;
   }
 
-  /** True when at least one socket has a session: someone an `approval_request` reaches. */
+  /**
+   * True when at least one socket has a session that opted in to `approval_request`: someone
+   * an approval request reaches.
+   */
   hasWatchers(): boolean {
-    return this.hasSockets() && this.#sockets().some((ws) => this.#isInitialised(ws));
+    return this.hasSockets() && this.#sockets().some((ws) => this.#audience(ws) === "extended");
   }
 
-  /** Sends one frame to one socket; a socket that is gone is skipped. */
-  send(ws: WebSocket, frame: ServerFrame): void {
-    sendText(ws, JSON.stringify(frame));
+  /**
+   * Sends one frame to one socket, as its audience may receive it (see {@link frameFor}); a
+   * socket that is gone is skipped. `audience` overrides the socket's own: the answer to a
+   * `session_init` that has not started its session yet follows that frame's opt-in.
+   */
+  send(ws: WebSocket, frame: ServerFrame, audience?: FrameAudience): void {
+    const shown = frameFor(audience ?? this.#audience(ws) ?? "reference", frame);
+    if (shown !== undefined) sendText(ws, JSON.stringify(shown));
   }
 
-  /** Sends frames, in order, to every socket that has a session, and shows them to {@link tap}. */
+  /**
+   * Sends frames, in order, to every socket that has a session, each as its audience may
+   * receive them, and shows them all to {@link tap}.
+   */
   broadcast(frames: readonly ServerFrame[]): void {
     if (frames.length === 0) return;
     this.tap?.(frames);
     if (!this.hasSockets()) return;
-    const texts = frames.map((frame) => JSON.stringify(frame));
+    const texts = new Map<FrameAudience, string[]>();
+    const textsFor = (audience: FrameAudience): string[] => {
+      let shown = texts.get(audience);
+      if (shown === undefined) {
+        shown = frames.flatMap((frame) => {
+          const seen = frameFor(audience, frame);
+          return seen === undefined ? [] : [JSON.stringify(seen)];
+        });
+        texts.set(audience, shown);
+      }
+      return shown;
+    };
     for (const ws of this.#sockets()) {
-      if (!this.#isInitialised(ws)) continue;
-      for (const text of texts) sendText(ws, text);
+      const audience = this.#audience(ws);
+      if (audience === null) continue;
+      for (const text of textsFor(audience)) sendText(ws, text);
     }
   }
 
@@ -133,14 +162,22 @@ export class SessionHub {
     return this.#ctx.getWebSockets();
   }
 
-  #isInitialised(ws: WebSocket): boolean {
-    let known = this.#initialised.get(ws);
+  #audience(ws: WebSocket): FrameAudience | null {
+    let known = this.#audiences.get(ws);
     if (known === undefined) {
-      known = this.meta(ws)?.session.session_id != null;
-      this.#initialised.set(ws, known);
+      const meta = this.meta(ws);
+      known = meta ? audienceOfMeta(meta) : null;
+      this.#audiences.set(ws, known);
     }
     return known;
   }
+}
+
+/** A socket's audience from its meta: null until its session starts. */
+function audienceOfMeta(meta: SocketMeta): FrameAudience | null {
+  const { session } = meta;
+  if (session.session_id === null) return null;
+  return audienceOf(session.settings?.aura_extensions);
 }
 
 function sendText(ws: WebSocket, text: string): void {

@@ -3,7 +3,9 @@ import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { Result } from "../../src/core/errors.js";
 import type { RecordEntry } from "../../src/core/record.js";
 import { errorFrame, type StreamErrorCode } from "../../src/protocol/stream.js";
+import { auraAgentRefOf } from "../../src/session/aura-agent-id.js";
 import { replayFrames } from "../../src/session/entry-events.js";
+import { audienceOf, type FrameAudience } from "../../src/session/frame-audience.js";
 import { parseClientFrame } from "../../src/session/parse-frame.js";
 import {
   type InstalledToolSecrets,
@@ -99,6 +101,11 @@ export class StreamSessions {
       return;
     }
     const { frame } = parsed;
+    // A session_init's answers follow its own opt-in until the session has started.
+    const audience: FrameAudience | undefined =
+      frame.type === "session_init" && meta.session.session_id === null
+        ? audienceOf(frame.aura_extensions)
+        : undefined;
     const turnSeq = this.#host.exists() ? this.#host.openTurnSeq() : null;
     const decision = decideFrame(meta.session, frame, {
       session_id: this.#host.newSessionId(),
@@ -110,18 +117,19 @@ export class StreamSessions {
     });
     for (const outcome of decision.outcomes) {
       if (outcome.type === "send") {
-        hub.send(ws, outcome.frame);
+        hub.send(ws, outcome.frame, audience);
         continue;
       }
       try {
         const done = await this.#run(ws, meta, outcome);
         if (!done.ok) {
-          hub.send(ws, errorFrame(done.code, done.message, true));
+          hub.send(ws, errorFrame(done.code, done.message, true), audience);
           return;
         }
       } catch (err) {
         console.error("stream command failed", err);
-        hub.send(ws, errorFrame("internal_error", "the request could not be carried out", true));
+        const failed = errorFrame("internal_error", "the request could not be carried out", true);
+        hub.send(ws, failed, audience);
         return;
       }
     }
@@ -141,10 +149,13 @@ export class StreamSessions {
     switch (command.type) {
       case "init_session": {
         const { init, session_id, settings } = command;
-        if (init.aura_agent_id !== undefined && init.aura_agent_id !== meta.agent_id) {
+        // A 64-hex id attaches to that agent; any other id is a billing id (recorded below).
+        const named =
+          init.aura_agent_id === undefined ? undefined : auraAgentRefOf(init.aura_agent_id);
+        if (named?.kind === "agent" && named.agent_id !== meta.agent_id) {
           return refused(
             "not_found",
-            `aura_agent_id: this socket is bound to agent ${meta.agent_id}; connect to /stream?agent_id=${init.aura_agent_id} to attach to another agent`,
+            `aura_agent_id: this socket is bound to agent ${meta.agent_id}; connect to /stream?agent_id=${named.agent_id} to attach to another agent`,
           );
         }
         // An endpoint the Worker would refuse to call is refused before the session starts.

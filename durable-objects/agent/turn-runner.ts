@@ -190,7 +190,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
       {
         provider: gateway,
         tools,
-        context: callContext(host, inbound),
+        context: callContext(host, inbound, setup.session?.record),
         ...(forward ? { onEvent: forward } : {}),
         ...(host.isCancelled ? { isCancelled: () => host.isCancelled?.(turnSeq) === true } : {}),
       },
@@ -302,12 +302,21 @@ function replyText(result: LoopResult): string {
   return result.final_text;
 }
 
-/** Who the turn's model calls are for; the caller's JWT when this instance still holds it. */
-function callContext(host: RunnerHost, inbound: RecordEntry): ModelCallContext {
+/**
+ * Who the turn's model calls are for (proxy mode sends it as `X-Aura-*` headers): the agent,
+ * or the billing ids its latest session recorded, in the token's org; the caller's JWT when
+ * this instance still holds it.
+ */
+function callContext(
+  host: RunnerHost,
+  inbound: RecordEntry,
+  session: SessionStartRecord | undefined,
+): ModelCallContext {
   const context: ModelCallContext = {
-    agent_id: inbound.tx.agent_id,
+    agent_id: session?.aura_agent_id ?? inbound.tx.agent_id,
     org_id: host.store.requireMeta().org,
   };
+  if (session?.aura_session_id !== undefined) context.session_id = session.aura_session_id;
   const jwt = host.callerJwt(inbound.tx.hash);
   if (jwt !== undefined) context.jwt = jwt;
   return context;

@@ -61,7 +61,8 @@ export function openSession({ origin, token, agentId, index, timeoutMs, deflate 
       reject(new Error(`session ${index}: ${failure}`));
     };
     const timer = setTimeout(() => settle(`not ready after ${timeoutMs} ms`), timeoutMs);
-    ws.on("open", () => ws.send(JSON.stringify({ type: "session_init" })));
+    // Opts in to `record` frames (beyond the reference's), which the bench times.
+    ws.on("open", () => ws.send(JSON.stringify({ type: "session_init", aura_extensions: true })));
     ws.on("error", (err) => {
       client.closed = true;
       settle(err.message);

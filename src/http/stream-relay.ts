@@ -1,7 +1,9 @@
 import { agentStub, CALLER_HEADERS } from "../../durable-objects/stubs.js";
 import { closeQuietly } from "../core/close-socket.js";
-import { AgentId, newAgentId } from "../core/ids.js";
+import { newAgentId } from "../core/ids.js";
 import { errorFrame } from "../protocol/stream.js";
+import { initHintsOf } from "../session/aura-agent-id.js";
+import { audienceOf, frameFor } from "../session/frame-audience.js";
 
 /** Who the Worker authenticated, and the upgrade request it came with. */
 export interface RelayCaller {
@@ -16,11 +18,13 @@ type Frame = string | ArrayBuffer;
 /**
  * Serves a `/stream` socket opened without `?agent_id=` (how reference clients connect): the
  * Worker accepts it, waits for the first frame to learn which agent it is for —
- * `session_init.aura_agent_id` when it names an agent of the caller's org, a new agent
- * otherwise — then opens the socket to that agent's object and relays frames both ways, in
- * order. An `aura_agent_id` that names no agent of the org is answered with a recoverable
- * `not_found`, and the next frame decides again. Only the relayed leg is the object's
- * (hibernatable) socket; a client that knows the agent connects with `?agent_id=` directly.
+ * `session_init.aura_agent_id` when it is an agent id (64 hex) of the caller's org, a new
+ * agent otherwise (a reference client's UUID is a billing id, not an agent) — then opens the
+ * socket to that agent's object and relays frames both ways, in order. An agent id that names
+ * no agent of the org is answered with a recoverable `not_found` (`parse_error` to a client
+ * that did not opt in to our codes), and the next frame decides again. Only the relayed leg
+ * is the object's (hibernatable) socket; a client that knows the agent connects with
+ * `?agent_id=` directly.
  *
  * @example
  * return relayStream(env, { org, sub, token, request: c.req.raw });
@@ -35,7 +39,8 @@ export function relayStream(env: Env, caller: RelayCaller): Response {
   let choosing = false;
 
   const choose = async (first: Frame): Promise<void> => {
-    const named = namedAgent(first);
+    const hints = initHintsOf(first);
+    const named = hints?.attach;
     if (named !== undefined) {
       const known = await agentStub(env, caller.org, named).head({
         org: caller.org,
@@ -43,10 +48,12 @@ export function relayStream(env: Env, caller: RelayCaller): Response {
       });
       if (!known.ok) {
         pending.shift();
-        send(
-          server,
-          errorFrame("not_found", `aura_agent_id: no agent ${named} in your organisation`, true),
+        const missing = errorFrame(
+          "not_found",
+          `aura_agent_id: no agent ${named} in your organisation`,
+          true,
         );
+        send(server, frameFor(audienceOf(hints?.extensions), missing) ?? missing);
         return;
       }
     }
@@ -84,21 +91,10 @@ export function relayStream(env: Env, caller: RelayCaller): Response {
   });
   server.addEventListener("close", (event) => {
     if (agentSocket !== undefined) closeQuietly(agentSocket, event.code, event.reason);
+    // No agent yet (the client leaves after an error): complete the close here.
+    else closeQuietly(server, event.code, event.reason);
   });
   return new Response(null, { status: 101, webSocket: client });
-}
-
-/** The agent a frame's `session_init` names, if it is one and names a well-formed id. */
-function namedAgent(frame: Frame): string | undefined {
-  if (typeof frame !== "string") return undefined;
-  try {
-    const value = JSON.parse(frame) as { type?: unknown; aura_agent_id?: unknown };
-    if (value?.type !== "session_init") return undefined;
-    const parsed = AgentId.safeParse(value.aura_agent_id);
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function openAgentSocket(env: Env, caller: RelayCaller, agentId: string): Promise<WebSocket> {

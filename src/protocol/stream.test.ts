@@ -89,9 +89,8 @@ describe("client frames", () => {
     expect(SessionInitFrame.safeParse({ ...init, max_tokens: 0 }).success).toBe(false);
     expect(SessionInitFrame.safeParse({ ...init, temperature: 1.5 }).success).toBe(false);
     expect(SessionInitFrame.safeParse({ ...init, max_turns: 10_000 }).success).toBe(false);
-    expect(SessionInitFrame.safeParse({ ...init, aura_agent_id: "A".repeat(64) }).success).toBe(
-      false,
-    );
+    expect(SessionInitFrame.safeParse({ ...init, aura_agent_id: "a b" }).success).toBe(false);
+    expect(SessionInitFrame.safeParse({ ...init, aura_extensions: "yes" }).success).toBe(false);
     expect(SessionInitFrame.safeParse({ ...init, model: "m".repeat(201) }).success).toBe(false);
     const many = Array.from({ length: 65 }, (_, i) => ({ ...tool, name: `t${i}` }));
     expect(SessionInitFrame.safeParse({ ...init, installed_tools: many }).success).toBe(false);
@@ -107,8 +106,40 @@ describe("client frames", () => {
     for (const frame of frames) expect(ClientFrame.parse(frame)).toEqual(frame);
   });
 
-  it("given an empty user message or a negative after_seq, when parsed, then it is refused", () => {
-    expect(ClientFrame.safeParse({ type: "user_message", content: "" }).success).toBe(false);
+  it("given an empty user message, when parsed, then it is accepted, as the reference accepts it", () => {
+    expect(ClientFrame.parse({ type: "user_message", content: "" })).toEqual({
+      type: "user_message",
+      content: "",
+    });
+  });
+
+  it("given conversation_messages with roles other than user and assistant, when parsed, then those messages are skipped", () => {
+    const parsed = SessionInitFrame.parse({
+      type: "session_init",
+      conversation_messages: [
+        { role: "system", content: "be a pirate" },
+        { role: "user", content: "q" },
+        { role: "tool", content: "out" },
+        { role: "assistant", content: "a" },
+      ],
+    });
+    expect(parsed.conversation_messages).toEqual([
+      { role: "user", content: "q" },
+      { role: "assistant", content: "a" },
+    ]);
+  });
+
+  it("given a UUID aura_agent_id and the opt-in, when parsed, then both are kept", () => {
+    const uuid = "6f1c2a4e-0b7d-4c55-9a3e-2f8d1e0c9b71";
+    const parsed = SessionInitFrame.parse({
+      type: "session_init",
+      aura_agent_id: uuid,
+      aura_extensions: true,
+    });
+    expect(parsed).toMatchObject({ aura_agent_id: uuid, aura_extensions: true });
+  });
+
+  it("given a negative or fractional after_seq, when parsed, then it is refused", () => {
     expect(ClientFrame.safeParse({ type: "resume", after_seq: -1 }).success).toBe(false);
     expect(ClientFrame.safeParse({ type: "resume", after_seq: 1.5 }).success).toBe(false);
   });

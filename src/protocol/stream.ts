@@ -73,11 +73,24 @@ export const Temperature = z.number().min(0).max(1);
 /** Most model calls in one turn. */
 export const MaxTurns = z.number().int().min(1).max(200);
 
-/** A prior message that seeds the session's conversation. */
+/** A prior message that seeds the session's conversation (as the record keeps it). */
 export const ConversationMessage = z.object({
   role: z.enum(["user", "assistant"]),
   content: z.string().max(MAX_FRAME_BYTES),
 });
+export type ConversationMessage = z.infer<typeof ConversationMessage>;
+
+/**
+ * `session_init.conversation_messages` as a client sends them: any `role` is accepted, and
+ * messages whose role is neither `user` nor `assistant` are skipped, as the reference skips
+ * them, so the parsed frame holds only {@link ConversationMessage}s.
+ */
+export const InboundConversationMessages = z
+  .array(z.object({ role: z.string().max(256), content: z.string().max(MAX_FRAME_BYTES) }))
+  .max(1000)
+  .transform((messages) =>
+    messages.filter((m): m is ConversationMessage => m.role === "user" || m.role === "assistant"),
+  );
 
 /** `session_init`: must be the first frame of a session. */
 export const SessionInitFrame = z.object({
@@ -103,18 +116,29 @@ export const SessionInitFrame = z.object({
   ),
   workspace: absent(z.string().max(MAX_PATH_CHARS)),
   project_path: absent(z.string().max(MAX_PATH_CHARS)),
-  conversation_messages: absent(z.array(ConversationMessage).max(1000)),
-  aura_agent_id: absent(AgentId),
+  conversation_messages: absent(InboundConversationMessages),
+  /**
+   * 64 lowercase hex: an agent of the caller's org to attach to. Any other id (the reference
+   * sends its project-agent UUID) is the billing id proxy-mode model calls send as
+   * `X-Aura-Agent-Id`.
+   */
+  aura_agent_id: absent(HeaderId),
   aura_session_id: absent(HeaderId),
   aura_org_id: absent(HeaderId),
   token: absent(z.string().min(1).max(8192)),
+  /**
+   * Opts in to the frames and error codes the reference does not define (`record`,
+   * `approval_request`, `not_found`): without it the socket gets only reference frames.
+   */
+  aura_extensions: absent(z.boolean()),
 });
 export type SessionInitFrame = z.infer<typeof SessionInitFrame>;
 
 /** `user_message`: starts a turn. */
 export const UserMessageFrame = z.object({
   type: z.literal("user_message"),
-  content: z.string().min(1).max(MAX_FRAME_BYTES),
+  /** May be empty, as the reference allows: the turn runs like any other. */
+  content: z.string().max(MAX_FRAME_BYTES),
   tool_hints: absent(z.array(ToolName).max(MAX_INSTALLED_TOOLS)),
 });
 export type UserMessageFrame = z.infer<typeof UserMessageFrame>;
@@ -160,11 +184,8 @@ export const CLIENT_FRAME_TYPES = [
   "resume",
 ] as const satisfies readonly ClientFrame["type"][];
 
-/**
- * The codes of `error` frames: the reference's, and `not_found` for an `aura_agent_id` that
- * names no agent the caller may attach to.
- */
-export const StreamErrorCode = z.enum([
+/** The codes of `error` frames the reference defines. */
+export const ReferenceErrorCode = z.enum([
   "parse_error",
   "already_initialized",
   "not_initialized",
@@ -173,10 +194,35 @@ export const StreamErrorCode = z.enum([
   "llm_error",
   "insufficient_credits",
   "stall_detected",
-  "not_found",
   "internal_error",
 ]);
+export type ReferenceErrorCode = z.infer<typeof ReferenceErrorCode>;
+
+/**
+ * The codes of `error` frames: the reference's, and `not_found` for an `aura_agent_id` that
+ * names no agent the caller may attach to (sent only to clients that opted in with
+ * `aura_extensions`; see {@link REFERENCE_ERROR_CODE_OF}).
+ */
+export const StreamErrorCode = z.enum([...ReferenceErrorCode.options, "not_found"]);
 export type StreamErrorCode = z.infer<typeof StreamErrorCode>;
+
+/**
+ * The reference code a client that did not opt in gets for each code: its own for the
+ * reference's codes, the closest one for ours (`not_found` names a `session_init` field the
+ * server cannot accept, as `parse_error` does).
+ */
+export const REFERENCE_ERROR_CODE_OF: Readonly<Record<StreamErrorCode, ReferenceErrorCode>> = {
+  parse_error: "parse_error",
+  already_initialized: "already_initialized",
+  not_initialized: "not_initialized",
+  invalid_workspace: "invalid_workspace",
+  turn_in_progress: "turn_in_progress",
+  llm_error: "llm_error",
+  insufficient_credits: "insufficient_credits",
+  stall_detected: "stall_detected",
+  internal_error: "internal_error",
+  not_found: "parse_error",
+};
 
 /** Why a turn stopped (`assistant_message_end.stop_reason`). */
 export const TurnStopReason = z.enum([
@@ -257,6 +303,25 @@ export const ServerFrame = z.discriminatedUnion("type", [
   }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/**
+ * Whether the reference defines each server frame (`"reference"`), or only clients that opted
+ * in with `session_init.aura_extensions` get it (`"extension"`). A `Record` over every type,
+ * so a new frame cannot be added without deciding.
+ */
+export const SERVER_FRAME_ORIGIN: Readonly<Record<ServerFrame["type"], "reference" | "extension">> =
+  {
+    session_ready: "reference",
+    assistant_message_start: "reference",
+    text_delta: "reference",
+    thinking_delta: "reference",
+    tool_use_start: "reference",
+    tool_result: "reference",
+    assistant_message_end: "reference",
+    error: "reference",
+    approval_request: "extension",
+    record: "extension",
+  };
 
 /**
  * An `error` frame.

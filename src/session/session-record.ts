@@ -3,11 +3,13 @@ import { base64ToText } from "../core/base64.js";
 import type { InstalledTool, SessionInitFrame } from "../protocol/stream.js";
 import {
   ConversationMessage,
+  HeaderId,
   MaxTokens,
   MaxTurns,
   ModelId,
   Temperature,
 } from "../protocol/stream.js";
+import { auraAgentRefOf } from "./aura-agent-id.js";
 
 /** An installed tool as the record keeps it: everything but its credentials. */
 export const RecordedInstalledTool = z.object({
@@ -37,6 +39,13 @@ export const SessionStartRecord = z.object({
   conversation_messages: z.array(ConversationMessage).optional(),
   workspace: z.string(),
   project_path: z.string().optional(),
+  /**
+   * The billing ids proxy-mode model calls of the session's turns send: `aura_agent_id` as
+   * `X-Aura-Agent-Id` (a `session_init.aura_agent_id` that is not one of our agent ids, such
+   * as a reference client's UUID), `aura_session_id` as `X-Aura-Session-Id`.
+   */
+  aura_agent_id: HeaderId.optional(),
+  aura_session_id: HeaderId.optional(),
 });
 export type SessionStartRecord = z.infer<typeof SessionStartRecord>;
 
@@ -79,6 +88,11 @@ export function sessionStartOf(
   if (init.conversation_messages !== undefined && init.conversation_messages.length > 0) {
     record.conversation_messages = init.conversation_messages;
   }
+  if (init.aura_agent_id !== undefined) {
+    const ref = auraAgentRefOf(init.aura_agent_id);
+    if (ref.kind === "billing") record.aura_agent_id = ref.id;
+  }
+  if (init.aura_session_id !== undefined) record.aura_session_id = init.aura_session_id;
   return { record, secrets };
 }
 

@@ -76,7 +76,7 @@ describe("decideFrame", () => {
       { workspace: "../other-agent" },
       { workspace: "/etc" },
       { workspace: "a/../../b" },
-      { project_path: "/home/me/project" },
+      { project_path: "/home/me/../project" },
       { project_path: "..\\..\\x" },
     ];
     for (const fields of bad) {

@@ -11,7 +11,7 @@ import {
   type SessionInitFrame,
   Temperature,
 } from "../protocol/stream.js";
-import { checkWorkspacePath } from "./workspace-path.js";
+import { checkProjectPath, checkWorkspacePath } from "./workspace-path.js";
 
 /** Most bytes a WebSocket attachment may take (`serializeAttachment`). */
 export const MAX_ATTACHMENT_BYTES = 16 * 1024;
@@ -31,6 +31,8 @@ export const SessionSettings = z.strictObject({
   max_turns: MaxTurns.optional(),
   aura_session_id: HeaderId.optional(),
   aura_org_id: HeaderId.optional(),
+  /** True when the client opted in to the frames the reference does not define. */
+  aura_extensions: z.boolean().optional(),
 });
 export type SessionSettings = z.infer<typeof SessionSettings>;
 
@@ -167,7 +169,7 @@ function decideInit(
   if (!workspace.ok) return refuse(state, workspace.error.code, workspace.error.message);
   const settings: SessionSettings = { workspace: workspace.path };
   if (init.project_path !== undefined) {
-    const project = checkWorkspacePath("project_path", init.project_path);
+    const project = checkProjectPath(init.project_path);
     if (!project.ok) return refuse(state, project.error.code, project.error.message);
     settings.project_path = project.path;
   }
@@ -189,6 +191,7 @@ const KNOBS = [
   "max_turns",
   "aura_session_id",
   "aura_org_id",
+  "aura_extensions",
 ] as const satisfies readonly (keyof SessionSettings & keyof SessionInitFrame)[];
 
 function refuse(state: SessionState, code: ErrorFrame["code"], message: string): SessionDecision {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkWorkspacePath } from "./workspace-path.js";
+import { checkProjectPath, checkWorkspacePath } from "./workspace-path.js";
 
 function refused(input: string, field: "workspace" | "project_path" = "workspace"): string {
   const result = checkWorkspacePath(field, input);
@@ -76,5 +76,58 @@ describe("checkWorkspacePath", () => {
     expect(refused("a".repeat(1025))).toMatch(/longer than 1024/);
     expect(refused("é".repeat(128))).toMatch(/segment longer/);
     expect(refused(Array.from({ length: 65 }, () => "d").join("/"))).toMatch(/deeper/);
+  });
+});
+
+describe("checkProjectPath", () => {
+  function mapped(input: string): string {
+    const result = checkProjectPath(input);
+    if (!result.ok) throw new Error(`${input}: ${result.error.message}`);
+    return result.path;
+  }
+
+  it("given an absolute host path, when checked, then it maps to one plain folder under projects/", () => {
+    expect(mapped("/home/ann/My App")).toMatch(/^projects\/my-app-[0-9a-f]{12}$/);
+    expect(mapped("C:\\Users\\ann\\Shop")).toMatch(/^projects\/shop-[0-9a-f]{12}$/);
+    expect(mapped("/")).toMatch(/^projects\/root-[0-9a-f]{12}$/);
+    expect(mapped("/srv/日本")).toMatch(/^projects\/project-[0-9a-f]{12}$/);
+    for (const input of ["/a/b", "/x/etc/passwd", "D:/w"]) {
+      const path = mapped(input);
+      expect(checkWorkspacePath("project_path", path)).toEqual({ ok: true, path });
+    }
+  });
+
+  it("given the same path written differently, when checked, then it maps to the same folder; a different path to another", () => {
+    const base = mapped("/home/ann/app");
+    expect(mapped("/home/ann//app/")).toBe(base);
+    expect(mapped("/home/./ann/app")).toBe(base);
+    expect(mapped("/home/bob/app")).not.toBe(base);
+    expect(mapped("c:\\x\\app")).toBe(mapped("C:/x/app"));
+  });
+
+  it("given '..' segments, NUL or control characters in an absolute path, when checked, then it is invalid_workspace", () => {
+    for (const input of [
+      "/home/ann/../etc",
+      "/..",
+      "C:\\ann\\..\\x",
+      "/a/%2e%2e/b",
+      "/a/\uff0e\uff0e/b",
+      "/a/\u0000/b",
+      "/a/\n",
+    ]) {
+      const result = checkProjectPath(input);
+      expect(result.ok, input).toBe(false);
+      if (!result.ok) expect(result.error.code).toBe("invalid_workspace");
+    }
+  });
+
+  it("given a relative path, when checked, then it is checked as a workspace path", () => {
+    expect(checkProjectPath("sub/dir")).toEqual({ ok: true, path: "sub/dir" });
+    expect(checkProjectPath("a/../../b").ok).toBe(false);
+    expect(checkProjectPath("\\\\host\\share").ok).toBe(false);
+  });
+
+  it("given a dotted name that is not a '..' segment, when checked, then it is accepted", () => {
+    expect(mapped("/home/ann/my..app")).toMatch(/^projects\/my-app-[0-9a-f]{12}$/);
   });
 });

@@ -1,3 +1,5 @@
+import { blake3Hex } from "../core/hash.js";
+import { slugOf } from "../core/slug.js";
 import { MAX_PATH_CHARS } from "../protocol/stream.js";
 
 /** The `session_init` fields that name a directory under the agent's workspace base. */
@@ -52,6 +54,55 @@ export function checkWorkspacePath(field: WorkspaceField, input: string): Worksp
     }
   }
   return { ok: true, path: segments.length === 0 ? "." : segments.join("/") };
+}
+
+/** The folder of the workspace base that absolute host `project_path`s are mapped into. */
+export const HOST_PROJECTS_DIR = "projects";
+/** Hex digits of the path's BLAKE3 digest in a mapped folder's name. */
+const HOST_HASH_CHARS = 12;
+/** An absolute host path: POSIX (`/…`) or a Windows drive (`C:\…`, `C:/…`). */
+const HOST_ABSOLUTE = /^(?:\/|[A-Za-z]:[\\/])/;
+
+/**
+ * Checks a `session_init.project_path`. A relative path is checked like `workspace` (see
+ * {@link checkWorkspacePath}). An absolute host path — what a reference client sends: the
+ * project's directory on its own machine — is mapped to a folder of the agent's workspace,
+ * `projects/<slug>-<hash>`: `<slug>` is the last segment's {@link slugOf}, `<hash>` the first
+ * 12 hex digits of the BLAKE3 digest of the path normalised (empty and `.` segments dropped,
+ * `\` read as `/`, a drive letter upper-cased). So the same host path always maps to the same
+ * folder, different paths to different folders, and the result is a single plain segment
+ * under `projects/`, which can never leave the base. `..` segments (also percent-encoded or
+ * after Unicode folding), NUL and other control characters are refused all the same.
+ *
+ * @example
+ * checkProjectPath("/home/ann/My App"); // { ok: true, path: "projects/my-app-<12 hex>" }
+ * checkProjectPath("/home/ann/../etc").ok; // false (invalid_workspace)
+ * checkProjectPath("sub/dir");          // { ok: true, path: "sub/dir" }
+ */
+export function checkProjectPath(input: string): WorkspacePathResult {
+  if (!HOST_ABSOLUTE.test(input)) return checkWorkspacePath("project_path", input);
+  const refusal = hostRefusalOf(input);
+  if (refusal !== undefined) return invalid("project_path", refusal);
+  const drive = /^[A-Za-z]:/.test(input) ? `${input.slice(0, 2).toUpperCase()}` : "";
+  const segments = input
+    .slice(drive.length)
+    .split(/[\\/]/)
+    .filter((s) => s !== "" && s !== ".");
+  if (segments.some((s) => s.normalize("NFKC").split(/[\\/]/).includes(".."))) {
+    return invalid("project_path", "must not contain '..' segments");
+  }
+  const normalised = `${drive}/${segments.join("/")}`;
+  const name = `${slugOf(segments.at(-1) ?? "root")}-${blake3Hex(normalised).slice(0, HOST_HASH_CHARS)}`;
+  return { ok: true, path: `${HOST_PROJECTS_DIR}/${name}` };
+}
+
+/** Why an absolute host path is refused, if it is. */
+function hostRefusalOf(input: string): string | undefined {
+  if (input.length > MAX_PATH_CHARS) return `is longer than ${MAX_PATH_CHARS} characters`;
+  if (input.includes("\0")) return "must not contain NUL";
+  if (CONTROL.test(input)) return "must not contain control characters";
+  if (ENCODED_SEPARATOR.test(input)) return "must not contain percent-encoded dots or separators";
+  return undefined;
 }
 
 /** Why `input` is refused before it is split, if it is. */

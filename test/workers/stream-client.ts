@@ -17,16 +17,30 @@ export interface StreamClient {
   close(): void;
 }
 
+/** How a test client speaks. */
+export interface StreamOptions {
+  /**
+   * True (the default): a client of ours, whose `session_init` frames opt in to the frames the
+   * reference does not define (`aura_extensions: true` is added to each one sent as an object
+   * that does not set it). False: a reference client, which sends them as they are.
+   */
+  extensions?: boolean;
+}
+
 /**
  * Opens `GET /stream` through the Worker's real entrypoint (the token in `?token=`, as a
  * browser sends it) and accepts the socket.
  *
  * @example
  * const client = await openStream(token, agentId);
- * client.send({ type: "session_init" });
+ * client.send({ type: "session_init" }); // sent with aura_extensions: true
  * await client.next("session_ready");
  */
-export async function openStream(token: string, agentId?: string): Promise<StreamClient> {
+export async function openStream(
+  token: string,
+  agentId?: string,
+  options: StreamOptions = {},
+): Promise<StreamClient> {
   const query = new URLSearchParams({ token });
   if (agentId !== undefined) query.set("agent_id", agentId);
   const response = await exports.default.fetch(
@@ -44,7 +58,10 @@ export async function openStream(token: string, agentId?: string): Promise<Strea
   return {
     ws,
     frames,
-    send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
+    send: (frame) =>
+      ws.send(
+        typeof frame === "string" ? frame : JSON.stringify(withOptIn(frame, options.extensions)),
+      ),
     count: () => frames.length,
     close: () => ws.close(1000, "done"),
     next(type, options = {}) {
@@ -73,21 +90,32 @@ export async function openStream(token: string, agentId?: string): Promise<Strea
   };
 }
 
-/** Opens a stream and completes `session_init`; returns the client and its `session_ready`. */
+/**
+ * Opens a stream and completes `session_init`; returns the client and its `session_ready`.
+ * A reference client (`extensions: false`) gets no `record` frames, so it never waits for one.
+ */
 export async function openSession(
   token: string,
   agentId?: string,
   init: object = {},
-  options: { awaitRecord?: boolean } = {},
+  options: { awaitRecord?: boolean } & StreamOptions = {},
 ): Promise<{ client: StreamClient; ready: Extract<ServerFrame, { type: "session_ready" }> }> {
-  const client = await openStream(token, agentId);
+  const client = await openStream(token, agentId, options);
   client.send({ type: "session_init", ...init });
   const ready = await client.next("session_ready");
   // Its session_start commits right after (unless a turn is open): wait for its record.
-  if (options.awaitRecord !== false) {
+  if (options.awaitRecord !== false && options.extensions !== false) {
     await client.next("record", { where: (f) => f.tx_type === "session_start" });
   }
   return { client, ready };
+}
+
+/** `frame`, with `aura_extensions: true` when it is a `session_init` of ours that does not set it. */
+function withOptIn(frame: object, extensions = true): object {
+  const init = (frame as { type?: unknown }).type === "session_init";
+  return extensions && init && !("aura_extensions" in frame)
+    ? { ...frame, aura_extensions: true }
+    : frame;
 }
 
 /** A frame's type, and an error's code and message: what a timeout names. */

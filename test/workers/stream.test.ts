@@ -114,7 +114,7 @@ describe("/stream protocol", () => {
       { workspace: "../elsewhere" },
       { workspace: "/etc" },
       { project_path: "a/../../b" },
-      { project_path: "/abs/path" },
+      { project_path: "/abs/../path" },
     ]) {
       const client = await openStream(token);
       client.send({ type: "session_init", ...init });

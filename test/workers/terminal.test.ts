@@ -123,6 +123,15 @@ describe("/ws/terminal under the strict policy", () => {
     expect(await getVerify(token, agentId)).toMatchObject({ ok: true, head_seq: 1 });
   });
 
+  it("refuses the upgrade at once when only reference clients watch: none of them is sent approval_request", async () => {
+    const agentId = await createAgent(token, { policy: "strict" });
+    const { client } = await openSession(token, agentId, {}, { extensions: false });
+    const body = await expectRefused(await openTerminal(agentId), "strict");
+    expect(body.error.message).toContain("no /stream client watches the agent");
+    expect(client.frames.map((f) => f.type)).toEqual(["session_ready"]);
+    client.close();
+  });
+
   it("asks the agent's watchers, opens once approved through the approvals route, and opens a second terminal of the session without asking", async () => {
     // Given a strict agent a person watches
     const agentId = await createAgent(token, { policy: "strict" });

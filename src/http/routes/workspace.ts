@@ -3,6 +3,7 @@ import { z } from "zod";
 import { agentStub } from "../../../durable-objects/stubs.js";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId } from "../../core/ids.js";
+import { slugOf } from "../../core/slug.js";
 import type { SandboxClient } from "../../tools/sandbox-client.js";
 import { agentWorkspaceOf } from "../../tools/workspace-id.js";
 import { validate } from "../body.js";
@@ -80,16 +81,6 @@ export const workspaceRoutes = new Hono<AppEnv>()
     const { project_name } = validate(ResolveQuery, c.req.query(), "query");
     return c.json({ path: slugOf(project_name) });
   });
-
-/** A project name as a directory name: lowercase ASCII words joined by `-`. */
-export function slugOf(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return slug === "" ? "project" : slug.slice(0, 100);
-}
 
 async function sandboxFor(
   c: {

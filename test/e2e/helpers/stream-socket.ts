@@ -16,11 +16,13 @@ export interface StreamSocket {
 }
 
 /**
- * Opens `/stream` on a running stack with `token` (and `agent_id` when given).
+ * Opens `/stream` on a running stack with `token` (and `agent_id` when given). A client of
+ * ours: each `session_init` it sends that does not set `aura_extensions` is sent with
+ * `aura_extensions: true`, so it gets `record` and `approval_request` frames.
  *
  * @example
  * const socket = await connectStream(stack.url, stack.token);
- * socket.send({ type: "session_init" });
+ * socket.send({ type: "session_init" }); // sent with aura_extensions: true
  * await socket.next("session_ready");
  */
 export async function connectStream(
@@ -43,7 +45,7 @@ export async function connectStream(
   });
   return {
     frames,
-    send: (frame) => ws.send(JSON.stringify(frame)),
+    send: (frame) => ws.send(JSON.stringify(withOptIn(frame))),
     next<T extends ServerFrame["type"]>(type: T, from = 0, timeoutMs = 30_000) {
       type F = Extract<ServerFrame, { type: T }>;
       const find = () => frames.slice(from).find((f): f is F => f.type === type);
@@ -66,4 +68,10 @@ export async function connectStream(
     isOpen: () => ws.readyState === WebSocket.OPEN,
     close: () => ws.close(),
   };
+}
+
+/** `frame`, with `aura_extensions: true` when it is a `session_init` that does not set it. */
+function withOptIn(frame: object): object {
+  const init = (frame as { type?: unknown }).type === "session_init";
+  return init && !("aura_extensions" in frame) ? { ...frame, aura_extensions: true } : frame;
 }
