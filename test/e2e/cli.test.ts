@@ -1,0 +1,277 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
+import { jsonLines, runAura, startAura } from "./helpers/aura-cli.js";
+import { type LocalStack, ROOT } from "./helpers/local-stack.js";
+// Imported under another name: the linter's React rules take any `use…` call for a hook.
+import { useStacks as stacksOfThisFile } from "./helpers/stacks.js";
+
+const SECRET = "e2e-cli-secret-0123456789abcdefghijklmnop";
+const { tempDataDir, start } = stacksOfThisFile("aura-e2e-cli-", { scope: "file" });
+
+let stack: LocalStack;
+let fake: Awaited<ReturnType<typeof startFakeAnthropic>>;
+let home: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: ROOT });
+  fake = await startFakeAnthropic({ apiKey: "sk-e2e-cli" });
+  stack = await start(tempDataDir(), {
+    AURA_JWT_SECRET: SECRET,
+    AURA_POLICY: "strict",
+    AURA_ANTHROPIC_API_KEY: "sk-e2e-cli",
+    AURA_ANTHROPIC_BASE_URL: fake.url,
+    AURA_ANTHROPIC_MODEL: "claude-e2e",
+  });
+  home = mkdtempSync(join(tmpdir(), "aura-e2e-cli-home-"));
+  env = { AURA_HOME: join(home, ".aura") };
+});
+
+afterAll(async () => {
+  await fake?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+const newAgentId = () => randomBytes(32).toString("hex");
+
+/** A new agent with one finished turn; resolves with its id and the turn's seq. */
+async function agentWithATurn(): Promise<string> {
+  const agent = newAgentId();
+  const run = await runAura(["tx", agent, "user_prompt", "hello", "--wait"], env);
+  expect(run.code, run.stderr).toBe(0);
+  return agent;
+}
+
+async function waitForApproval(agent: string): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 120; i++) {
+    const run = await runAura(["approvals", agent], env);
+    expect(run.code, run.stderr).toBe(0);
+    const [first] = jsonLines(run.stdout);
+    if (first) return first;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("no approval request came");
+}
+
+function scriptToolCall(id: string) {
+  fake.script([
+    {
+      kind: "reply",
+      content: [
+        { type: "text", text: "Writing it." },
+        { type: "tool_use", id, name: "run_command", input: { command: "echo cli > cli.txt" } },
+      ],
+      stop_reason: "tool_use",
+    },
+    { kind: "reply", content: [{ type: "text", text: "Done." }] },
+  ]);
+}
+
+describe("the aura command against the running stack", () => {
+  it("login --token saves the server in a credentials file only its owner may read, and whoami names the token's user and org", async () => {
+    const login = await runAura(
+      ["login", "--url", stack.url, "--token", stack.token, "--name", "e2e"],
+      env,
+    );
+    expect(login.code, login.stderr).toBe(0);
+    expect(jsonLines(login.stdout)).toEqual([
+      { server: "e2e", url: stack.url, path: join(env.AURA_HOME!, "credentials.json") },
+    ]);
+    const file = join(env.AURA_HOME!, "credentials.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(env.AURA_HOME!).mode & 0o777).toBe(0o700);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({
+      current: "e2e",
+      servers: { e2e: { url: stack.url, token: stack.token } },
+    });
+
+    const who = await runAura(["whoami"], env);
+    expect(who.code, who.stderr).toBe(0);
+    const claims = decodeJwt(stack.token);
+    expect(jsonLines(who.stdout)).toEqual([
+      expect.objectContaining({
+        server: "e2e",
+        url: stack.url,
+        sub: claims.sub,
+        org: claims.org,
+        health: "ok",
+      }),
+    ]);
+  });
+
+  it("tx --wait prints the transaction once processed, and agents lists the agent it created", async () => {
+    const agent = newAgentId();
+    const tx = await runAura(["tx", agent, "user_prompt", "hello there", "--wait"], env);
+    expect(tx.code, tx.stderr).toBe(0);
+    const [status] = jsonLines(tx.stdout);
+    expect(status).toMatchObject({ agent_id: agent, status: "processed" });
+    expect(status?.tx_id).toMatch(/^[0-9a-f]{64}$/);
+
+    const agents = await runAura(["agents"], env);
+    expect(agents.code, agents.stderr).toBe(0);
+    const rows = jsonLines(agents.stdout);
+    expect(rows.find((row) => row.agent_id === agent)).toMatchObject({ status: "active" });
+  });
+
+  it("tx refuses a kind clients may not submit with a usage error and exit code 2", async () => {
+    const run = await runAura(["tx", newAgentId(), "reasoning", "x"], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("KIND must be one of user_prompt");
+  });
+
+  it("record prints every entry as one JSON line in seq order, from --from on", async () => {
+    const agent = await agentWithATurn();
+    const all = await runAura(["record", agent], env);
+    expect(all.code, all.stderr).toBe(0);
+    const seqs = jsonLines(all.stdout).map((entry) => entry.seq);
+    expect(seqs.length).toBeGreaterThanOrEqual(2);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+
+    const later = await runAura(["record", agent, "--from", "2"], env);
+    expect(later.code, later.stderr).toBe(0);
+    expect(jsonLines(later.stdout).map((entry) => entry.seq)).toEqual(seqs.slice(1));
+  });
+
+  it("record --follow prints the entries committed while it runs, each once, and exits 0 when interrupted", async () => {
+    const agent = await agentWithATurn();
+    const follow = startAura(["record", agent, "--follow", "--interval", "100"], env);
+    const firstCount = async () => {
+      for (let i = 0; i < 100; i++) {
+        const count = jsonLines(follow.stdout()).length;
+        if (count > 0) return count;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return 0;
+    };
+    const before = await firstCount();
+    expect(before).toBeGreaterThan(0);
+    const tx = await runAura(["tx", agent, "user_prompt", "again", "--wait"], env);
+    expect(tx.code, tx.stderr).toBe(0);
+    const [status] = jsonLines(tx.stdout);
+    for (let i = 0; i < 100 && jsonLines(follow.stdout()).length <= before + 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    follow.child.kill("SIGINT");
+    const run = await follow.done();
+    expect(run.code, run.stderr).toBe(0);
+    const seqs = jsonLines(run.stdout).map((entry) => entry.seq as number);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(seqs.length).toBeGreaterThan(before);
+    expect(seqs).toContain(status?.seq);
+  });
+
+  it("verify prints ok with the head seq for a sound record", async () => {
+    const agent = await agentWithATurn();
+    const run = await runAura(["verify", agent], env);
+    expect(run.code, run.stderr).toBe(0);
+    const [report] = jsonLines(run.stdout);
+    expect(report).toMatchObject({ agent_id: agent, ok: true });
+    expect(report?.head_seq).toBeGreaterThanOrEqual(2);
+  });
+
+  it("verify of an agent that does not exist exits 3 with a one-line reason", async () => {
+    const run = await runAura(["verify", newAgentId()], env);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("not_found");
+  });
+
+  it("fork copies the record up to SEQ into a new agent and prints its id", async () => {
+    const agent = await agentWithATurn();
+    const run = await runAura(["fork", agent, "2"], env);
+    expect(run.code, run.stderr).toBe(0);
+    const [fork] = jsonLines(run.stdout);
+    expect(fork).toMatchObject({ source_agent_id: agent, at_seq: 2 });
+    const forkId = String(fork?.agent_id);
+    expect(forkId).toMatch(/^[0-9a-f]{64}$/);
+    const verify = await runAura(["verify", forkId], env);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(jsonLines(verify.stdout)[0]).toMatchObject({ ok: true });
+    const bad = await runAura(["fork", agent, "zero"], env);
+    expect(bad.code).toBe(2);
+  });
+
+  it("approvals lists a tool call parked under the strict policy, and approve lets the turn run it", async () => {
+    scriptToolCall("toolu_cli_approve");
+    const agent = newAgentId();
+    const tx = await runAura(["tx", agent, "user_prompt", "write cli.txt"], env);
+    expect(tx.code, tx.stderr).toBe(0);
+    const waiting = await waitForApproval(agent);
+    expect(waiting).toMatchObject({
+      agent_id: agent,
+      tool_use_id: "toolu_cli_approve",
+      tool: "run_command",
+    });
+
+    const approve = await runAura(["approve", agent, "toolu_cli_approve"], env);
+    expect(approve.code, approve.stderr).toBe(0);
+    expect(jsonLines(approve.stdout)[0]).toMatchObject({
+      agent_id: agent,
+      tool_use_id: "toolu_cli_approve",
+      approved: true,
+    });
+    const again = await runAura(["approve", agent, "toolu_cli_approve"], env);
+    expect(again.code).toBe(3);
+
+    let types: unknown[] = [];
+    for (let i = 0; i < 80 && !types.includes("agent_msg"); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const record = await runAura(["record", agent], env);
+      types = jsonLines(record.stdout).map((entry) => (entry.tx as { tx_type: string }).tx_type);
+    }
+    expect(types).toContain("tool_execution");
+    expect(types).toContain("agent_msg");
+  });
+
+  it("deny refuses a parked tool call, after which nothing waits", async () => {
+    scriptToolCall("toolu_cli_deny");
+    const agent = newAgentId();
+    expect((await runAura(["tx", agent, "user_prompt", "write cli.txt"], env)).code).toBe(0);
+    await waitForApproval(agent);
+    const deny = await runAura(["deny", agent, "toolu_cli_deny"], env);
+    expect(deny.code, deny.stderr).toBe(0);
+    expect(jsonLines(deny.stdout)[0]).toMatchObject({ approved: false });
+    const after = await runAura(["approvals", agent], env);
+    expect(after.code, after.stderr).toBe(0);
+    expect(jsonLines(after.stdout)).toEqual([]);
+  });
+
+  it("repl reads messages from a pipe, prints each turn's frames as one JSON object per line, and exits 0 at the end of input", async () => {
+    fake.script([
+      { kind: "reply", content: [{ type: "text", text: "First answer." }] },
+      { kind: "reply", content: [{ type: "text", text: "Second answer." }] },
+    ]);
+    const run = await runAura(["repl"], env, { stdin: "hi\nand again\n" });
+    expect(run.code, run.stderr).toBe(0);
+    const frames = jsonLines(run.stdout);
+    const types = frames.map((frame) => frame.type);
+    expect(types).toContain("session_ready");
+    expect(types.filter((type) => type === "assistant_message_end")).toHaveLength(2);
+    const text = frames
+      .filter((frame) => frame.type === "text_delta")
+      .map((frame) => frame.text)
+      .join("");
+    expect(text).toBe("First answer.Second answer.");
+    const seqs = frames.filter((frame) => frame.type === "record").map((frame) => frame.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it("a command against a server that does not answer exits 5 naming its URL", async () => {
+    const run = await runAura(["agents"], {
+      AURA_HOME: env.AURA_HOME!,
+      AURA_URL: "http://127.0.0.1:9",
+      AURA_TOKEN: stack.token,
+    });
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain("cannot reach http://127.0.0.1:9");
+  });
+});
