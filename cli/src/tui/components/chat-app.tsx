@@ -1,5 +1,5 @@
 import { Box, type Key, useInput, useStdout } from "ink";
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from "react";
 import { currentApproval } from "../chat-state.js";
 import type { ChatStore } from "../chat-store.js";
 import { type EditKey, editLine, emptyEditor, submitLine } from "../line-editor.js";
@@ -79,7 +79,11 @@ export function ChatApp({
 }: ChatAppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const size = useTerminalSize(fixed);
-  const [editor, setEditor] = useState(() => emptyEditor());
+  // Keys can arrive faster than renders: the line lives in a ref, edited synchronously, so
+  // Enter right behind typed text sends that text.
+  const editorRef = useRef(emptyEditor());
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const editor = editorRef.current;
   const [scroll, setScroll] = useState(0);
   const lastCtrlC = useRef<number | undefined>(undefined);
   const approval = currentApproval(state);
@@ -98,7 +102,7 @@ export function ChatApp({
         return;
       }
       lastCtrlC.current = t;
-      if (state.turn.running) {
+      if (store.getState().turn.running) {
         controller.cancel();
         store.dispatch({ type: "notice", text: "cancelling the turn \u2014 Ctrl-C again to exit" });
       } else {
@@ -119,25 +123,26 @@ export function ChatApp({
       setScroll((s) => Math.max(0, s - Math.max(1, bodyHeight - 2)));
       return;
     }
-    if (
-      approval &&
-      editor.text === "" &&
-      !key.ctrl &&
-      ["y", "n", "a"].includes(input.toLowerCase())
-    ) {
+    const asked = currentApproval(store.getState());
+    const typed = editorRef.current;
+    if (asked && typed.text === "" && !key.ctrl && ["y", "n", "a"].includes(input.toLowerCase())) {
       const answer = input.toLowerCase();
-      controller.answer(approval.toolUseId, answer !== "n", answer === "a");
+      controller.answer(asked.toolUseId, answer !== "n", answer === "a");
       return;
     }
     if (key.return) {
-      const { line, editor: next } = submitLine(editor);
-      setEditor(next);
+      const { line, editor: next } = submitLine(typed);
+      editorRef.current = next;
+      rerender();
       setScroll(0);
       if (line !== undefined) controller.submit(line);
       return;
     }
     const edit = editKeyOf(input, key);
-    if (edit) setEditor((e) => editLine(e, edit));
+    if (edit) {
+      editorRef.current = editLine(typed, edit);
+      rerender();
+    }
   });
 
   const hint = approval

@@ -1,0 +1,33 @@
+/** The TUI in tmux (see tui-harness.mjs). */
+export interface TuiDriver {
+  screen(): string;
+  keys(...keys: string[]): void;
+  type(text: string): void;
+  waitFor(
+    test: string | RegExp | ((screen: string) => boolean),
+    timeoutMs?: number,
+    intervalMs?: number,
+  ): Promise<string>;
+  kill(): void;
+}
+
+export interface Proxy {
+  port: number;
+  url: string;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+export function hasTmux(): boolean;
+export function startTui(options: {
+  socket: string;
+  args: string[];
+  env?: Record<string, string>;
+  cols?: number;
+  rows?: number;
+}): TuiDriver;
+export function startProxy(
+  targetPort: number,
+  options?: { onServerData?: (chunk: Buffer, at: number) => void },
+): Promise<Proxy>;

@@ -1,0 +1,144 @@
+import { execFileSync } from "node:child_process";
+import { connect, createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Drives the `aura` full-screen chat in a real pseudo-terminal (tmux), and a TCP proxy to put
+ * between it and a server (to cut the connection, or to see when bytes leave the server).
+ * Shared by the TUI's end-to-end test and its benchmark.
+ */
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** True when the `tmux` command runs here. */
+export function hasTmux() {
+  try {
+    execFileSync("tmux", ["-V"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `node cli/bin/aura.mjs <args>` in a detached tmux session on its own server socket
+ * (`tmux -L <socket>`), `cols` x `rows`. After the client exits the pane shows `EXIT=<code>`
+ * and stays open, so a test can read the code.
+ * @param {{ socket: string, args: string[], env?: Record<string, string>, cols?: number, rows?: number }} options
+ */
+export function startTui({ socket, args, env = {}, cols = 120, rows = 40 }) {
+  const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  const command = [
+    "cd",
+    shellQuote(ROOT),
+    "&&",
+    "env",
+    ...assignments,
+    "node",
+    "cli/bin/aura.mjs",
+    ...args.map(shellQuote),
+    '; echo "EXIT=$?"; sleep 600',
+  ].join(" ");
+  const tmux = (/** @type {string[]} */ ...a) =>
+    execFileSync("tmux", ["-L", socket, ...a], { encoding: "utf8" });
+  tmux("new-session", "-d", "-s", "tui", "-x", String(cols), "-y", String(rows), command);
+  return {
+    /** The visible screen, one string. */
+    screen: () => tmux("capture-pane", "-p", "-t", "tui"),
+    /** tmux key names (`Enter`, `C-c`, `y`). */
+    keys: (/** @type {string[]} */ ...keys) => void tmux("send-keys", "-t", "tui", ...keys),
+    /** Literal text, no key names. */
+    type: (/** @type {string} */ text) => void tmux("send-keys", "-t", "tui", "-l", text),
+    /**
+     * Polls the screen until `test` holds; rejects with the last screen after `timeoutMs`.
+     * @param {string | RegExp | ((screen: string) => boolean)} test
+     */
+    async waitFor(test, timeoutMs = 30_000, intervalMs = 50) {
+      const check =
+        typeof test === "function"
+          ? test
+          : typeof test === "string"
+            ? (/** @type {string} */ s) => s.includes(test)
+            : (/** @type {string} */ s) => test.test(s);
+      const deadline = Date.now() + timeoutMs;
+      let last = "";
+      for (;;) {
+        last = tmux("capture-pane", "-p", "-t", "tui");
+        if (check(last)) return last;
+        if (Date.now() > deadline) {
+          throw new Error(`timed out waiting for ${String(test)}; the screen:\n${last}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+    },
+    /** Kills this tmux server (by its socket name) and everything in it. */
+    kill() {
+      try {
+        execFileSync("tmux", ["-L", socket, "kill-server"], { stdio: "ignore" });
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 to `targetPort`. `cut()` drops every connection and refuses new
+ * ones (accepted, then closed at once) until `restore()`; `onServerData(chunk, at)` sees
+ * each chunk the server sends, with `performance.now()` when it arrived.
+ * @param {number} targetPort
+ * @param {{ onServerData?: (chunk: Buffer, at: number) => void }} [options]
+ */
+export async function startProxy(targetPort, options = {}) {
+  /** @type {Set<import("node:net").Socket>} */
+  const sockets = new Set();
+  let refusing = false;
+  const server = createServer((client) => {
+    if (refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, "127.0.0.1");
+    sockets.add(client);
+    sockets.add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on("error", drop);
+    upstream.on("error", drop);
+    client.on("close", drop);
+    upstream.on("close", drop);
+    upstream.on("data", (chunk) => options.onServerData?.(chunk, performance.now()));
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    cut() {
+      refusing = true;
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
+    restore() {
+      refusing = false;
+    },
+    /** @returns {Promise<void>} */
+    close() {
+      refusing = true;
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** @param {string} value */
+function shellQuote(value) {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
