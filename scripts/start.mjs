@@ -136,6 +136,7 @@ async function main() {
       dataDir: settings.dataDir,
       auth: auth.note,
       token,
+      client: clientCommand(settings, url, token?.value),
     }),
   );
 
@@ -189,6 +190,26 @@ async function waitUntilReady(url, timeoutMs) {
   }
   await stopAll();
   fail(problem);
+}
+
+/**
+ * The one command that opens the `aura` terminal client on this stack: `npx aura --local`
+ * (naming the port and data dir when they are not the defaults), or, with a secret from
+ * AURA_JWT_SECRET that the client cannot read, a login with the printed token.
+ * @param {import("./lib/settings.mjs").Settings} settings
+ * @param {string} url
+ * @param {string | undefined} token
+ * @returns {string | undefined}
+ */
+function clientCommand(settings, url, token) {
+  if (token === undefined) return undefined;
+  if (settings.jwtSecret !== undefined) {
+    return `npx aura login --url ${url} --token "$TOKEN" && npx aura`;
+  }
+  const vars = [];
+  if (settings.port !== 8787) vars.push(`AURA_PORT=${settings.port}`);
+  if (settings.dataDir !== resolve("aura_data")) vars.push(`AURA_DATA_DIR=${settings.dataDir}`);
+  return [...vars, "npx aura --local"].join(" ");
 }
 
 /**

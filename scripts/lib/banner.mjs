@@ -16,12 +16,13 @@ const REASONER_NOTES = {
  *   dataDir: string,
  *   auth: string,
  *   token?: { value: string, org: string, ttlDays: number },
+ *   client?: string,
  * }} ready
  * @returns {string}
  * @example
  * console.log(readyBanner({ url, sandbox, reasoner: "mock", dataDir, auth: "dev secret", token }));
  */
-export function readyBanner({ url, sandbox, reasoner, dataDir, auth, token }) {
+export function readyBanner({ url, sandbox, reasoner, dataDir, auth, token, client }) {
   const lines = [
     "",
     `Aura Swarm is running at ${url}`,
@@ -42,6 +43,9 @@ export function readyBanner({ url, sandbox, reasoner, dataDir, auth, token }) {
     );
   } else {
     lines.push("Tokens come from the identity provider behind AURA_JWKS_URL.", "");
+  }
+  if (client) {
+    lines.push("Open the terminal client on this stack (docs/cli.md):", "", `  ${client}`, "");
   }
   lines.push("Press Ctrl-C to stop.", "");
   return lines.join("\n");

@@ -105,6 +105,22 @@ describe("the aura command against the running stack", () => {
     ]);
   });
 
+  it("login --local signs a dev token the local stack accepts, and the stack's ready message names the command that opens the client", async () => {
+    expect(stack.output()).toContain(
+      `npx aura login --url ${stack.url} --token "$TOKEN" && npx aura`,
+    );
+    const localEnv = {
+      AURA_HOME: join(home, "local"),
+      AURA_PORT: String(stack.port),
+      AURA_JWT_SECRET: SECRET,
+    };
+    const login = await runAura(["login", "--local"], localEnv);
+    expect(login.code, login.stderr).toBe(0);
+    expect(jsonLines(login.stdout)[0]).toMatchObject({ server: "local", url: stack.url });
+    const agents = await runAura(["agents"], { AURA_HOME: localEnv.AURA_HOME });
+    expect(agents.code, agents.stderr).toBe(0);
+  });
+
   it("tx --wait prints the transaction once processed, and agents lists the agent it created", async () => {
     const agent = newAgentId();
     const tx = await runAura(["tx", agent, "user_prompt", "hello there", "--wait"], env);
