@@ -63,6 +63,9 @@ class Repl {
   #rl: Interface | undefined;
   #lastInterrupt = 0;
   #quit: ((code: number) => void) | undefined;
+  /** Lines are handled one at a time, in order (a pasted block runs like typed lines). */
+  #lines: Promise<void> = Promise.resolve();
+  #closing = false;
 
   constructor(options: ReplOptions, out: Output, settings: SessionSettings) {
     this.#options = options;
@@ -108,6 +111,7 @@ class Repl {
 
   #onEvent(event: StreamEvent): void {
     if (event.kind === "frame") this.#track(event.frame);
+    if (this.#closing) return;
     if (this.#out.json) {
       this.#out.object(eventJson(event));
     } else {
@@ -187,13 +191,18 @@ class Repl {
     rl.prompt();
     return new Promise<number>((resolve) => {
       this.#quit = (code) => {
+        this.#quit = undefined;
         saveHistory((rl as unknown as { history: string[] }).history ?? []);
         rl.close();
         resolve(this.#close(code));
       };
-      rl.on("line", (line) => void this.#onLine(line));
+      rl.on("line", (line) => {
+        this.#lines = this.#lines.then(() => this.#onLine(line));
+      });
       rl.on("SIGINT", () => this.#interrupt());
-      rl.on("close", () => this.#quit?.(EXIT.ok));
+      rl.on("close", () => {
+        this.#lines = this.#lines.then(() => this.#quit?.(EXIT.ok));
+      });
     });
   }
 
@@ -219,6 +228,7 @@ class Repl {
       return;
     }
     this.#sendMessage(line);
+    await this.#turnSettled();
   }
 
   #askApproval(frame: Extract<ServerFrame, { type: "approval_request" }>): void {
@@ -325,6 +335,7 @@ class Repl {
   }
 
   #close(code: number): number {
+    this.#closing = true;
     this.#session?.close();
     return code;
   }
