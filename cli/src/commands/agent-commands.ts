@@ -1,17 +1,12 @@
 import type { Command } from "commander";
 import { CLIENT_TX_TYPES, type ClientTxType } from "../../../src/core/record.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { recordRow } from "../output/record-text.js";
+import { recordLine, recordRow } from "../output/record-text.js";
 import { AGENT_COLUMNS } from "../slash/run-slash.js";
 import { connection, type GlobalOptions, outputFor, resolveAgent, wholeNumber } from "./context.js";
 import type { Runner } from "./runner.js";
 
-const RECORD_COLUMNS = [
-  { key: "seq", header: "SEQ" },
-  { key: "tx_type", header: "TYPE" },
-  { key: "hash", header: "HASH" },
-  { key: "text", header: "TEXT" },
-];
+const RECORD_HEADER = { seq: "SEQ", tx_type: "TYPE", hash: "HASH", text: "TEXT" };
 
 /** `aura agents | tx | record | verify | fork | approvals | approve | deny`. */
 export function addAgentCommands(program: Command, run: Runner): void {
@@ -104,9 +99,14 @@ export function addAgentCommands(program: Command, run: Runner): void {
         const agentId = await resolveAgent(api, agent);
         let next = wholeNumber(opts.from, "--from");
         const interval = wholeNumber(opts.interval, "--interval", 50);
+        let header = false;
         const print = (entry: Parameters<typeof recordRow>[0]) => {
           if (out.json) out.object(entry);
-          else out.table(RECORD_COLUMNS, [recordRow(entry)]);
+          else {
+            if (!header) out.line(out.color.bold(recordLine(RECORD_HEADER, out.width)));
+            header = true;
+            out.line(recordLine(recordRow(entry), out.width));
+          }
           next = entry.seq + 1;
         };
         await api.head(agentId); // an unknown agent is not_found, not an empty record

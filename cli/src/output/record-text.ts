@@ -36,3 +36,18 @@ export function recordRow(entry: RecordEntry): Record<string, unknown> {
     text: entryText(entry, 120),
   };
 }
+
+/**
+ * A record row as one terminal line of fixed columns (seq, type, hash), the text cut to fit
+ * `width`: rows printed one by one (`--follow`) line up without knowing the rows to come.
+ *
+ * @example
+ * recordLine({ seq: 2, tx_type: "user_prompt", hash: "3f2a9c0b1d2e", text: "hi" }, 80);
+ * // "     2  user_prompt       3f2a9c0b1d2e  hi"
+ */
+export function recordLine(row: Record<string, unknown>, width: number): string {
+  const head = `${String(row.seq).padStart(6)}  ${String(row.tx_type).padEnd(16)}  ${String(row.hash).padEnd(12)}  `;
+  const room = Math.max(0, width - head.length);
+  const text = String(row.text ?? "");
+  return `${head}${text.length > room ? `${text.slice(0, Math.max(0, room - 1))}…` : text}`.trimEnd();
+}
