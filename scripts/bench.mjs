@@ -46,6 +46,7 @@ import {
 import { makeTargets } from "./bench/targets.mjs";
 import { runThroughput } from "./bench/throughput.mjs";
 import { runTools } from "./bench/tools.mjs";
+import { runTuiBench } from "./bench/tui.mjs";
 import { runVerifyRate } from "./bench/verify-rate.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -234,6 +235,12 @@ async function main() {
   process.stdout.write(report);
   process.stdout.write(formatIsolation(isolation));
   process.stdout.write(formatAutomatons(automatons, automatonCheck));
+  await runTuiBench({
+    origin: stack.workers.product.url,
+    token: stack.token,
+    resultsFile: RESULTS,
+    log,
+  });
 
   const isolationErrors = [
     isolation.isolated,

@@ -197,9 +197,15 @@ describe.skipIf(!hasTmux())("aura chat in a terminal", () => {
         content: [{ type: "text", text: "Answer that streamed while you were away." }],
       },
     ]);
+    const calls = fake.requests().length;
     tui.type("answer while I am away");
     tui.keys("Enter");
-    await tui.waitFor("working\u2026");
+    // Cut once the prompt is committed and its model call is in flight.
+    const asked = Date.now() + 30_000;
+    while (fake.requests().length === calls) {
+      if (Date.now() > asked) throw new Error("the model was not called");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     proxy.cut();
     await tui.waitFor("reconnecting\u2026");
     // The turn finishes on the server while the client cannot reach it.

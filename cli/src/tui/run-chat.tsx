@@ -73,7 +73,9 @@ export async function runChat(options: ChatOptions): Promise<number> {
   });
   const app = render(<ChatApp store={store} controller={shell} theme={theme} />, {
     exitOnCtrlC: false,
-    maxFps: 60,
+    // A token shows at most ~8 ms after the frame that carried it (Ink throttles renders).
+    // Ink's incremental rendering is left off: under tmux it left stale lines behind.
+    maxFps: 120,
   });
   void shell.connect();
   const code = await exited;
