@@ -7,6 +7,7 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
 import { jsonLines, runAura, startAura } from "./helpers/aura-cli.js";
+import { cutProxy } from "./helpers/cut-proxy.js";
 import { type LocalStack, ROOT } from "./helpers/local-stack.js";
 // Imported under another name: the linter's React rules take any `use…` call for a hook.
 import { useStacks as stacksOfThisFile } from "./helpers/stacks.js";
@@ -279,6 +280,89 @@ describe("the aura command against the running stack", () => {
     expect(text).toBe("First answer.Second answer.");
     const seqs = frames.filter((frame) => frame.type === "record").map((frame) => frame.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it("repl piped answers a parked tool call with /approve, and the turn runs it to its end", async () => {
+    scriptToolCall("toolu_cli_repl");
+    const run = await runAura(["repl"], env, { stdin: "write cli.txt\n/approve\n" });
+    expect(run.code, run.stderr).toBe(0);
+    const frames = jsonLines(run.stdout);
+    const types = frames.map((frame) => frame.type);
+    expect(types.indexOf("approval_request")).toBeLessThan(types.indexOf("slash"));
+    expect(frames.find((frame) => frame.type === "slash")).toMatchObject({
+      command: "/approve",
+      result: {
+        kind: "lines",
+        lines: [expect.stringMatching(/^approved toolu_cli_repl \(seq \d+\)$/)],
+      },
+    });
+    expect(frames.find((frame) => frame.type === "tool_result")).toMatchObject({
+      tool_use_id: "toolu_cli_repl",
+      is_error: false,
+    });
+    expect(frames.find((frame) => frame.type === "assistant_message_end")).toMatchObject({
+      stop_reason: "end_turn",
+    });
+  });
+
+  it("repl reconnects by itself when the connection drops mid-turn, and resumes with nothing missed or repeated", async () => {
+    const proxy = await cutProxy(stack.port);
+    try {
+      fake.script([
+        {
+          kind: "reply",
+          delay_ms: 1500,
+          content: [{ type: "text", text: "Answer after the cut." }],
+        },
+      ]);
+      const repl = startAura(["repl"], {
+        AURA_HOME: env.AURA_HOME!,
+        AURA_URL: proxy.url,
+        AURA_TOKEN: stack.token,
+      });
+      repl.child.stdin.end("hello through the proxy\n");
+      const seen = async (check: (frames: Array<Record<string, unknown>>) => boolean) => {
+        for (let i = 0; i < 200 && !check(jsonLines(repl.stdout())); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(check(jsonLines(repl.stdout())), repl.stdout()).toBe(true);
+      };
+      await seen((frames) =>
+        frames.some((f) => f.type === "record" && f.tx_type === "user_prompt"),
+      );
+      const agent = String(
+        jsonLines(repl.stdout()).find((f) => f.type === "session_ready")?.agent_id,
+      );
+
+      // The network drops and stays down until the turn has ended on the server.
+      proxy.cut({ refuse: true });
+      for (let i = 0; i < 200; i++) {
+        const record = await runAura(["record", agent], env);
+        const types = jsonLines(record.stdout).map((e) => (e.tx as { tx_type: string }).tx_type);
+        if (types.includes("agent_msg")) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      proxy.restore();
+
+      const run = await repl.done();
+      expect(run.code, run.stderr).toBe(0);
+      const frames = jsonLines(run.stdout);
+      const states = frames.filter((f) => f.type === "connection").map((f) => f.state);
+      expect(states).toContain("reconnecting");
+      expect(states.at(-1)).toBe("open");
+      const text = frames
+        .filter((f) => f.type === "text_delta")
+        .map((f) => f.text)
+        .join("");
+      expect(text).toBe("Answer after the cut.");
+      expect(frames.filter((f) => f.type === "assistant_message_end")).toHaveLength(1);
+      const seqs = frames.filter((f) => f.type === "record").map((f) => f.seq as number);
+      expect(new Set(seqs).size).toBe(seqs.length);
+      const sorted = [...seqs].sort((a, b) => a - b);
+      expect(sorted).toEqual(sorted.map((_, i) => i + 1));
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("a command against a server that does not answer exits 5 naming its URL", async () => {

@@ -151,6 +151,26 @@ class Repl {
     return new Promise((resolve) => this.#turnWaiters.push(resolve));
   }
 
+  /**
+   * Waits (up to `timeoutMs`) for the `record` frames of every entry up to the head, so the
+   * output of a piped run ends with the record of its last turn's reply.
+   */
+  async #drain(timeoutMs = 3000): Promise<void> {
+    const session = this.#session;
+    const closed = () => session?.state === "closed";
+    if (!session?.agentId || closed()) return;
+    let head: number;
+    try {
+      head = (await this.#api.head(session.agentId)).head_seq;
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (session.lastSeq < head && !closed() && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   #sendMessage(text: string): void {
     this.#turnOpen = true;
     this.#session?.send({ type: "user_message", content: text });
@@ -170,6 +190,7 @@ class Repl {
       if (this.#session?.state === "closed") return this.#close(EXIT.unreachable_or_auth);
     }
     await this.#turnSettled();
+    await this.#drain();
     return this.#close(EXIT.ok);
   }
 
