@@ -171,11 +171,12 @@ export class StreamSession extends EventEmitter<Events> {
     ws.on("open", () => {
       opened = true;
       this.#attempt = 0;
+      // Opts in to the frames the reference does not define (`record`, `approval_request`).
       const init = {
         type: "session_init",
         ...this.#options.settings,
         aura_extensions: true,
-      };
+      } satisfies SessionInitFrame;
       ws.send(JSON.stringify(init));
       if (resuming) ws.send(JSON.stringify({ type: "resume", after_seq: this.lastSeq }));
       this.#setState("open");
