@@ -11,5 +11,8 @@ if (cliIsStale()) {
     process.exit(1);
   }
 }
+// React (under Ink) picks its build when first loaded: the production one renders the chat
+// several times faster than the development one, which is for React's own tests.
+process.env.NODE_ENV ??= "production";
 const { main } = await import("../dist/aura.mjs");
 process.exitCode = await main(process.argv.slice(2));

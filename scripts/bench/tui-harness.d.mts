@@ -8,6 +8,7 @@ export interface TuiDriver {
     timeoutMs?: number,
     intervalMs?: number,
   ): Promise<string>;
+  fastCapture(): Promise<{ screen(): Promise<string>; close(): void }>;
   kill(): void;
 }
 

@@ -89,5 +89,7 @@ async function loadPanelModules() {
     jsx: "automatic",
     logLevel: "warning",
   });
+  // The React build `aura` runs with (cli/bin/aura.mjs sets it before React loads).
+  process.env.NODE_ENV ??= "production";
   return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
 }

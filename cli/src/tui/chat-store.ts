@@ -8,7 +8,9 @@ export interface ChatStore {
 }
 
 /**
- * A store folding events with {@link chatReducer}; listeners run after each change.
+ * A store folding events with {@link chatReducer}. The state changes at once; listeners run
+ * once per microtask checkpoint however many events came in it, so frames that arrive
+ * together (one socket read holds several) cost one render, not one each.
  *
  * @example
  * const store = createChatStore(initialChatState());
@@ -17,13 +19,21 @@ export interface ChatStore {
 export function createChatStore(initial: ChatState): ChatStore {
   let state = initial;
   const listeners = new Set<() => void>();
+  let scheduled = false;
+  const notify = () => {
+    scheduled = false;
+    for (const listener of listeners) listener();
+  };
   return {
     getState: () => state,
     dispatch(event) {
       const next = chatReducer(state, event);
       if (next === state) return;
       state = next;
-      for (const listener of listeners) listener();
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(notify);
+      }
     },
     subscribe(listener) {
       listeners.add(listener);
