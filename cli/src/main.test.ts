@@ -54,6 +54,11 @@ describe("the aura command line", () => {
     expect(stderr.join("")).toContain("missing required argument");
   });
 
+  it("exits 2 for a command it does not know, rather than opening the chat", async () => {
+    expect(await main(["agnets"])).toBe(2);
+    expect(stderr.join("")).toContain("unknown command 'agnets'");
+  });
+
   it("exits 2 for an option that does not exist", async () => {
     expect(await main(["agents", "--nope"])).toBe(2);
   });

@@ -106,6 +106,24 @@ describe("the aura command against the running stack", () => {
     ]);
   });
 
+  it("login without --token reads the token from a piped stdin, and refuses one the server refuses without saving it", async () => {
+    const pipedEnv = { AURA_HOME: join(home, "piped") };
+    const login = await runAura(["login", "--url", stack.url, "--name", "piped"], pipedEnv, {
+      stdin: `${stack.token}\n`,
+    });
+    expect(login.code, login.stderr).toBe(0);
+    const creds = JSON.parse(readFileSync(join(pipedEnv.AURA_HOME, "credentials.json"), "utf8"));
+    expect(creds.servers.piped).toEqual({ url: stack.url, token: stack.token });
+
+    const refused = await runAura(["login", "--url", stack.url, "--name", "bad"], pipedEnv, {
+      stdin: "not-a-token\n",
+    });
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain("refused the token");
+    const after = JSON.parse(readFileSync(join(pipedEnv.AURA_HOME, "credentials.json"), "utf8"));
+    expect(Object.keys(after.servers)).toEqual(["piped"]);
+  });
+
   it("login --local signs a dev token the local stack accepts, and the stack's ready message names the command that opens the client", async () => {
     expect(stack.output()).toContain(
       `npx aura login --url ${stack.url} --token "$TOKEN" && npx aura`,

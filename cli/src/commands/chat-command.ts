@@ -65,5 +65,17 @@ export function addChatCommand(program: Command, run: Runner): void {
   chatFlags(program.command("chat").description("the full-screen chat (the default)")).action(
     action,
   );
-  chatFlags(program).action(action);
+  // Bare `aura` is the chat; a word it does not know is a mistyped command, not a message.
+  chatFlags(program)
+    .allowExcessArguments(true)
+    .action(async (...raw: unknown[]) => {
+      const unknown = program.args[0];
+      if (unknown !== undefined) {
+        program.error(`error: unknown command '${unknown}' (aura --help lists them)`, {
+          exitCode: 2,
+          code: "commander.unknownCommand",
+        });
+      }
+      await action(...raw);
+    });
 }
