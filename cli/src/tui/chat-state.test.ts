@@ -204,6 +204,32 @@ describe("chatReducer", () => {
     expect(resumed.connection.resumedAfter).toBe(3);
   });
 
+  it("puts a model answer that streamed across a reconnect in place whole, from its entry", () => {
+    const dropped = fold([
+      { type: "connection", connection: { status: "open" } },
+      { type: "user_sent", text: "hi" },
+      record(2, "user_prompt"),
+      frame({ type: "assistant_message_start", message_id: "m1" }),
+      frame({ type: "text_delta", text: "First call. " }),
+      record(3, "reasoning"),
+      frame({ type: "text_delta", text: "Second" }),
+      { type: "connection", connection: { status: "reconnecting", attempt: 1 } },
+      { type: "connection", connection: { status: "open", resumedAfter: 3 } },
+      // Only the tail of the answer arrives live on the new session.
+      frame({ type: "text_delta", text: " call, the end." }),
+      record(4, "reasoning"),
+    ]);
+    expect(dropped.backfill).toMatchObject({ seq: 4 });
+    const whole = chatReducer(dropped, {
+      type: "backfill",
+      seq: 4,
+      blocks: [{ kind: "text", text: "Second call, the middle, the end." }],
+      tools: [],
+    });
+    expect(assistantText(whole)).toBe("First call. |Second call, the middle, the end.");
+    expect(whole.backfill).toBeUndefined();
+  });
+
   it("opens a message for deltas that arrive without a start (a resume in the middle of a turn)", () => {
     const state = fold([frame({ type: "text_delta", text: "late" })]);
     expect(assistantText(state)).toBe("late");

@@ -94,6 +94,13 @@ export interface ChatState {
   agents: AgentView[];
   /** The open message's blocks at the last `record` frame: what a resume replays after. */
   checkpoint?: { itemId: number; blocks: AssistantBlock[] };
+  /**
+   * After a drop inside a turn: the message's blocks kept by the rollback, and (once the
+   * first `reasoning` entry after the reconnect commits) its seq and where its blocks end. A
+   * model answer that was streaming across the reconnect arrives only in part, live; the
+   * shell reads that entry and {@link ChatEvent} `backfill` puts the whole answer in place.
+   */
+  backfill?: { itemId: number; base: AssistantBlock[]; seq?: number; split?: number };
   nextId: number;
 }
 
@@ -109,7 +116,13 @@ export type ChatEvent =
   | { type: "toggle_thinking" }
   | { type: "toggle_panel"; panel: "record" | "swarm"; open?: boolean }
   | { type: "clear" }
-  | { type: "reset"; agentId?: string; model?: string };
+  | { type: "reset"; agentId?: string; model?: string }
+  | {
+      type: "backfill";
+      seq: number;
+      blocks: AssistantBlock[];
+      tools: { id: string; name: string }[];
+    };
 
 /**
  * The state before anything happened.
@@ -193,6 +206,8 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
       const open = event.open ?? !state.panels[event.panel];
       return { ...state, panels: { ...state.panels, [event.panel]: open } };
     }
+    case "backfill":
+      return applyBackfill(state, event);
     case "reset":
       return {
         ...initialChatState({ agentId: event.agentId, model: event.model ?? state.model }),
@@ -312,7 +327,14 @@ function foldFrame(state: ChatState, frame: ServerFrame): ChatState {
       const open = openMessage(state);
       const checkpoint = open ? { itemId: open.id, blocks: open.blocks } : undefined;
       const { checkpoint: _, ...rest } = state;
-      return { ...rest, records, ...(checkpoint ? { checkpoint } : {}) };
+      const next = { ...rest, records, ...(checkpoint ? { checkpoint } : {}) };
+      const b = state.backfill;
+      if (b && b.seq === undefined && frame.tx_type === "reasoning") {
+        const item = state.items.find((i) => i.id === b.itemId);
+        const split = item?.kind === "assistant" ? item.blocks.length : 0;
+        return { ...next, backfill: { ...b, seq: frame.seq, split } };
+      }
+      return next;
     }
   }
 }
@@ -325,7 +347,22 @@ function foldConnection(state: ChatState, connection: ConnectionView): ChatState
   const open = openMessage(state);
   if (!open) return next;
   const blocks = state.checkpoint?.itemId === open.id ? state.checkpoint.blocks : [];
-  return replaceItem(next, { ...open, blocks });
+  return { ...replaceItem(next, { ...open, blocks }), backfill: { itemId: open.id, base: blocks } };
+}
+
+function applyBackfill(
+  state: ChatState,
+  event: Extract<ChatEvent, { type: "backfill" }>,
+): ChatState {
+  const b = state.backfill;
+  if (!b || b.seq !== event.seq || b.split === undefined) return state;
+  const item = state.items.find((i) => i.id === b.itemId);
+  const { backfill: _, ...rest } = state;
+  if (item?.kind !== "assistant") return rest;
+  let next: ChatState = rest;
+  for (const tool of event.tools) next = withTool(next, tool.id, tool.name, (card) => card);
+  const blocks = [...b.base, ...event.blocks, ...item.blocks.slice(b.split)];
+  return replaceItem(next, { ...item, blocks });
 }
 
 type AssistantItem = Extract<ChatItem, { kind: "assistant" }>;

@@ -12,6 +12,7 @@ import type { SlashContext } from "../../slash/types.js";
 import type { ConnectionView } from "../chat-state.js";
 import type { ChatStore } from "../chat-store.js";
 import type { ChatController } from "../components/chat-app.js";
+import { blocksOfReasoningEntry } from "./reasoning-blocks.js";
 import { noticeOfSlash } from "./slash-view.js";
 import { toolCallOfEntry } from "./tool-args.js";
 
@@ -176,6 +177,7 @@ export class ChatShell implements ChatController {
         break;
       case "record":
         if (frame.tx_type === "tool_proposal") void this.#loadToolArgs(frame.seq);
+        if (store.getState().backfill?.seq === frame.seq) void this.#backfill(frame.seq);
         break;
     }
   }
@@ -193,6 +195,19 @@ export class ChatShell implements ChatController {
       this.#options.store.dispatch({ type: "tool_args", ...call });
     } catch {
       // A card without arguments still shows the tool's name and result.
+    }
+  }
+
+  /** The whole model answer that streamed across a reconnect, read from its entry. */
+  async #backfill(seq: number): Promise<void> {
+    const agentId = this.#agentId;
+    if (!agentId) return;
+    try {
+      const [entry] = await this.#api.record(agentId, seq, 1);
+      const shown = entry ? blocksOfReasoningEntry(entry) : undefined;
+      if (shown) this.#options.store.dispatch({ type: "backfill", seq, ...shown });
+    } catch {
+      // Without the entry the answer shows what arrived live; /history has it whole.
     }
   }
 

@@ -1,0 +1,154 @@
+import { EventEmitter } from "node:events";
+import { describe, expect, it, vi } from "vitest";
+import type { RecordEntry } from "../../../../src/core/record.js";
+import type { ServerFrame } from "../../../../src/protocol/stream.js";
+import type { HttpClient } from "../../api/http-client.js";
+import type { StreamEvent } from "../../api/stream-session.js";
+import { initialChatState } from "../chat-state.js";
+import { createChatStore } from "../chat-store.js";
+import { ChatShell, type SessionLike } from "./chat-shell.js";
+
+const AGENT = "ab".repeat(32);
+const HASH = "cd".repeat(32);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+class FakeSession extends EventEmitter implements SessionLike {
+  agentId: string | undefined = AGENT;
+  lastSeq = 0;
+  sent: unknown[] = [];
+  send = (frame: unknown) => {
+    this.sent.push(frame);
+  };
+  close = vi.fn();
+  frame(frame: ServerFrame) {
+    if (frame.type === "record") this.lastSeq = Math.max(this.lastSeq, frame.seq);
+    this.emit("event", { kind: "frame", frame } satisfies StreamEvent);
+  }
+  state(state: "open" | "reconnecting", attempt?: number) {
+    this.emit("event", {
+      kind: "state",
+      state,
+      ...(attempt ? { attempt } : {}),
+    } satisfies StreamEvent);
+  }
+}
+
+function entry(seq: number, tx_type: RecordEntry["tx"]["tx_type"], payload: unknown): RecordEntry {
+  return {
+    seq,
+    tx: {
+      hash: HASH,
+      agent_id: AGENT,
+      ts_ms: 1,
+      tx_type,
+      payload: Buffer.from(JSON.stringify(payload)).toString("base64"),
+    },
+  } as RecordEntry;
+}
+
+async function setup(entries: RecordEntry[] = []) {
+  const store = createChatStore(initialChatState());
+  const session = new FakeSession();
+  const api = {
+    record: vi.fn(async (_agent: string, seq: number) => entries.filter((e) => e.seq === seq)),
+  } as unknown as HttpClient;
+  const onQuit = vi.fn();
+  const shell = new ChatShell({
+    url: "http://127.0.0.1:1",
+    token: "t",
+    settings: {},
+    store,
+    width: () => 80,
+    onQuit,
+    open: async () => session,
+    api,
+  });
+  await shell.connect();
+  return { store, session, shell, onQuit };
+}
+
+describe("ChatShell", () => {
+  it("sends a message and refuses a second one while the turn runs", async () => {
+    const { shell, session, store } = await setup();
+    shell.submit("first");
+    shell.submit("second");
+    expect(session.sent).toEqual([{ type: "user_message", content: "first" }]);
+    const last = store.getState().items.at(-1);
+    expect(last).toMatchObject({ kind: "notice", tone: "error" });
+  });
+
+  it("loads a card's arguments from its tool_proposal entry when no approval carried them", async () => {
+    const proposal = entry(5, "tool_proposal", {
+      tool_use_id: "t1",
+      tool: "write_file",
+      args: { path: "a.txt", content: "hi\n" },
+      decision: "approved",
+    });
+    const { session, store } = await setup([proposal]);
+    session.frame({ type: "tool_use_start", id: "t1", name: "write_file" });
+    session.frame({ type: "record", seq: 5, tx_type: "tool_proposal", hash: HASH });
+    await settle();
+    expect(store.getState().tools.t1?.diff?.lines).toEqual([{ kind: "add", text: "hi" }]);
+  });
+
+  it("answers yes by itself for a tool allowed for the session with a", async () => {
+    const { shell, session } = await setup();
+    session.frame({
+      type: "approval_request",
+      tool_use_id: "t1",
+      tool: "run_command",
+      args: {},
+      reason: "",
+    });
+    shell.answer("t1", true, true);
+    session.frame({
+      type: "approval_request",
+      tool_use_id: "t2",
+      tool: "run_command",
+      args: {},
+      reason: "",
+    });
+    expect(session.sent).toEqual([
+      { type: "approval_response", tool_use_id: "t1", approved: true },
+      { type: "approval_response", tool_use_id: "t2", approved: true },
+    ]);
+  });
+
+  it("reads the whole answer that streamed across a reconnect from its reasoning entry", async () => {
+    const reasoning = entry(4, "reasoning", {
+      response: { content: [{ type: "text", text: "The whole answer." }] },
+    });
+    const { session, store } = await setup([reasoning]);
+    session.state("open");
+    session.frame({ type: "record", seq: 2, tx_type: "user_prompt", hash: HASH });
+    session.frame({ type: "assistant_message_start", message_id: "m" });
+    session.frame({ type: "text_delta", text: "The who" });
+    session.state("reconnecting", 1);
+    session.state("open");
+    session.frame({ type: "text_delta", text: "answer." });
+    session.frame({ type: "record", seq: 4, tx_type: "reasoning", hash: HASH });
+    await settle();
+    const message = store.getState().items.find((i) => i.kind === "assistant");
+    expect(message?.kind === "assistant" && message.blocks).toEqual([
+      { kind: "text", text: "The whole answer." },
+    ]);
+    expect(store.getState().connection).toMatchObject({ status: "open", resumedAfter: 2 });
+  });
+
+  it("toggles the record panel and quits with 0 through slash commands", async () => {
+    const { shell, store, onQuit } = await setup();
+    shell.submit("/record");
+    await settle();
+    expect(store.getState().panels.record).toBe(true);
+    shell.submit("/quit");
+    await settle();
+    expect(onQuit).toHaveBeenCalledWith(0);
+  });
+
+  it("says what is wrong with an unknown command", async () => {
+    const { shell, store } = await setup();
+    shell.submit("/nope");
+    await settle();
+    expect(store.getState().items.at(-1)).toMatchObject({ kind: "notice", tone: "error" });
+  });
+});
