@@ -72,6 +72,18 @@ describe("HttpClient", () => {
     });
   });
 
+  it("gives up on a server that does not answer in time with a network_error", async () => {
+    const fetchImpl = ((_url: string, init: RequestInit) =>
+      new Promise((_resolve, reject) => {
+        init.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+      })) as unknown as typeof fetch;
+    const api = new HttpClient("http://slow.test", "tok", fetchImpl, 50);
+    await expect(api.health()).rejects.toMatchObject({
+      code: "network_error",
+      message: "cannot reach http://slow.test (no answer in 50 ms)",
+    });
+  });
+
   it("refuses a reply that is not the documented shape with bad_response", async () => {
     const { api } = client(() => json({ agent_id: AGENT }));
     await expect(api.verify(AGENT)).rejects.toMatchObject({ code: "bad_response" });

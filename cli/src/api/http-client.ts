@@ -51,11 +51,14 @@ export class HttpClient {
   readonly url: string;
   readonly #token: string;
   readonly #fetch: typeof fetch;
+  readonly #timeoutMs: number;
 
-  constructor(url: string, token: string, fetchImpl: typeof fetch = fetch) {
+  /** `timeoutMs` bounds each request (default 30 s): a server that never answers is a `network_error`. */
+  constructor(url: string, token: string, fetchImpl: typeof fetch = fetch, timeoutMs = 30_000) {
     this.url = url.replace(/\/+$/, "");
     this.#token = token;
     this.#fetch = fetchImpl;
+    this.#timeoutMs = timeoutMs;
   }
 
   /** `GET /health` (no token needed). */
@@ -182,9 +185,15 @@ export class HttpClient {
           ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (err) {
-      const why = err instanceof Error ? (causeOf(err) ?? err.message) : String(err);
+      const timedOut = err instanceof Error && err.name === "TimeoutError";
+      const why = timedOut
+        ? `no answer in ${this.#timeoutMs} ms`
+        : err instanceof Error
+          ? (causeOf(err) ?? err.message)
+          : String(err);
       throw new ApiError("network_error", `cannot reach ${this.url} (${why})`);
     }
     const text = await response.text();
