@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,11 +33,12 @@ describe.skipIf(!hasTmux())("aura chat in a terminal", () => {
   let proxy: TcpProxy;
   let tui: TuiDriver;
   const dirs: string[] = [];
+  let home = "";
 
   beforeAll(async () => {
     fake = await startFakeAnthropic({ apiKey: API_KEY });
     const dataDir = mkdtempSync(join(tmpdir(), "aura-e2e-tui-"));
-    const home = mkdtempSync(join(tmpdir(), "aura-e2e-tui-home-"));
+    home = mkdtempSync(join(tmpdir(), "aura-e2e-tui-home-"));
     dirs.push(dataDir, home);
     stack = await startLocalStack({
       port: await freePort(),
@@ -92,6 +93,9 @@ describe.skipIf(!hasTmux())("aura chat in a terminal", () => {
     expect(screen).toContain("Hello from the fake model.");
     expect(screen).toContain("const answer = 42;");
     await tui.waitFor(/in 1200 out 34/);
+    // And the credentials remember the new agent, so a bare `aura` continues it
+    const saved = JSON.parse(readFileSync(join(home, "credentials.json"), "utf8"));
+    expect(saved.servers.local.agent_id).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("asks before a write under strict, runs it on y, and shows the card's final state and diff", async () => {

@@ -62,6 +62,7 @@ async function setup(entries: RecordEntry[] = []) {
     onQuit,
     open: async () => session,
     api,
+    env: { AURA_HOME: "/nonexistent/aura-home-for-tests" },
   });
   await shell.connect();
   return { store, session, shell, onQuit };

@@ -5,7 +5,7 @@ import {
   StreamSession,
   type StreamSessionOptions,
 } from "../../api/stream-session.js";
-import { credentialsPath, readCredentials } from "../../config/credentials.js";
+import { credentialsPath, readCredentials, rememberAgent } from "../../config/credentials.js";
 import { parseSlash } from "../../slash/registry.js";
 import { runSlash } from "../../slash/run-slash.js";
 import type { SlashContext } from "../../slash/types.js";
@@ -87,6 +87,7 @@ export class ChatShell implements ChatController {
       this.#agentId = session.agentId;
       session.on("event", (event) => this.#onEvent(event, generation));
       if (session.agentId) {
+        this.#remember(session.agentId);
         store.dispatch({
           type: "frame",
           frame: { type: "session_ready", session_id: "", agent_id: session.agentId, tools: [] },
@@ -285,6 +286,24 @@ export class ChatShell implements ChatController {
     } catch (err) {
       const text = `cannot list agents: ${err instanceof Error ? err.message : String(err)}`;
       this.#options.store.dispatch({ type: "notice", text, tone: "error" });
+    }
+  }
+
+  /** Remembers the agent for the server these credentials name, so `aura` continues it. */
+  #remember(agentId: string): void {
+    try {
+      const path = credentialsPath(this.#options.env ?? process.env);
+      const creds = readCredentials(path);
+      const names = Object.keys(creds.servers).sort((a, b) =>
+        a === creds.current ? -1 : b === creds.current ? 1 : 0,
+      );
+      const name = names.find((n) => {
+        const entry = creds.servers[n];
+        return entry?.url === this.#options.url && entry.token === this.#options.token;
+      });
+      if (name && creds.servers[name]?.agent_id !== agentId) rememberAgent(name, agentId, path);
+    } catch {
+      // Remembering the agent is a convenience; an unreadable home does not stop the chat.
     }
   }
 
