@@ -118,6 +118,11 @@ export type ChatEvent =
   | { type: "clear" }
   | { type: "reset"; agentId?: string; model?: string }
   | {
+      type: "history_loaded";
+      messages: { role: "user" | "assistant"; text: string }[];
+      rows: { seq: number; txType: string; hash: string }[];
+    }
+  | {
       type: "backfill";
       seq: number;
       blocks: AssistantBlock[];
@@ -208,6 +213,26 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
     }
     case "backfill":
       return applyBackfill(state, event);
+    case "history_loaded": {
+      // Earlier messages go before anything already shown; rows only into an empty panel.
+      let id = state.nextId;
+      const earlier: ChatItem[] = event.messages.map((m) =>
+        m.role === "user"
+          ? { kind: "user", id: id++, text: m.text }
+          : { kind: "assistant", id: id++, blocks: [{ kind: "text", text: m.text }], done: true },
+      );
+      let records = state.records;
+      if (records.length === 0) {
+        for (const r of event.rows) {
+          records = records.append({
+            seq: r.seq,
+            txType: r.txType,
+            shortHash: r.hash.slice(0, 12),
+          });
+        }
+      }
+      return { ...state, items: [...earlier, ...state.items], records, nextId: id };
+    }
     case "reset":
       return {
         ...initialChatState({ agentId: event.agentId, model: event.model ?? state.model }),

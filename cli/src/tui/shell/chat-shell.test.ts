@@ -36,6 +36,7 @@ class FakeSession extends EventEmitter implements SessionLike {
 function entry(seq: number, tx_type: RecordEntry["tx"]["tx_type"], payload: unknown): RecordEntry {
   return {
     seq,
+    hash: HASH,
     tx: {
       hash: HASH,
       agent_id: AGENT,
@@ -46,17 +47,21 @@ function entry(seq: number, tx_type: RecordEntry["tx"]["tx_type"], payload: unkn
   } as RecordEntry;
 }
 
-async function setup(entries: RecordEntry[] = []) {
+async function setup(entries: RecordEntry[] = [], agentId?: string) {
   const store = createChatStore(initialChatState());
   const session = new FakeSession();
   const api = {
-    record: vi.fn(async (_agent: string, seq: number) => entries.filter((e) => e.seq === seq)),
+    record: vi.fn(async (_agent: string, seq: number, limit: number) =>
+      entries.filter((e) => e.seq >= seq && e.seq < seq + limit),
+    ),
+    head: vi.fn(async () => ({ head_seq: entries.at(-1)?.seq ?? 0 })),
   } as unknown as HttpClient;
   const onQuit = vi.fn();
   const shell = new ChatShell({
     url: "http://127.0.0.1:1",
     token: "t",
     settings: {},
+    ...(agentId ? { agentId } : {}),
     store,
     width: () => 80,
     onQuit,
@@ -144,6 +149,30 @@ describe("ChatShell", () => {
     shell.submit("/quit");
     await settle();
     expect(onQuit).toHaveBeenCalledWith(0);
+  });
+
+  it("shows an attached agent's last messages and fills the record panel before live frames", async () => {
+    const text = (t: string) => Buffer.from(t).toString("base64");
+    const earlier = [
+      { ...entry(1, "session_start", {}), hash: "11".repeat(32) },
+      {
+        ...entry(2, "user_prompt", {}),
+        tx: { ...entry(2, "user_prompt", {}).tx, payload: text("hi") },
+      },
+      {
+        ...entry(3, "agent_msg", {}),
+        tx: { ...entry(3, "agent_msg", {}).tx, payload: text("**Hello**") },
+      },
+    ] as RecordEntry[];
+    const { store } = await setup(earlier, AGENT);
+    const state = store.getState();
+    expect(state.items.map((i) => i.kind)).toEqual(["user", "assistant"]);
+    expect(state.items[1]).toMatchObject({
+      blocks: [{ kind: "text", text: "**Hello**" }],
+      done: true,
+    });
+    expect(state.records.length).toBe(3);
+    expect(state.records.at(0)).toMatchObject({ seq: 1, txType: "session_start" });
   });
 
   it("says what is wrong with an unknown command", async () => {

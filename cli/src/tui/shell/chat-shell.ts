@@ -16,6 +16,11 @@ import { blocksOfReasoningEntry } from "./reasoning-blocks.js";
 import { noticeOfSlash } from "./slash-view.js";
 import { toolCallOfEntry } from "./tool-args.js";
 
+/** Entries read when attaching (the record panel's first rows). */
+const EARLIER_ENTRIES = 200;
+/** Messages of those shown in the transcript. */
+const EARLIER_MESSAGES = 10;
+
 /** The stream session as the shell uses it (a {@link StreamSession}, or a fake in tests). */
 export interface SessionLike {
   agentId: string | undefined;
@@ -71,6 +76,8 @@ export class ChatShell implements ChatController {
     this.#session = undefined;
     this.#wasReconnecting = false;
     store.dispatch({ type: "connection", connection: { status: "connecting" } });
+    if (agentId) await this.#loadEarlier(agentId);
+    if (generation !== this.#generation) return;
     const open = this.#options.open ?? ((o: StreamSessionOptions) => StreamSession.open(o));
     try {
       const session = await open({
@@ -196,6 +203,30 @@ export class ChatShell implements ChatController {
       this.#options.store.dispatch({ type: "tool_args", ...call });
     } catch {
       // A card without arguments still shows the tool's name and result.
+    }
+  }
+
+  /**
+   * On attaching to an agent that has a record: its last messages into the transcript, and
+   * its last entries into the record panel, before the session's live frames.
+   */
+  async #loadEarlier(agentId: string): Promise<void> {
+    try {
+      const head = await this.#api.head(agentId);
+      if (head.head_seq === 0) return;
+      const from = Math.max(1, head.head_seq - (EARLIER_ENTRIES - 1));
+      const entries = await this.#api.record(agentId, from, EARLIER_ENTRIES);
+      const messages = entries
+        .filter((e) => e.tx.tx_type === "user_prompt" || e.tx.tx_type === "agent_msg")
+        .slice(-EARLIER_MESSAGES)
+        .map((e) => ({
+          role: e.tx.tx_type === "user_prompt" ? ("user" as const) : ("assistant" as const),
+          text: Buffer.from(e.tx.payload, "base64").toString("utf8"),
+        }));
+      const rows = entries.map((e) => ({ seq: e.seq, txType: e.tx.tx_type, hash: e.hash }));
+      this.#options.store.dispatch({ type: "history_loaded", messages, rows });
+    } catch {
+      // An agent whose record cannot be read now still opens; /history can try again.
     }
   }
 
