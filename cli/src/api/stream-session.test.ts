@@ -114,6 +114,11 @@ describe("StreamSession", () => {
     send(fake.connections[0]!.socket, ready);
     const session = await opening;
     closers.push(() => session.close());
+    send(fake.connections[0]!.socket, record(1));
+    await new Promise<void>((resolve) => {
+      const check = () => (session.lastSeq === 1 ? resolve() : setTimeout(check, 2));
+      check();
+    });
     fake.connections[0]!.socket.terminate();
     await new Promise<void>((resolve) => {
       const check = () => (session.state === "reconnecting" ? resolve() : setTimeout(check, 2));
@@ -126,6 +131,55 @@ describe("StreamSession", () => {
       "resume",
       "user_message",
     ]);
+  });
+
+  it("takes a socket that stays silent through two heartbeats as dropped, and re-establishes it", async () => {
+    const fake = await fakeServer();
+    const opening = StreamSession.open({
+      url: fake.url,
+      token: "t",
+      heartbeatMs: 40,
+      initialDelayMs: 10,
+    });
+    await fake.until(() => fake.connections.length >= 1);
+    send(fake.connections[0]!.socket, ready);
+    const session = await opening;
+    closers.push(() => session.close());
+    send(fake.connections[0]!.socket, record(1));
+    await fake.until(() => (fake.connections[1]?.frames.length ?? 0) >= 2);
+    expect(fake.connections[0]!.frames.filter((f) => f.type === "ping").length).toBeGreaterThan(0);
+    expect(fake.connections[1]!.frames[1]).toEqual({ type: "resume", after_seq: 1 });
+  });
+
+  it("keeps a socket whose server answers the heartbeat", async () => {
+    const fake = await fakeServer();
+    const opening = StreamSession.open({ url: fake.url, token: "t", heartbeatMs: 30 });
+    await fake.until(() => fake.connections.length >= 1);
+    const socket = fake.connections[0]!.socket;
+    socket.on("message", (data) => {
+      if (JSON.parse(String(data)).type === "ping") send(socket, { type: "pong" });
+    });
+    send(socket, ready);
+    const session = await opening;
+    closers.push(() => session.close());
+    const events: StreamEvent[] = [];
+    session.on("event", (event) => events.push(event));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(fake.connections).toHaveLength(1);
+    expect(events).toEqual([]);
+  });
+
+  it("does not ask for a replay when no record frame was seen yet (its place in the record is unknown)", async () => {
+    const fake = await fakeServer();
+    const opening = StreamSession.open({ url: fake.url, token: "t", initialDelayMs: 10 });
+    await fake.until(() => fake.connections.length >= 1);
+    send(fake.connections[0]!.socket, ready);
+    const session = await opening;
+    closers.push(() => session.close());
+    fake.connections[0]!.socket.terminate();
+    await fake.until(() => (fake.connections[1]?.frames.length ?? 0) >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fake.connections[1]!.frames).toEqual([{ type: "session_init", aura_extensions: true }]);
   });
 
   it("fails to open, naming the server, when nothing listens", async () => {

@@ -8,6 +8,9 @@ import {
   type UserMessageFrame,
 } from "../../../src/protocol/stream.js";
 
+/** The keep-alive frame; the server's runtime answers `{"type":"pong"}` without waking the agent. */
+const PING = JSON.stringify({ type: "ping" });
+
 /** Where a session's connection is: first connect, live, re-connecting after a drop, or done. */
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -39,6 +42,12 @@ export interface StreamSessionOptions {
   maxDelayMs?: number;
   /** Attempts before giving up (state `closed`); default 30. */
   maxAttempts?: number;
+  /**
+   * How often to send `{"type":"ping"}` (the server answers `pong`); a socket that hears
+   * nothing for two periods is taken as dropped and re-established. Default 20 s; 0 turns
+   * it off.
+   */
+  heartbeatMs?: number;
 }
 
 interface Events {
@@ -76,6 +85,8 @@ export class StreamSession extends EventEmitter<Events> {
   #attempt = 0;
   #closing = false;
   #timer: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #lastHeard = 0;
   /** Frames sent while the socket was down, sent after the next `session_init`. */
   #pending: OutgoingFrame[] = [];
 
@@ -123,6 +134,7 @@ export class StreamSession extends EventEmitter<Events> {
   close(): void {
     this.#closing = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#heartbeat);
     this.#ws?.close();
     this.#setState("closed");
   }
@@ -178,11 +190,19 @@ export class StreamSession extends EventEmitter<Events> {
         aura_extensions: true,
       } satisfies SessionInitFrame;
       ws.send(JSON.stringify(init));
-      if (resuming) ws.send(JSON.stringify({ type: "resume", after_seq: this.lastSeq }));
+      // Before any `record` arrived the session's place is unknown: a resume from 0 would
+      // replay an attached agent's whole history, so only a seen seq is resumed after.
+      if (resuming && this.lastSeq > 0) {
+        ws.send(JSON.stringify({ type: "resume", after_seq: this.lastSeq }));
+      }
       this.#setState("open");
       for (const frame of this.#pending.splice(0)) ws.send(JSON.stringify(frame));
+      this.#startHeartbeat(ws);
     });
-    ws.on("message", (data) => this.#receive(String(data)));
+    ws.on("message", (data) => {
+      this.#lastHeard = Date.now();
+      this.#receive(String(data));
+    });
     ws.on("unexpected-response", (_req, res) => {
       const reason = `${this.#options.url}/stream answered HTTP ${res.statusCode}`;
       res.resume();
@@ -195,6 +215,7 @@ export class StreamSession extends EventEmitter<Events> {
     });
     ws.on("error", () => undefined);
     ws.on("close", () => {
+      if (this.#ws === ws) clearInterval(this.#heartbeat);
       if (this.#ws !== ws || this.#closing) {
         if (this.state !== "closed") this.#setState("closed");
         return;
@@ -205,6 +226,22 @@ export class StreamSession extends EventEmitter<Events> {
       }
       this.#retry();
     });
+  }
+
+  /** Pings every period; a socket silent for two periods is terminated (then re-established). */
+  #startHeartbeat(ws: WebSocket): void {
+    const period = this.#options.heartbeatMs ?? 20_000;
+    clearInterval(this.#heartbeat);
+    if (period <= 0) return;
+    this.#lastHeard = Date.now();
+    this.#heartbeat = setInterval(() => {
+      if (Date.now() - this.#lastHeard > 2 * period) {
+        ws.terminate();
+        return;
+      }
+      if (ws.readyState === WebSocket.OPEN) ws.send(PING);
+    }, period);
+    this.#heartbeat.unref();
   }
 
   #retry(): void {
