@@ -240,4 +240,22 @@ describe.skipIf(!hasTmux())("aura chat in a terminal", () => {
     tui.keys("C-c");
     await tui.waitFor("EXIT=0", 15_000);
   });
+
+  it("continues the remembered agent on the next start, showing its last messages, and leaves with /quit", async () => {
+    const again = startTui({
+      socket: `aura-e2e-tui-again-${process.pid}`,
+      args: ["chat", "--theme", "synthwave"],
+      env: { AURA_HOME: home, TERM: "xterm-256color", NO_COLOR: "1" },
+    });
+    try {
+      const screen = await again.waitFor("connected", 60_000);
+      expect(screen).toContain("Answer that streamed while you were away.");
+      expect(screen).toContain("\u203a write the notes");
+      again.type("/quit");
+      again.keys("Enter");
+      await again.waitFor("EXIT=0", 15_000);
+    } finally {
+      again.kill();
+    }
+  });
 });
