@@ -38,7 +38,7 @@ export function AgentsPanel({
           </Text>
           <Text {...theme.look.status}>{a.agentId.slice(0, 8)}</Text>
           <Text> </Text>
-          <Text {...theme.look.accent}>{(a.name ?? "").slice(0, 12).padEnd(12)}</Text>
+          <Text {...theme.look.accent}>{(a.name ?? "").slice(0, 10).padEnd(10)}</Text>
           <Text {...theme.look.number}>{` ${String(a.headSeq).padStart(5)}`}</Text>
           <Text {...theme.look[a.status === "active" ? "ok" : "warn"]}>{` ${a.status}`}</Text>
         </Text>

@@ -129,6 +129,22 @@ describe("ChatApp", () => {
     expect(controller.quit).toHaveBeenCalledWith(0);
   });
 
+  it("scrolls the transcript up with PgUp no further than its first row, and back with PgDn", async () => {
+    const { app, store, screen } = setup({ columns: 80, rows: 12 });
+    for (let i = 1; i <= 30; i++) store.dispatch({ type: "notice", text: `line ${i}` });
+    await tick();
+    expect(screen()).toContain("line 30");
+    app.stdin.write("\u001b[5~");
+    await tick();
+    expect(screen()).not.toContain("line 30");
+    for (let i = 0; i < 10; i++) app.stdin.write("\u001b[5~");
+    await tick();
+    expect(screen()).toContain("line 1\n");
+    app.stdin.write("\u001b[6~");
+    await tick();
+    expect(screen()).not.toContain("line 1\n");
+  });
+
   it("does not exit on two Ctrl-C presses far apart", async () => {
     const { app, controller, advance } = setup();
     app.stdin.write(KEYS.ctrlC);

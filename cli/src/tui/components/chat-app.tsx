@@ -2,6 +2,7 @@ import { Box, type Key, useInput, useStdout } from "ink";
 import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from "react";
 import { currentApproval } from "../chat-state.js";
 import type { ChatStore } from "../chat-store.js";
+import { clampScroll } from "../layout/transcript-rows.js";
 import { type EditKey, editLine, emptyEditor, submitLine } from "../line-editor.js";
 import type { Theme } from "../theme.js";
 import { AGENTS_PANEL_WIDTH, AgentsPanel } from "./agents-panel.js";
@@ -116,7 +117,8 @@ export function ChatApp({
       return;
     }
     if (key.pageUp) {
-      setScroll((s) => s + Math.max(1, bodyHeight - 2));
+      const page = Math.max(1, bodyHeight - 2);
+      setScroll((s) => clampScroll(store.getState(), chatWidth, bodyHeight, s + page));
       return;
     }
     if (key.pageDown) {

@@ -64,6 +64,24 @@ export function visibleRows(state: ChatState, width: number, height: number, scr
   return all.slice(Math.max(0, end - height), end);
 }
 
+/**
+ * `scroll` cut so the transcript's first row is at most at the top of the view: scrolling
+ * further up shows nothing new.
+ */
+export function clampScroll(
+  state: ChatState,
+  width: number,
+  height: number,
+  scroll: number,
+): number {
+  let count = 0;
+  for (let i = state.items.length - 1; i >= 0 && count < height + scroll; i--) {
+    const item = state.items[i];
+    if (item) count += rowsOfItem(item, state, width).length;
+  }
+  return Math.max(0, Math.min(scroll, count - height));
+}
+
 function sameKey(a: RowsKey, b: RowsKey): boolean {
   return (
     a.width === b.width &&
