@@ -34,6 +34,7 @@ const { isPortFree, waitForPortFree } = await import("./lib/port.mjs");
 const { waitForHealth } = await import("./lib/health.mjs");
 const { startWrangler } = await import("./lib/wrangler-process.mjs");
 const { ensureSandboxBundle } = await import("./lib/sandbox-bundle.mjs");
+const { ensureConsole } = await import("./build-console.mjs");
 const { sandboxEnv, startSandbox } = await import("./lib/sandbox-process.mjs");
 const { mintToken } = await import("./lib/mint-token.mjs");
 const { readyBanner } = await import("./lib/banner.mjs");
@@ -96,6 +97,11 @@ async function main() {
     await ensureSandboxBundle(ROOT, (line) => console.log(line));
   } catch (err) {
     fail(`could not build the sandbox: ${messageOf(err)}`);
+  }
+  try {
+    await ensureConsole(ROOT, (line) => console.log(line));
+  } catch (err) {
+    fail(`could not build the web console: ${messageOf(err)}`);
   }
   if (stack.stopping) return;
   const sandboxRoot = join(settings.dataDir, "sandbox");

@@ -1,0 +1,81 @@
+import { useMemo, useState } from "preact/hooks";
+import { AgentsApi } from "./api/agents-api.js";
+import { HttpClient } from "./api/http-client.js";
+import { AgentPage } from "./pages/agent-page.js";
+import { AgentsPage } from "./pages/agents-page.js";
+import { SignInPage } from "./pages/sign-in-page.js";
+import { clearSession, loadSession, type Session, saveSession } from "./session/token-store.js";
+import { useRoute } from "./ui/route.js";
+import { toggleTheme } from "./ui/theme.js";
+
+/** The console: the sign-in page until a token is given, then the agents and agent pages. */
+export function App() {
+  const [session, setSession] = useState(() => loadSession(Date.now()));
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const signIn = (next: Session) => {
+    saveSession(next);
+    setNotice(undefined);
+    setSession(next);
+  };
+  const signOut = (why?: string) => {
+    clearSession();
+    setNotice(why);
+    setSession(undefined);
+  };
+  if (session === undefined) return <SignInPage notice={notice} onSignedIn={signIn} />;
+  return <SignedIn key={session.token} session={session} signOut={signOut} />;
+}
+
+function SignedIn({ session, signOut }: { session: Session; signOut: (why?: string) => void }) {
+  const route = useRoute();
+  const api = useMemo(
+    () =>
+      new AgentsApi(
+        new HttpClient(session.token, () =>
+          signOut("The server refused your token (expired or revoked): sign in again."),
+        ),
+      ),
+    [session.token],
+  );
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <a class="brand" href="#/agents">
+          Aura Swarm
+        </a>
+        <nav aria-label="Pages">
+          <a href="#/agents" aria-current={route.page === "agents" ? "page" : undefined}>
+            Agents
+          </a>
+        </nav>
+        <span class="whoami">
+          <span>
+            org <strong data-testid="org">{session.claims.org}</strong>
+          </span>
+          <span>
+            user <strong data-testid="user">{session.claims.sub}</strong>
+          </span>
+        </span>
+        <button type="button" class="quiet" onClick={() => toggleTheme()}>
+          Theme
+        </button>
+        <button type="button" onClick={() => signOut()}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        {route.page === "agents" ? (
+          <AgentsPage api={api} />
+        ) : (
+          <AgentPage
+            key={route.agentId}
+            api={api}
+            token={session.token}
+            agentId={route.agentId}
+            tab={route.tab}
+          />
+        )}
+      </main>
+    </div>
+  );
+}

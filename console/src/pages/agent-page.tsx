@@ -1,0 +1,165 @@
+import { useEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
+import type { ClientFrame, ServerFrame } from "../../../src/protocol/stream.js";
+import type { AgentsApi } from "../api/agents-api.js";
+import { StreamConnection, type StreamStatus } from "../api/stream-connection.js";
+import {
+  addPendingUser,
+  answerApproval,
+  applyFrame,
+  type ChatState,
+  emptyChat,
+  fillUserText,
+  rollbackUncommitted,
+} from "../chat/chat-model.js";
+import { ChatView } from "../chat/chat-view.js";
+import { payloadText, RecordStore } from "../record/record-store.js";
+import { RecordView } from "../record/record-view.js";
+import { hrefOf } from "../ui/route.js";
+
+type ChatAction =
+  | { type: "frame"; frame: ServerFrame }
+  | { type: "sent"; text: string }
+  | { type: "answered"; toolUseId: string; approved: boolean }
+  | { type: "user_text"; seq: number; text: string }
+  | { type: "reconnecting" };
+
+function chatReducer(state: ChatState, action: ChatAction): ChatState {
+  switch (action.type) {
+    case "frame":
+      return applyFrame(state, action.frame);
+    case "sent":
+      return addPendingUser(state, action.text);
+    case "answered":
+      return answerApproval(state, action.toolUseId, action.approved);
+    case "user_text":
+      return fillUserText(state, action.seq, action.text);
+    case "reconnecting":
+      return rollbackUncommitted(state);
+  }
+}
+
+const STATUS_TEXT: Record<StreamStatus, string> = {
+  connecting: "Connecting…",
+  open: "Live",
+  reconnecting: "Reconnecting…",
+  closed: "Closed",
+};
+
+/**
+ * One agent, live over `/stream`: the Chat and Record tabs share one socket and one copy of
+ * the record.
+ */
+export function AgentPage({
+  api,
+  token,
+  agentId,
+  tab,
+}: {
+  api: AgentsApi;
+  token: string;
+  agentId: string;
+  tab: "chat" | "record";
+}) {
+  const [chat, dispatch] = useReducer(chatReducer, emptyChat);
+  const [status, setStatus] = useState<StreamStatus>("connecting");
+  const [recordVersion, setRecordVersion] = useState(0);
+  const bump = () => setRecordVersion((n) => n + 1);
+  const [name, setName] = useState<string | undefined>(undefined);
+  const [loadError, setLoadError] = useState<string | undefined>(undefined);
+  const store = useMemo(() => new RecordStore(api, agentId, bump), [api, agentId]);
+  const stream = useRef<StreamConnection | undefined>(undefined);
+
+  useEffect(() => {
+    api.list().then(
+      (agents) => setName(agents.find((a) => a.agent_id === agentId)?.name),
+      () => undefined,
+    );
+    store.load().catch((err: Error) => setLoadError(err.message));
+    const connection = new StreamConnection(agentId, token, 0, {
+      frame: (frame) => {
+        if (frame.type === "record") store.onRecordFrame(frame);
+        dispatch({ type: "frame", frame });
+      },
+      status: (next) => {
+        if (next === "reconnecting") dispatch({ type: "reconnecting" });
+        setStatus(next);
+      },
+    });
+    stream.current = connection;
+    return () => connection.close();
+  }, [agentId, token, store]);
+
+  // User messages show their text once their entry is read.
+  useEffect(() => {
+    for (const item of chat.items) {
+      if (item.kind !== "user" || item.seq === undefined || item.text !== undefined) continue;
+      const entry = store.entry(item.seq);
+      if (entry) dispatch({ type: "user_text", seq: item.seq, text: payloadText(entry) });
+    }
+  }, [chat.items, recordVersion]);
+
+  const send = (frame: ClientFrame): boolean => stream.current?.send(frame) ?? false;
+  const approve = (toolUseId: string, approved: boolean) => {
+    dispatch({ type: "answered", toolUseId, approved });
+    if (!send({ type: "approval_response", tool_use_id: toolUseId, approved })) {
+      void api.approve(agentId, toolUseId, approved);
+    }
+  };
+
+  return (
+    <section class="page agent-page" aria-labelledby="agent-title">
+      <div class="page-head">
+        <h1 id="agent-title">{name ?? "Agent"}</h1>
+        <span class="mono" title={agentId}>
+          {agentId.slice(0, 16)}…
+        </span>
+        <output class={`live live-${status}`} aria-label="Connection">
+          {STATUS_TEXT[status]}
+        </output>
+        <span>head seq {store.rows.length}</span>
+      </div>
+      {loadError && (
+        <p class="error" role="alert">
+          Could not read the record: {loadError}
+        </p>
+      )}
+      <div role="tablist" aria-label="Agent views" class="tabs">
+        <a
+          role="tab"
+          aria-selected={tab === "chat"}
+          href={hrefOf({ page: "agent", agentId, tab: "chat" })}
+        >
+          Chat
+        </a>
+        <a
+          role="tab"
+          aria-selected={tab === "record"}
+          href={hrefOf({ page: "agent", agentId, tab: "record" })}
+        >
+          Record
+        </a>
+      </div>
+      <div role="tabpanel" class="tab-panel">
+        {tab === "chat" ? (
+          <ChatView
+            chat={chat}
+            store={store}
+            recordVersion={recordVersion}
+            connected={status === "open"}
+            onSend={(text) => {
+              if (send({ type: "user_message", content: text })) {
+                dispatch({ type: "sent", text });
+                return true;
+              }
+              return false;
+            }}
+            onCancel={() => send({ type: "cancel" })}
+            onApprove={approve}
+          />
+        ) : (
+          <RecordView api={api} agentId={agentId} store={store} recordVersion={recordVersion} />
+        )}
+      </div>
+    </section>
+  );
+}

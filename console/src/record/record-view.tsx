@@ -1,0 +1,184 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { VerifyReport } from "../../../src/protocol/agents.js";
+import type { AgentsApi } from "../api/agents-api.js";
+import { formatTime, prettyJson, shortHash } from "../ui/format.js";
+import { navigate } from "../ui/route.js";
+import { payloadJson, payloadText, type RecordRow, type RecordStore } from "./record-store.js";
+import { visibleWindow } from "./virtual-window.js";
+
+/** Height of one row of the list, in CSS pixels (rows are fixed-height so the list is virtual). */
+const ROW_PX = 32;
+/** Rows rendered above and below what is visible. */
+const OVERSCAN = 10;
+
+/**
+ * The record: every entry (seq, type, time, short hash, the link to the previous hash),
+ * rendered virtually so 10,000 entries cost what a screenful costs; the selected entry's
+ * decoded payload; Verify and Fork here.
+ */
+export function RecordView({
+  api,
+  agentId,
+  store,
+  recordVersion,
+}: {
+  api: AgentsApi;
+  agentId: string;
+  store: RecordStore;
+  recordVersion: number;
+}) {
+  const rows = store.rows;
+  const [selected, setSelected] = useState<number | undefined>(undefined);
+  const [verify, setVerify] = useState<VerifyReport | "running" | string | undefined>(undefined);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(480);
+  const list = useRef<HTMLDivElement>(null);
+  const follow = useRef(true);
+
+  useEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    setHeight(el.clientHeight);
+    if (follow.current) el.scrollTop = el.scrollHeight;
+  }, [recordVersion]);
+
+  const runVerify = async () => {
+    setVerify("running");
+    try {
+      setVerify(await api.verify(agentId));
+    } catch (err) {
+      setVerify((err as Error).message);
+    }
+  };
+
+  const window = visibleWindow({
+    count: rows.length,
+    rowPx: ROW_PX,
+    scrollTop,
+    height,
+    overscan: OVERSCAN,
+  });
+  const chosen = selected === undefined ? undefined : rows[selected - 1];
+
+  return (
+    <div class="record">
+      <div class="toolbar">
+        <button type="button" onClick={() => void runVerify()} disabled={verify === "running"}>
+          Verify
+        </button>
+        <output class="verify-result" aria-label="Verify result">
+          {verifyText(verify)}
+        </output>
+        <span class="muted">{rows.length} entries</span>
+      </div>
+      <div
+        class="record-list"
+        ref={list}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          setScrollTop(el.scrollTop);
+          follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_PX;
+        }}
+      >
+        <ul aria-label="Record entries" style={{ height: `${rows.length * ROW_PX}px` }}>
+          {rows.slice(window.from, window.to).map((row, i) => (
+            <RecordLine
+              key={row?.seq ?? i}
+              row={row}
+              top={(window.from + i) * ROW_PX}
+              selected={row !== undefined && row.seq === selected}
+              onSelect={(seq) => setSelected(seq === selected ? undefined : seq)}
+            />
+          ))}
+        </ul>
+      </div>
+      {rows.length === 0 && <p class="empty">The record is empty.</p>}
+      {chosen && <EntryDetail row={chosen} api={api} agentId={agentId} />}
+    </div>
+  );
+}
+
+function RecordLine({
+  row,
+  top,
+  selected,
+  onSelect,
+}: {
+  row: RecordRow | undefined;
+  top: number;
+  selected: boolean;
+  onSelect: (seq: number) => void;
+}) {
+  if (row === undefined) return null;
+  return (
+    <li class="record-row" style={{ top: `${top}px`, height: `${ROW_PX}px` }}>
+      <button
+        type="button"
+        class={selected ? "selected" : ""}
+        aria-expanded={selected}
+        aria-label={`Entry ${row.seq} ${row.txType}`}
+        onClick={() => onSelect(row.seq)}
+      >
+        <span class="seq num">{row.seq}</span>
+        <span class="type">{row.txType}</span>
+        <span class="time muted">{row.entry ? formatTime(row.entry.tx.ts_ms) : ""}</span>
+        <span class="chain mono" title={`prev ${row.entry?.prev_hash ?? "?"} → ${row.hash}`}>
+          {row.entry ? shortHash(row.entry.prev_hash).slice(0, 6) : "……"} → {shortHash(row.hash)}
+        </span>
+      </button>
+    </li>
+  );
+}
+
+function EntryDetail({ row, api, agentId }: { row: RecordRow; api: AgentsApi; agentId: string }) {
+  const [error, setError] = useState<string | undefined>(undefined);
+  const fork = async () => {
+    try {
+      const { agent_id } = await api.fork(agentId, row.seq);
+      navigate({ page: "agent", agentId: agent_id, tab: "record" });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const entry = row.entry;
+  const payload = entry ? (payloadJson(entry) ?? payloadText(entry)) : undefined;
+  return (
+    <section class="card entry-detail" aria-label={`Entry ${row.seq}`}>
+      <header>
+        <h2>
+          Entry {row.seq} · {row.txType}
+        </h2>
+        <button type="button" onClick={() => void fork()}>
+          Fork here
+        </button>
+      </header>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {entry ? (
+        <>
+          <p class="mono small">hash {entry.hash}</p>
+          <p class="mono small">prev {entry.prev_hash}</p>
+          <h3>Payload</h3>
+          <pre class="code">{typeof payload === "string" ? payload : prettyJson(payload)}</pre>
+          <details>
+            <summary>Whole entry</summary>
+            <pre class="code">{prettyJson(entry)}</pre>
+          </details>
+        </>
+      ) : (
+        <output>Reading the entry…</output>
+      )}
+    </section>
+  );
+}
+
+function verifyText(verify: VerifyReport | "running" | string | undefined): string {
+  if (verify === undefined) return "";
+  if (verify === "running") return "verifying…";
+  if (typeof verify === "string") return `could not verify: ${verify}`;
+  if (verify.ok) return `ok (${verify.checked} entries checked)`;
+  return `first bad seq ${verify.first_bad_seq ?? "?"}: ${verify.reason ?? "unknown reason"}`;
+}
