@@ -248,6 +248,19 @@ describe("chatReducer", () => {
     expect(state.turn.running).toBe(false);
   });
 
+  it("stops showing a turn as running when the message is refused before any answer started", () => {
+    const state = fold([
+      { type: "user_sent", text: "hi" },
+      frame({ type: "error", code: "not_initialized", message: "no session", recoverable: true }),
+    ]);
+    expect(state.turn.running).toBe(false);
+    const busy = fold([
+      { type: "user_sent", text: "hi" },
+      frame({ type: "error", code: "turn_in_progress", message: "busy", recoverable: true }),
+    ]);
+    expect(busy.turn.running).toBe(true);
+  });
+
   it("marks a cancel as requested only while a turn runs", () => {
     expect(fold([{ type: "cancel_requested" }]).turn.cancelling).toBe(false);
     const state = fold([{ type: "user_sent", text: "go" }, { type: "cancel_requested" }]);

@@ -337,7 +337,10 @@ function foldFrame(state: ChatState, frame: ServerFrame): ChatState {
         text: `${frame.code}: ${frame.message}`,
         tone: "error",
       });
-      const stillRunning = frame.code === "turn_in_progress" || frame.recoverable;
+      // A refused message (no answer started for it) leaves no turn of ours running; an
+      // error inside an answer is followed by the answer's end, which stops it.
+      const answering = openMessage(state) !== undefined;
+      const stillRunning = frame.code === "turn_in_progress" || (answering && frame.recoverable);
       return stillRunning || !state.turn.running
         ? next
         : { ...next, turn: { running: false, cancelling: false } };

@@ -60,7 +60,7 @@ function useTerminalSize(fixed?: { columns: number; rows: number }) {
     return () => {
       stdout.off("resize", onResize);
     };
-  });
+  }, [fixed, stdout]);
   return size;
 }
 
