@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -79,11 +80,14 @@ export function startTui({ socket, args, env = {}, cols = 120, rows = 40 }) {
     fastCapture: () => startControlCapture(socket),
     /** Kills this tmux server (by its socket name) and everything in it. */
     kill() {
+      let path = "";
       try {
+        path = tmux("display-message", "-p", "#{socket_path}").trim();
         execFileSync("tmux", ["-L", socket, "kill-server"], { stdio: "ignore" });
       } catch {
         // already gone
       }
+      if (path) rmSync(path, { force: true });
     },
   };
 }
