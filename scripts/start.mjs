@@ -81,6 +81,7 @@ async function main() {
   const envFile = writeWorkerEnv(settings.dataDir, {
     ...settings.workerVars,
     ...auth.vars,
+    AURA_DEV_SIGNIN: devSignIn(settings, auth),
     SANDBOX_URL: sandboxUrl,
     SANDBOX_TOKEN_SECRET: sandboxSecret,
   });
@@ -240,6 +241,21 @@ function resolveAuth(settings) {
     secret,
     note: `HS256 with the dev secret in ${join(settings.dataDir, JWT_SECRET_FILE)}`,
   };
+}
+
+/**
+ * `AURA_DEV_SIGNIN` for the Worker: `on` (the web console's one-click sign-in as the dev
+ * token's user, answered only to the console's own page on this loopback address; see
+ * docs/console.md) unless the environment says `off`, or tokens are not HS256 (nothing to
+ * sign with).
+ * @param {import("./lib/settings.mjs").Settings} settings
+ * @param {{ secret?: string }} auth
+ * @returns {"on" | "off"}
+ */
+function devSignIn(settings, auth) {
+  const wanted = settings.workerVars.AURA_DEV_SIGNIN ?? "on";
+  if (wanted !== "on" && wanted !== "off") fail("AURA_DEV_SIGNIN: must be on or off");
+  return auth.secret === undefined ? "off" : wanted;
 }
 
 /**

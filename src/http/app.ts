@@ -6,6 +6,7 @@ import type { AppEnv } from "./context.js";
 import { notFound, onError } from "./on-error.js";
 import { agentRoutes } from "./routes/agents.js";
 import { automatonRoutes, referenceAutomatonRoutes } from "./routes/automatons.js";
+import { devSignInRoutes } from "./routes/dev-signin.js";
 import { projectRoutes } from "./routes/projects.js";
 import { proposeRoutes } from "./routes/propose.js";
 import { streamRoutes } from "./routes/stream.js";
@@ -13,7 +14,8 @@ import { txRoutes } from "./routes/tx.js";
 import { workspaceRoutes } from "./routes/workspace.js";
 
 /**
- * The Worker's HTTP API. Every route but `/health` requires a valid JWT.
+ * The Worker's HTTP API. Every route but `/health` (and `/dev/signin`, which mints a token
+ * only on the local stack) requires a valid JWT.
  *
  * @example
  * await app.request("/health"); // 200 {"status":"ok","version":"0.1.0"}
@@ -28,6 +30,10 @@ app.get("/health", (c) => {
   loadConfig(c.env);
   return c.json({ status: "ok", version: pkg.version });
 });
+
+// The web console's one-click sign-in: exists only on a stack `npm start` runs
+// (AURA_DEV_SIGNIN=on), answers only its own loopback page; 404 everywhere else.
+app.route("/dev/signin", devSignInRoutes);
 
 app.use("/tx", requireAuth);
 app.use("/tx/*", requireAuth);

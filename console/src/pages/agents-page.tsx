@@ -56,21 +56,24 @@ export function AgentsPage({ api }: { api: AgentsApi }) {
         <label>
           Filter
           <input
+            id="agent-filter"
             type="search"
             value={filter}
             onInput={(e) => setFilter(e.currentTarget.value)}
             placeholder="name, id or status"
           />
         </label>
-        <label>
-          Sort by
-          <select value={sort} onChange={(e) => setSort(e.currentTarget.value as SortKey)}>
-            <option value="created">newest</option>
-            <option value="name">name</option>
-            <option value="head_seq">head seq</option>
-            <option value="status">status</option>
-          </select>
-        </label>
+        <label for="agent-sort">Sort by</label>
+        <select
+          id="agent-sort"
+          value={sort}
+          onChange={(e) => setSort(e.currentTarget.value as SortKey)}
+        >
+          <option value="created">newest</option>
+          <option value="name">name</option>
+          <option value="head_seq">head seq</option>
+          <option value="status">status</option>
+        </select>
       </div>
       {error && (
         <p class="error" role="alert">
@@ -173,17 +176,16 @@ function CreateAgentForm({ api, onCancel }: { api: AgentsApi; onCancel: () => vo
           onInput={(e) => setSystemPrompt(e.currentTarget.value)}
         />
       </label>
-      <label>
-        Policy
-        <select
-          value={policy}
-          onChange={(e) => setPolicy(e.currentTarget.value as "" | "dev" | "strict")}
-        >
-          <option value="">the server's (AURA_POLICY)</option>
-          <option value="dev">dev</option>
-          <option value="strict">strict</option>
-        </select>
-      </label>
+      <label for="agent-policy">Policy</label>
+      <select
+        id="agent-policy"
+        value={policy}
+        onChange={(e) => setPolicy(e.currentTarget.value as "" | "dev" | "strict")}
+      >
+        <option value="">the server's (AURA_POLICY)</option>
+        <option value="dev">dev</option>
+        <option value="strict">strict</option>
+      </select>
       {error && (
         <p class="error" role="alert">
           {error}
