@@ -17,7 +17,8 @@ const RETRY_MS = [500, 1000, 2000, 4000, 8000];
  * drops: every (re)connection sends `session_init {aura_extensions: true}` (so `record` and
  * `approval_request` frames come) and then `resume {after_seq}` with the last `record` seq
  * seen, so the events missed while away are replayed in order and none twice. The first
- * connection resumes from `initialSeq` (0 replays the agent's recent history).
+ * connection resumes after `initialSeq`: the agent's history from there on is replayed (the
+ * server replays at most 2,000 entries, so a caller starts near the head).
  *
  * @example
  * const stream = new StreamConnection(agentId, token, 0, { frame: show, status: note });
@@ -25,7 +26,10 @@ const RETRY_MS = [500, 1000, 2000, 4000, 8000];
  */
 export class StreamConnection {
   private socket: WebSocket | undefined;
+  /** Every seq up to this one has arrived. */
   private lastSeq: number;
+  /** Seqs that arrived past a gap. */
+  private readonly ahead = new Set<number>();
   private attempt = 0;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -40,7 +44,7 @@ export class StreamConnection {
     this.open();
   }
 
-  /** The highest `record` seq received so far. */
+  /** The seq below which every `record` frame has arrived (what a reconnect resumes after). */
   get seq(): number {
     return this.lastSeq;
   }
@@ -88,6 +92,20 @@ export class StreamConnection {
     };
   }
 
+  /**
+   * Notes a `record` seq. Replayed entries (before the session's start) and live ones (from
+   * it on) interleave, so the seq a reconnect resumes after is the highest one below which
+   * every seq has arrived — never one past a gap a cut replay left.
+   */
+  private saw(seq: number): void {
+    if (seq <= this.lastSeq) return;
+    this.ahead.add(seq);
+    while (this.ahead.has(this.lastSeq + 1)) {
+      this.lastSeq += 1;
+      this.ahead.delete(this.lastSeq);
+    }
+  }
+
   private receive(data: unknown): void {
     if (typeof data !== "string") return;
     let json: unknown;
@@ -99,10 +117,7 @@ export class StreamConnection {
     const parsed = ServerFrame.safeParse(json);
     if (!parsed.success) return;
     const frame = parsed.data;
-    if (frame.type === "record") {
-      if (frame.seq <= this.lastSeq) return;
-      this.lastSeq = frame.seq;
-    }
+    if (frame.type === "record") this.saw(frame.seq);
     this.handlers.frame(frame);
   }
 }

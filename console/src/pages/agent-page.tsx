@@ -38,6 +38,9 @@ function chatReducer(state: ChatState, action: ChatAction): ChatState {
   }
 }
 
+/** How many of the latest entries the chat shows the events of when the page opens. */
+const HISTORY_ENTRIES = 500;
+
 const STATUS_TEXT: Record<StreamStatus, string> = {
   connecting: "Connecting…",
   open: "Live",
@@ -75,18 +78,35 @@ export function AgentPage({
       () => undefined,
     );
     store.load().catch((err: Error) => setLoadError(err.message));
-    const connection = new StreamConnection(agentId, token, 0, {
-      frame: (frame) => {
-        if (frame.type === "record") store.onRecordFrame(frame);
-        dispatch({ type: "frame", frame });
+    let closed = false;
+    // The chat replays the last HISTORY_ENTRIES entries' events; the Record tab reads them all.
+    api.head(agentId).then(
+      (head) => {
+        if (closed) return;
+        const connection = new StreamConnection(
+          agentId,
+          token,
+          Math.max(0, head.head_seq - HISTORY_ENTRIES),
+          {
+            frame: (frame) => {
+              if (frame.type === "record") store.onRecordFrame(frame);
+              dispatch({ type: "frame", frame });
+            },
+            status: (next) => {
+              if (next === "reconnecting") dispatch({ type: "reconnecting" });
+              setStatus(next);
+            },
+          },
+        );
+        stream.current = connection;
       },
-      status: (next) => {
-        if (next === "reconnecting") dispatch({ type: "reconnecting" });
-        setStatus(next);
-      },
-    });
-    stream.current = connection;
-    return () => connection.close();
+      (err: Error) => setLoadError(err.message),
+    );
+    return () => {
+      closed = true;
+      stream.current?.close();
+      stream.current = undefined;
+    };
   }, [agentId, token, store]);
 
   // User messages show their text once their entry is read.

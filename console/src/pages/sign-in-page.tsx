@@ -19,7 +19,8 @@ export function SignInPage({
 
   useEffect(() => {
     fetch("/dev/signin")
-      .then((r) => setDevSignIn(r.ok))
+      .then((r) => (r.ok ? r.json() : { available: false }))
+      .then((body: { available?: unknown }) => setDevSignIn(body.available === true))
       .catch(() => setDevSignIn(false));
   }, []);
 
@@ -97,7 +98,7 @@ export function SignInPage({
         <section class="dev-sign-in" aria-label="Local development">
           <p>This is a local stack started by npm start.</p>
           <button type="button" disabled={busy} onClick={() => void signInAsDev()}>
-            Sign in as the local developer
+            Continue as the local developer
           </button>
         </section>
       )}

@@ -1,0 +1,212 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeAnthropic, startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
+import { type LocalStack, startLocalStack } from "../e2e/helpers/local-stack.js";
+import { freePort } from "../e2e/helpers/net.js";
+import { launchChromium, screenshot, watchedPage } from "./helpers/chromium.js";
+import { createAgent, sendMessage, signInAsDev, waitLive } from "./helpers/console-page.js";
+
+const SECRET = "browser-console-secret-0123456789abcdefghij";
+
+let fake: FakeAnthropic;
+let stack: LocalStack;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  // Launched first: a missing Chromium fails the tier at once, saying how to install it.
+  browser = await launchChromium();
+  fake = await startFakeAnthropic({ apiKey: "sk-browser" });
+  dataDir = mkdtempSync(join(tmpdir(), "aura-browser-"));
+  stack = await startLocalStack({
+    port: await freePort(),
+    dataDir,
+    env: {
+      AURA_JWT_SECRET: SECRET,
+      AURA_POLICY: "strict",
+      AURA_ANTHROPIC_API_KEY: "sk-browser",
+      AURA_ANTHROPIC_BASE_URL: fake.url,
+      AURA_ANTHROPIC_MODEL: "claude-browser",
+    },
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await fake?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("the web console on the local stack", () => {
+  it("is served at / with a strict Content-Security-Policy, while the API still needs a token", async () => {
+    const page = await fetch(`${stack.url}/`);
+    expect(page.status).toBe(200);
+    const csp = page.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect(html).not.toMatch(/<style|style=/);
+
+    expect((await fetch(`${stack.url}/agents`)).status).toBe(401);
+    expect((await fetch(`${stack.url}/health`)).status).toBe(200);
+  });
+
+  it("signs in with a pasted token, shows its org and user, keeps it in sessionStorage only, and signs out", async () => {
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(stack.url);
+    await page.getByRole("textbox", { name: "Token" }).fill("not-a-token");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("alert").filter({ hasText: "not a token" }).waitFor();
+
+    await page.getByRole("textbox", { name: "Token" }).fill(stack.token);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("heading", { name: "Agents" }).waitFor();
+    expect(await page.getByTestId("org").textContent()).toBe("local");
+    expect(await page.getByTestId("user").textContent()).toBe("dev");
+    const stored = await page.evaluate(
+      "({ session: Object.values(sessionStorage), local: Object.values(localStorage), cookie: document.cookie })",
+    );
+    expect(stored).toEqual({ session: [stack.token], local: [], cookie: "" });
+    await page.getByText("No agents yet").waitFor();
+    await screenshot(page, "agents-empty");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("textbox", { name: "Token" }).waitFor();
+    expect(await page.evaluate("sessionStorage.length")).toBe(0);
+    await screenshot(page, "sign-in");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("creates an agent and streams its markdown answer; the record grows live and verifies ok", async () => {
+    fake.script([
+      {
+        kind: "reply",
+        content: [{ type: "text", text: "Here is **bold** and `code`.\n\n- first\n- second" }],
+      },
+      { kind: "reply", content: [{ type: "text", text: "A second answer." }] },
+    ]);
+    const { page, problems } = await watchedPage(browser);
+    await signInAsDev(page, stack.url);
+    const agentId = await createAgent(page, { name: "browser-chat", policy: "strict" });
+
+    await sendMessage(page, "hello from the browser");
+    const answer = page.getByRole("article", { name: "Agent" }).last();
+    await answer.locator("strong", { hasText: "bold" }).waitFor();
+    await answer.locator("li", { hasText: "second" }).waitFor();
+    await answer.getByText(/end_turn/).waitFor();
+    await page
+      .getByRole("article", { name: "You" })
+      .filter({ hasText: "hello from the browser" })
+      .waitFor();
+    await screenshot(page, "agent-chat");
+
+    // The record tab, then a prompt from another client: its entries appear without a reload.
+    await page.getByRole("tab", { name: "Record" }).click();
+    await page.getByRole("button", { name: "Entry 4 agent_msg" }).waitFor();
+    const tx = await fetch(`${stack.url}/tx`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stack.token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        agent_id: agentId,
+        kind: "user_prompt",
+        payload: Buffer.from("from another client").toString("base64"),
+      }),
+    });
+    expect(tx.status).toBe(202);
+    await page.getByRole("button", { name: "Entry 7 agent_msg" }).waitFor();
+    expect(await page.getByText("7 entries").count()).toBe(1);
+
+    await page.getByRole("button", { name: "Verify" }).click();
+    const result = page.getByRole("status", { name: "Verify result" });
+    await result.filter({ hasText: /^ok/ }).waitFor();
+    await screenshot(page, "agent-record");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("asks for approval of a tool call under strict, and runs it once approved from its card", async () => {
+    fake.script([
+      {
+        kind: "reply",
+        content: [
+          { type: "text", text: "I will write the file." },
+          {
+            type: "tool_use",
+            id: "toolu_browser_1",
+            name: "run_command",
+            input: { command: "echo approved > proof.txt && cat proof.txt" },
+          },
+        ],
+        stop_reason: "tool_use",
+      },
+      { kind: "reply", content: [{ type: "text", text: "Done: the file says approved." }] },
+    ]);
+    const { page, problems } = await watchedPage(browser);
+    await signInAsDev(page, stack.url);
+    await createAgent(page, { name: "browser-tools", policy: "strict" });
+    await sendMessage(page, "write proof.txt");
+
+    const card = page.getByRole("article", { name: "Tool call run_command" });
+    await card.getByText("waiting for approval").waitFor();
+    await card.getByText("echo approved > proof.txt").waitFor();
+    await screenshot(page, "tool-approval");
+    await card.getByRole("button", { name: "Approve" }).click();
+    await card.getByText("done").waitFor();
+    await card.locator("pre", { hasText: /^approved\s*$/ }).waitFor();
+    await page.getByText("Done: the file says approved.").waitFor();
+    expect(await card.getByRole("button", { name: "Approve" }).count()).toBe(0);
+    await screenshot(page, "tool-approved");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("forks at a chosen entry and opens the fork, whose record verifies", async () => {
+    fake.script([{ kind: "reply", content: [{ type: "text", text: "Forkable answer." }] }]);
+    const { page, problems } = await watchedPage(browser);
+    await signInAsDev(page, stack.url);
+    const source = await createAgent(page, { name: "browser-fork" });
+    await sendMessage(page, "something to fork");
+    await page.getByText("Forkable answer.").waitFor();
+
+    await page.getByRole("tab", { name: "Record" }).click();
+    await page.getByRole("button", { name: "Entry 2 user_prompt" }).click();
+    await page.getByRole("button", { name: "Fork here" }).click();
+    await page.waitForURL(
+      (url) => !url.hash.includes(source) && /#\/agents\/[0-9a-f]{64}\/record$/.test(url.hash),
+    );
+    await waitLive(page);
+    await page.getByRole("button", { name: "Entry 2 user_prompt" }).waitFor();
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByRole("status", { name: "Verify result" }).filter({ hasText: /^ok/ }).waitFor();
+    await screenshot(page, "fork");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("is usable at a phone's width", async () => {
+    const { page, problems } = await watchedPage(browser, { width: 390, height: 844 });
+    await signInAsDev(page, stack.url);
+    await page.getByRole("link", { name: "browser-chat" }).click();
+    await waitLive(page);
+    // The conversation so far is replayed from the record (resume), prompts included.
+    await page
+      .getByRole("article", { name: "You" })
+      .filter({ hasText: "hello from the browser" })
+      .waitFor();
+    await page.getByText("A second answer.").waitFor();
+    const overflow = await page.evaluate("document.documentElement.scrollWidth - innerWidth");
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, "agent-chat-phone");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,43 @@
+import type { Page } from "playwright-core";
+
+/**
+ * Signs in on the console's page with the one-click dev sign-in and waits for the agents
+ * page, showing org `local` and user `dev`.
+ */
+export async function signInAsDev(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole("button", { name: "Continue as the local developer" }).click();
+  await page.getByRole("heading", { name: "Agents" }).waitFor();
+}
+
+/** Creates an agent from the agents page and waits until its page is live. */
+export async function createAgent(
+  page: Page,
+  options: { name: string; policy?: "dev" | "strict"; systemPrompt?: string },
+): Promise<string> {
+  await page.getByRole("button", { name: "New agent" }).click();
+  await page.getByRole("textbox", { name: "Name" }).fill(options.name);
+  if (options.systemPrompt) {
+    await page.getByRole("textbox", { name: "System prompt" }).fill(options.systemPrompt);
+  }
+  if (options.policy) await page.getByLabel("Policy").selectOption(options.policy);
+  await page.getByRole("button", { name: "Create agent" }).click();
+  await waitLive(page);
+  const match = /#\/agents\/([0-9a-f]{64})\//.exec(page.url());
+  if (!match?.[1]) throw new Error(`not on an agent page: ${page.url()}`);
+  return match[1];
+}
+
+/** Waits until the agent page's socket is connected. */
+export async function waitLive(page: Page): Promise<void> {
+  await page
+    .getByRole("status", { name: "Connection" })
+    .filter({ hasText: /^Live$/ })
+    .waitFor();
+}
+
+/** Types a message in the chat and sends it. */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  await page.getByRole("textbox", { name: "Message" }).fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+}

@@ -1,0 +1,21 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * The browser tier: the web console in Debian's Chromium (driven by playwright-core) against
+ * the real local stack (`npm start`) with the fake Anthropic API. Files run one at a time;
+ * each starts its own stack and browser. Screenshots go to test/browser/artifacts/.
+ */
+export default defineConfig({
+  root,
+  test: {
+    include: ["test/browser/**/*.test.ts"],
+    environment: "node",
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 30_000,
+  },
+});
