@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeAnthropic, startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
+import { cutProxy } from "../e2e/helpers/cut-proxy.js";
 import { type LocalStack, startLocalStack } from "../e2e/helpers/local-stack.js";
 import { freePort } from "../e2e/helpers/net.js";
 import { launchChromium, screenshot, watchedPage } from "./helpers/chromium.js";
@@ -190,6 +191,70 @@ describe("the web console on the local stack", () => {
     await screenshot(page, "fork");
     expect(problems).toEqual([]);
     await page.context().close();
+  });
+
+  it("reconnects after the network drops and resumes: what happened meanwhile shows once, nothing twice", async () => {
+    fake.script([
+      {
+        kind: "reply",
+        content: [
+          { type: "text", text: "Before the drop." },
+          {
+            type: "tool_use",
+            id: "toolu_browser_2",
+            name: "run_command",
+            input: { command: "echo resumed" },
+          },
+        ],
+        stop_reason: "tool_use",
+      },
+      { kind: "reply", content: [{ type: "text", text: "After the drop." }] },
+    ]);
+    const proxy = await cutProxy(stack.port);
+    const { page, problems } = await watchedPage(browser);
+    try {
+      await signInAsDev(page, proxy.url);
+      const agentId = await createAgent(page, { name: "browser-resume", policy: "strict" });
+      await sendMessage(page, "run it");
+      const card = page.getByRole("article", { name: "Tool call run_command" });
+      await card.getByText("waiting for approval").waitFor();
+
+      // The network drops; meanwhile another client approves and the turn finishes.
+      proxy.cut({ refuse: true });
+      await page
+        .getByRole("status", { name: "Connection" })
+        .filter({ hasText: "Reconnecting" })
+        .waitFor();
+      const approved = await fetch(`${stack.url}/agents/${agentId}/approvals/toolu_browser_2`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${stack.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ approved: true }),
+      });
+      expect(approved.status).toBe(200);
+      await expect
+        .poll(async () => {
+          const record = await fetch(`${stack.url}/agents/${agentId}/record`, {
+            headers: { authorization: `Bearer ${stack.token}` },
+          });
+          const entries = (await record.json()) as Array<{ tx: { tx_type: string } }>;
+          return entries.at(-1)?.tx.tx_type;
+        })
+        .toBe("agent_msg");
+      proxy.restore();
+
+      await waitLive(page);
+      await page.getByText("After the drop.").waitFor();
+      await card.getByText("done").waitFor();
+      expect(await page.getByText("Before the drop.").count()).toBe(1);
+      expect(await page.getByText("After the drop.").count()).toBe(1);
+      expect(await page.getByRole("article", { name: "Tool call run_command" }).count()).toBe(1);
+      await screenshot(page, "resumed");
+      // Only the refused reconnection attempts may have been logged.
+      expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
+    } finally {
+      await page.context().close();
+      await proxy.close();
+    }
   });
 
   it("is usable at a phone's width", async () => {
