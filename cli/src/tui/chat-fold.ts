@@ -105,6 +105,9 @@ export function foldFrame(state: ChatState, frame: ServerFrame): ChatState {
       // A refused message (no answer started for it) leaves no turn of ours running; an
       // error inside an answer is followed by the answer's end, which stops it.
       const answering = openMessage(state) !== undefined;
+      const refused = frame.code === "turn_in_progress" || (state.turn.running && !answering);
+      if (refused && state.unrecordedPrompts > 0)
+        next.unrecordedPrompts = state.unrecordedPrompts - 1;
       const stillRunning = frame.code === "turn_in_progress" || (answering && frame.recoverable);
       return stillRunning || !state.turn.running
         ? next
@@ -120,7 +123,12 @@ export function foldFrame(state: ChatState, frame: ServerFrame): ChatState {
       const open = openMessage(state);
       const checkpoint = open ? { itemId: open.id, blocks: open.blocks } : undefined;
       const { checkpoint: _, ...rest } = state;
-      const next = { ...rest, records, ...(checkpoint ? { checkpoint } : {}) };
+      const next: ChatState = { ...rest, records, ...(checkpoint ? { checkpoint } : {}) };
+      if (frame.tx_type === "user_prompt") {
+        // Ours, or another client's (whose text the shell reads from the entry).
+        if (state.unrecordedPrompts > 0) next.unrecordedPrompts = state.unrecordedPrompts - 1;
+        else next.foreignPrompts = [...state.foreignPrompts, frame.seq];
+      }
       const b = state.backfill;
       if (b && b.seq === undefined && frame.tx_type === "reasoning") {
         const item = state.items.find((i) => i.id === b.itemId);

@@ -261,6 +261,28 @@ describe("chatReducer", () => {
     expect(busy.turn.running).toBe(true);
   });
 
+  it("asks for the text of a prompt another client sent, and shows it before its answer", () => {
+    const state = fold([
+      { type: "user_sent", text: "mine" },
+      record(2, "user_prompt"),
+      record(5, "user_prompt"),
+      frame({ type: "assistant_message_start", message_id: "m5" }),
+    ]);
+    expect(state.foreignPrompts).toEqual([5]);
+    const shown = chatReducer(state, {
+      type: "prompt_loaded",
+      seq: 5,
+      messageId: "m5",
+      text: "theirs",
+    });
+    expect(shown.items.map((i) => (i.kind === "user" ? i.text : i.kind))).toEqual([
+      "mine",
+      "theirs",
+      "assistant",
+    ]);
+    expect(shown.foreignPrompts).toEqual([]);
+  });
+
   it("marks a cancel as requested only while a turn runs", () => {
     expect(fold([{ type: "cancel_requested" }]).turn.cancelling).toBe(false);
     const state = fold([{ type: "user_sent", text: "go" }, { type: "cancel_requested" }]);

@@ -110,6 +110,10 @@ export interface ChatState {
    * shell reads that entry and {@link ChatEvent} `backfill` puts the whole answer in place.
    */
   backfill?: { itemId: number; base: AssistantBlock[]; seq?: number; split?: number };
+  /** Messages this client sent whose `user_prompt` entry has not been seen yet. */
+  unrecordedPrompts: number;
+  /** Seqs of `user_prompt` entries another client sent: the shell reads their text. */
+  foreignPrompts: number[];
   nextId: number;
 }
 
@@ -126,6 +130,7 @@ export type ChatEvent =
   | { type: "toggle_panel"; panel: "record" | "swarm"; open?: boolean }
   | { type: "clear" }
   | { type: "reset"; agentId?: string; model?: string }
+  | { type: "prompt_loaded"; seq: number; messageId: string; text: string }
   | {
       type: "history_loaded";
       messages: { role: "user" | "assistant"; text: string }[];
@@ -158,6 +163,8 @@ export function initialChatState(init: { agentId?: string; model?: string } = {}
     showThinking: false,
     panels: { record: false, swarm: false },
     agents: [],
+    unrecordedPrompts: 0,
+    foreignPrompts: [],
     nextId: 1,
   };
 }
@@ -181,7 +188,21 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
       return {
         ...push(state, { kind: "user", id: state.nextId, text: event.text }),
         turn: { running: true, cancelling: false },
+        unrecordedPrompts: state.unrecordedPrompts + 1,
       };
+    case "prompt_loaded": {
+      if (!state.foreignPrompts.includes(event.seq)) return state;
+      const foreignPrompts = state.foreignPrompts.filter((s) => s !== event.seq);
+      const item: ChatItem = { kind: "user", id: state.nextId, text: event.text };
+      const at = state.items.findIndex(
+        (i) => i.kind === "assistant" && i.messageId === event.messageId,
+      );
+      const items =
+        at < 0
+          ? [...state.items, item]
+          : [...state.items.slice(0, at), item, ...state.items.slice(at)];
+      return { ...state, items, foreignPrompts, nextId: state.nextId + 1 };
+    }
     case "connection":
       return foldConnection(state, event.connection);
     case "tool_args":

@@ -175,6 +175,18 @@ describe("ChatShell", () => {
     expect(state.records.at(0)).toMatchObject({ seq: 1, txType: "session_start" });
   });
 
+  it("shows the question of a turn another client started on the same agent", async () => {
+    const prompt = entry(3, "user_prompt", {});
+    prompt.tx.payload = Buffer.from("from the other window").toString("base64");
+    const { session, store } = await setup([prompt]);
+    session.frame({ type: "record", seq: 3, tx_type: "user_prompt", hash: HASH });
+    session.frame({ type: "assistant_message_start", message_id: HASH });
+    await settle();
+    const items = store.getState().items;
+    expect(items[0]).toMatchObject({ kind: "user", text: "from the other window" });
+    expect(items[1]).toMatchObject({ kind: "assistant", messageId: HASH });
+  });
+
   it("says what is wrong with an unknown command", async () => {
     const { shell, store } = await setup();
     shell.submit("/nope");

@@ -186,6 +186,7 @@ export class ChatShell implements ChatController {
       case "record":
         if (frame.tx_type === "tool_proposal") void this.#loadToolArgs(frame.seq);
         if (store.getState().backfill?.seq === frame.seq) void this.#backfill(frame.seq);
+        if (store.getState().foreignPrompts.includes(frame.seq)) void this.#loadPrompt(frame.seq);
         break;
     }
   }
@@ -227,6 +228,20 @@ export class ChatShell implements ChatController {
       this.#options.store.dispatch({ type: "history_loaded", messages, rows });
     } catch {
       // An agent whose record cannot be read now still opens; /history can try again.
+    }
+  }
+
+  /** The text of a message another client sent to this agent, read from its entry. */
+  async #loadPrompt(seq: number): Promise<void> {
+    const agentId = this.#agentId;
+    if (!agentId) return;
+    try {
+      const [entry] = await this.#api.record(agentId, seq, 1);
+      if (entry?.tx.tx_type !== "user_prompt") return;
+      const text = Buffer.from(entry.tx.payload, "base64").toString("utf8");
+      this.#options.store.dispatch({ type: "prompt_loaded", seq, messageId: entry.tx.hash, text });
+    } catch {
+      // The answer still shows; only the question is missing.
     }
   }
 
