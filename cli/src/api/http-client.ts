@@ -49,14 +49,15 @@ export const RECORD_PAGE = 1000;
  */
 export class HttpClient {
   readonly url: string;
-  readonly #token: string;
+  /** The bearer token, for the `/stream` socket of the same server. */
+  readonly token: string;
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
 
   /** `timeoutMs` bounds each request (default 30 s): a server that never answers is a `network_error`. */
   constructor(url: string, token: string, fetchImpl: typeof fetch = fetch, timeoutMs = 30_000) {
     this.url = url.replace(/\/+$/, "");
-    this.#token = token;
+    this.token = token;
     this.#fetch = fetchImpl;
     this.#timeoutMs = timeoutMs;
   }
@@ -181,7 +182,7 @@ export class HttpClient {
       response = await this.#fetch(target, {
         method,
         headers: {
-          authorization: `Bearer ${this.#token}`,
+          authorization: `Bearer ${this.token}`,
           ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -138,7 +138,7 @@ describe("StreamSession", () => {
     const opening = StreamSession.open({
       url: fake.url,
       token: "t",
-      heartbeatMs: 40,
+      heartbeatMs: 100,
       initialDelayMs: 10,
     });
     await fake.until(() => fake.connections.length >= 1);
@@ -146,6 +146,10 @@ describe("StreamSession", () => {
     const session = await opening;
     closers.push(() => session.close());
     send(fake.connections[0]!.socket, record(1));
+    await new Promise<void>((resolve) => {
+      const check = () => (session.lastSeq === 1 ? resolve() : setTimeout(check, 2));
+      check();
+    });
     await fake.until(() => (fake.connections[1]?.frames.length ?? 0) >= 2);
     expect(fake.connections[0]!.frames.filter((f) => f.type === "ping").length).toBeGreaterThan(0);
     expect(fake.connections[1]!.frames[1]).toEqual({ type: "resume", after_seq: 1 });
@@ -153,7 +157,7 @@ describe("StreamSession", () => {
 
   it("keeps a socket whose server answers the heartbeat", async () => {
     const fake = await fakeServer();
-    const opening = StreamSession.open({ url: fake.url, token: "t", heartbeatMs: 30 });
+    const opening = StreamSession.open({ url: fake.url, token: "t", heartbeatMs: 100 });
     await fake.until(() => fake.connections.length >= 1);
     const socket = fake.connections[0]!.socket;
     socket.on("message", (data) => {
@@ -164,7 +168,8 @@ describe("StreamSession", () => {
     closers.push(() => session.close());
     const events: StreamEvent[] = [];
     session.on("event", (event) => events.push(event));
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(fake.connections[0]!.frames.filter((f) => f.type === "ping").length).toBeGreaterThan(2);
     expect(fake.connections).toHaveLength(1);
     expect(events).toEqual([]);
   });

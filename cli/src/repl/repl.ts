@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { createInterface, type Interface } from "node:readline";
 import type { ServerFrame } from "../../../src/protocol/stream.js";
+import { ApiError } from "../api/api-error.js";
 import { HttpClient } from "../api/http-client.js";
-import { type SessionSettings, type StreamEvent, StreamSession } from "../api/stream-session.js";
+import { openAgentSession } from "../api/open-session.js";
+import type { SessionSettings, StreamEvent, StreamSession } from "../api/stream-session.js";
 import type { Connection } from "../commands/context.js";
 import { rememberAgent } from "../config/credentials.js";
 import { CliError, EXIT } from "../exit-codes.js";
@@ -81,15 +83,14 @@ class Repl {
 
   async #attach(agentId: string | undefined): Promise<void> {
     this.#session?.close();
-    const { entry, name } = this.#options.connection;
+    const { name } = this.#options.connection;
     try {
-      this.#session = await StreamSession.open({
-        url: entry.url,
-        token: entry.token,
-        ...(agentId === undefined ? {} : { agentId }),
+      this.#session = await openAgentSession(this.#api, {
+        ...(agentId === undefined ? { create: { name: "repl" } } : { agentId }),
         settings: this.#settings,
       });
     } catch (err) {
+      if (err instanceof ApiError) throw err;
       const message = err instanceof Error ? err.message : String(err);
       const code = /not_found|HTTP 404/.test(message) ? EXIT.not_found : EXIT.unreachable_or_auth;
       throw new CliError(code, message);
