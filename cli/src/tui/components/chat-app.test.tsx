@@ -116,6 +116,13 @@ describe("ChatApp", () => {
     expect(screen()).toContain("\u276f hello there");
   });
 
+  it("sends text and Enter that arrive in one read", async () => {
+    const { app, controller } = setup();
+    app.stdin.write("/quit\r");
+    await tick();
+    expect(controller.submit).toHaveBeenCalledWith("/quit");
+  });
+
   it("cancels the running turn on Ctrl-C and exits 0 on a second Ctrl-C", async () => {
     const { app, store, controller, advance } = setup();
     store.dispatch({ type: "user_sent", text: "long job" });

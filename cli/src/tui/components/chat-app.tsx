@@ -132,8 +132,13 @@ export function ChatApp({
       controller.answer(asked.toolUseId, answer !== "n", answer === "a");
       return;
     }
-    if (key.return) {
-      const { line, editor: next } = submitLine(typed);
+    // Text and Enter read together (a fast terminal, a paste ending in a newline) arrive as
+    // one input: the text goes in the line, and the line is sent.
+    const typedThenEnter = !key.return && input.length > 1 && /[\r\n]$/.test(input);
+    if (key.return || typedThenEnter) {
+      const text = input.replace(/[\r\n]+$/, "");
+      const full = typedThenEnter ? editLine(typed, { kind: "insert", text }) : typed;
+      const { line, editor: next } = submitLine(full);
       editorRef.current = next;
       rerender();
       setScroll(0);
