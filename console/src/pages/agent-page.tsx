@@ -94,6 +94,7 @@ export function AgentPage({
             },
             status: (next) => {
               if (next === "reconnecting") dispatch({ type: "reconnecting" });
+              if (next === "open") store.catchUp();
               setStatus(next);
             },
           },
@@ -122,7 +123,17 @@ export function AgentPage({
   const approve = (toolUseId: string, approved: boolean) => {
     dispatch({ type: "answered", toolUseId, approved });
     if (!send({ type: "approval_response", tool_use_id: toolUseId, approved })) {
-      void api.approve(agentId, toolUseId, approved);
+      api.approve(agentId, toolUseId, approved).catch((err: Error) =>
+        dispatch({
+          type: "frame",
+          frame: {
+            type: "error",
+            code: "internal_error",
+            message: `the answer was not sent: ${err.message}`,
+            recoverable: true,
+          },
+        }),
+      );
     }
   };
 

@@ -36,13 +36,21 @@ export class RecordStore {
     await this.fill();
   }
 
+  /**
+   * Reads the entries not read yet, in the background. A failure (the network dropped) is
+   * kept quiet: the next `record` frame, or {@link catchUp} after a reconnect, tries again.
+   */
+  catchUp(): void {
+    this.fill().catch(() => undefined);
+  }
+
   /** A `record` frame: the row shows at once, its entry follows. */
   onRecordFrame(frame: { seq: number; tx_type: string; hash: string }): void {
     if (this.rows[frame.seq - 1] === undefined) {
       this.rows[frame.seq - 1] = { seq: frame.seq, txType: frame.tx_type, hash: frame.hash };
       this.changed();
     }
-    void this.fill();
+    this.catchUp();
   }
 
   /** The entry at `seq`, if read. */
