@@ -114,8 +114,8 @@ export function foldFrame(state: ChatState, frame: ServerFrame): ChatState {
         : { ...next, turn: { running: false, cancelling: false } };
     }
     case "record": {
-      if (frame.seq <= state.records.lastSeq()) return state;
-      const records = state.records.append({
+      if (state.records.indexOf(frame.seq) >= 0) return state;
+      const records = state.records.insert({
         seq: frame.seq,
         txType: frame.tx_type,
         shortHash: frame.hash.slice(0, 12),

@@ -176,6 +176,16 @@ describe("chatReducer", () => {
     });
   });
 
+  it("keeps record rows in seq order when replayed ones arrive after a newer live one", () => {
+    const state = fold([
+      record(1, "user_prompt"),
+      record(4, "reasoning"),
+      record(2, "reasoning"),
+      record(3, "reasoning"),
+    ]);
+    expect(state.records.slice(0, 10).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+  });
+
   it("rolls back text streamed after the last record frame when the socket drops, so the replay shows it once", () => {
     const before = fold([
       { type: "connection", connection: { status: "open" } },

@@ -20,4 +20,12 @@ describe("RecordLog", () => {
     expect(a.slice(0, 5).map((r) => r.seq)).toEqual([1, 2]);
     expect(b.slice(0, 5).map((r) => r.seq)).toEqual([1, 3]);
   });
+
+  it("puts an older row in seq order and ignores a seq it has", () => {
+    let log = RecordLog.empty().append(row(1)).append(row(4));
+    log = log.insert(row(2)).insert(row(3)).insert(row(4)).insert(row(5));
+    expect(log.slice(0, 10).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(log.indexOf(3)).toBe(2);
+    expect(log.indexOf(9)).toBe(-1);
+  });
 });

@@ -42,6 +42,35 @@ export class RecordLog {
     return this.at(this.length - 1)?.seq ?? 0;
   }
 
+  /** The index of the row with `seq` in this snapshot (rows are in seq order), or -1. */
+  indexOf(seq: number): number {
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = this.#rows[mid]?.seq ?? 0;
+      if (at === seq) return mid;
+      if (at < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /**
+   * This snapshot with `row` in seq order: appended in O(1) when it is the newest (the usual
+   * case), put in place with a copy when it is older (frames a resume replays can arrive after
+   * a newer live one), and unchanged when its seq is already there.
+   */
+  insert(row: RecordRow): RecordLog {
+    if (row.seq > this.lastSeq()) return this.append(row);
+    if (this.indexOf(row.seq) >= 0) return this;
+    const rows = this.#rows.slice(0, this.length);
+    let at = rows.length;
+    while (at > 0 && (rows[at - 1]?.seq ?? 0) > row.seq) at--;
+    rows.splice(at, 0, row);
+    return new RecordLog(rows, rows.length);
+  }
+
   /** This snapshot with `row` after its last row. */
   append(row: RecordRow): RecordLog {
     const rows = this.#rows.length === this.length ? this.#rows : this.#rows.slice(0, this.length);
