@@ -8,6 +8,7 @@
 // from Debian when missing and possible); every
 // AURA_*, SANDBOX_*, ALLOWED_COMMANDS and RECORD_WINDOW_SIZE variable reaches the Worker.
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureBubblewrap } from "./lib/bubblewrap.mjs";
@@ -125,7 +126,7 @@ async function main() {
   console.log(`Starting wrangler dev on ${url} ...`);
   const wrangler = startWrangler({
     root: ROOT,
-    args: wranglerArgs(settings, envFile),
+    args: wranglerArgs(settings, envFile, await kernelChosenPort()),
     env: process.env,
   });
   track(wrangler, settings.port);
@@ -280,8 +281,9 @@ function resolveSandboxSecret(settings) {
  * no other .env file when one is named), so no value ever appears in a process listing.
  * @param {import("./lib/settings.mjs").Settings} settings
  * @param {string} envFile
+ * @param {number} inspectorPort
  */
-function wranglerArgs(settings, envFile) {
+function wranglerArgs(settings, envFile, inspectorPort) {
   return [
     "dev",
     "--ip",
@@ -295,7 +297,27 @@ function wranglerArgs(settings, envFile) {
     "--show-interactive-dev-session=false",
     "--env-file",
     envFile,
+    // wrangler's default devtools port is 9229 for every stack, probed then bound: two stacks
+    // starting at once (tests, a second checkout) race for it and one dies. A port the kernel
+    // picks for this stack alone does not collide.
+    "--inspector-port",
+    String(inspectorPort),
   ];
+}
+
+/**
+ * A loopback port nothing listens on right now, chosen by the kernel.
+ * @returns {Promise<number>}
+ */
+function kernelChosenPort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
 }
 
 /**
