@@ -56,7 +56,7 @@ describe("npm start", () => {
 
     const agents = expectShape(z.array(AgentSummary), (await api.get("/agents")).body);
     expect(agents).toEqual([
-      { agent_id, head_seq: 3, status: "active", created_at: expect.any(Number) },
+      { agent_id, name: "e2e", head_seq: 3, status: "active", created_at: expect.any(Number) },
     ]);
 
     await stopAndCheck(stack);
