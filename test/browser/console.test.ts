@@ -134,7 +134,7 @@ describe("the web console on the local stack", () => {
     await page.context().close();
   });
 
-  it("asks for approval of a tool call under strict, and runs it once approved from its card", async () => {
+  it("asks for approval of a tool call under strict, runs it once approved from its card, and shows the file it wrote", async () => {
     fake.script([
       {
         kind: "reply",
@@ -166,6 +166,18 @@ describe("the web console on the local stack", () => {
     await page.getByText("Done: the file says approved.").waitFor();
     expect(await card.getByRole("button", { name: "Approve" }).count()).toBe(0);
     await screenshot(page, "tool-approved");
+
+    // The file the command wrote, in the Files tab.
+    await page.getByRole("tab", { name: "Files" }).click();
+    await page
+      .getByRole("navigation", { name: "Workspace files" })
+      .getByRole("button", { name: "proof.txt" })
+      .click();
+    await page
+      .getByRole("region", { name: "File proof.txt" })
+      .locator("pre", { hasText: /^approved\s*$/ })
+      .waitFor();
+    await screenshot(page, "files");
     expect(problems).toEqual([]);
     await page.context().close();
   });

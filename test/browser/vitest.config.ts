@@ -12,6 +12,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 export default defineConfig({
   root,
   test: {
+    teardownTimeout: 30_000,
     projects: [
       {
         root,
@@ -22,7 +23,6 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          teardownTimeout: 30_000,
         },
       },
       {

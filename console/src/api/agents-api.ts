@@ -6,6 +6,7 @@ import {
   type CreateAgentRequest,
   VerifyReport,
 } from "../../../src/protocol/agents.js";
+import { FilesResponse, ReadFileResponse } from "../../../src/protocol/sandbox.js";
 import type { HttpClient } from "./http-client.js";
 
 const AgentIdAnswer = z.object({ agent_id: z.string() });
@@ -50,6 +51,18 @@ export class AgentsApi {
 
   fork(agentId: string, atSeq: number): Promise<{ agent_id: string }> {
     return this.http.post(`/agents/${agentId}/fork`, { at_seq: atSeq }, AgentIdAnswer);
+  }
+
+  /** The agent's workspace tree from `path`, `depth` levels down. */
+  files(agentId: string, path = ".", depth = 6): Promise<FilesResponse> {
+    const query = new URLSearchParams({ agent_id: agentId, path, depth: String(depth) });
+    return this.http.get(`/api/files?${query}`, FilesResponse);
+  }
+
+  /** One file of the agent's workspace. */
+  readFile(agentId: string, path: string): Promise<ReadFileResponse> {
+    const query = new URLSearchParams({ agent_id: agentId, path });
+    return this.http.get(`/api/read-file?${query}`, ReadFileResponse);
   }
 
   approve(agentId: string, toolUseId: string, approved: boolean) {

@@ -12,9 +12,10 @@ import {
   rollbackUncommitted,
 } from "../chat/chat-model.js";
 import { ChatView } from "../chat/chat-view.js";
+import { FilesView } from "../files/files-view.js";
 import { payloadText, RecordStore } from "../record/record-store.js";
 import { RecordView } from "../record/record-view.js";
-import { hrefOf } from "../ui/route.js";
+import { type AgentTab, hrefOf } from "../ui/route.js";
 
 type ChatAction =
   | { type: "frame"; frame: ServerFrame }
@@ -49,8 +50,8 @@ const STATUS_TEXT: Record<StreamStatus, string> = {
 };
 
 /**
- * One agent, live over `/stream`: the Chat and Record tabs share one socket and one copy of
- * the record.
+ * One agent, live over `/stream`: the Chat, Record and Files tabs share one socket and one
+ * copy of the record.
  */
 export function AgentPage({
   api,
@@ -61,7 +62,7 @@ export function AgentPage({
   api: AgentsApi;
   token: string;
   agentId: string;
-  tab: "chat" | "record";
+  tab: AgentTab;
 }) {
   const [chat, dispatch] = useReducer(chatReducer, emptyChat);
   const [status, setStatus] = useState<StreamStatus>("connecting");
@@ -169,6 +170,13 @@ export function AgentPage({
         >
           Record
         </a>
+        <a
+          role="tab"
+          aria-selected={tab === "files"}
+          href={hrefOf({ page: "agent", agentId, tab: "files" })}
+        >
+          Files
+        </a>
       </div>
       <div role="tabpanel" class="tab-panel">
         {tab === "chat" ? (
@@ -187,8 +195,10 @@ export function AgentPage({
             onCancel={() => send({ type: "cancel" })}
             onApprove={approve}
           />
-        ) : (
+        ) : tab === "record" ? (
           <RecordView api={api} agentId={agentId} store={store} recordVersion={recordVersion} />
+        ) : (
+          <FilesView api={api} agentId={agentId} recordVersion={recordVersion} />
         )}
       </div>
     </section>

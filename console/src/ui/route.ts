@@ -1,7 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 
+/** A tab of the agent page. */
+export type AgentTab = "chat" | "record" | "files";
+
 /** A page of the console, from the URL's fragment (`#/agents`, `#/agents/<id>/record`). */
-export type Route = { page: "agents" } | { page: "agent"; agentId: string; tab: "chat" | "record" };
+export type Route = { page: "agents" } | { page: "agent"; agentId: string; tab: AgentTab };
 
 /**
  * Reads a route from a fragment; anything unknown is the agents page.
@@ -10,9 +13,9 @@ export type Route = { page: "agents" } | { page: "agent"; agentId: string; tab: 
  * parseRoute("#/agents/ab…cd/record"); // { page: "agent", agentId: "ab…cd", tab: "record" }
  */
 export function parseRoute(hash: string): Route {
-  const match = /^#\/agents\/([0-9a-f]{64})(?:\/(chat|record))?$/.exec(hash);
+  const match = /^#\/agents\/([0-9a-f]{64})(?:\/(chat|record|files))?$/.exec(hash);
   if (match?.[1]) {
-    return { page: "agent", agentId: match[1], tab: match[2] === "record" ? "record" : "chat" };
+    return { page: "agent", agentId: match[1], tab: (match[2] as AgentTab | undefined) ?? "chat" };
   }
   return { page: "agents" };
 }
