@@ -15,4 +15,7 @@ if (cliIsStale()) {
 // several times faster than the development one, which is for React's own tests.
 process.env.NODE_ENV ??= "production";
 const { main } = await import("../dist/aura.mjs");
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A finished command ends the process at once: a request still in flight (a history page the
+// chat was loading when the person quit) must not hold the exit back.
+process.exit(code);
