@@ -1,4 +1,4 @@
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { AgentsApi } from "./api/agents-api.js";
 import { HttpClient } from "./api/http-client.js";
 import { AgentPage } from "./pages/agent-page.js";
@@ -7,6 +7,9 @@ import { SignInPage } from "./pages/sign-in-page.js";
 import { clearSession, loadSession, type Session, saveSession } from "./session/token-store.js";
 import { useRoute } from "./ui/route.js";
 import { toggleTheme } from "./ui/theme.js";
+
+/** setTimeout's longest wait (about 24.8 days); a token lasting longer gets no timer (its 401s still sign out). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The console: the sign-in page until a token is given, then the agents and agent pages. */
 export function App() {
@@ -28,6 +31,16 @@ export function App() {
 
 function SignedIn({ session, signOut }: { session: Session; signOut: (why?: string) => void }) {
   const route = useRoute();
+  // An expired token cannot open sockets or read anything: back to the sign-in page, saying why.
+  useEffect(() => {
+    const left = session.claims.exp * 1000 - Date.now();
+    if (left > MAX_TIMER_MS) return;
+    const timer = setTimeout(
+      () => signOut("Your token expired: sign in again."),
+      Math.max(0, left),
+    );
+    return () => clearTimeout(timer);
+  }, [session.claims.exp]);
   const api = useMemo(
     () =>
       new AgentsApi(

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeAnthropic, startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
+import { mintToken } from "../../scripts/lib/mint-token.mjs";
 import { cutProxy } from "../e2e/helpers/cut-proxy.js";
 import { type LocalStack, startLocalStack } from "../e2e/helpers/local-stack.js";
 import { freePort } from "../e2e/helpers/net.js";
@@ -83,6 +84,21 @@ describe("the web console on the local stack", () => {
     await page.getByRole("textbox", { name: "Token" }).waitFor();
     expect(await page.evaluate("sessionStorage.length")).toBe(0);
     await screenshot(page, "sign-in");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("sends the person back to sign in, saying why, when the token expires", async () => {
+    const { page, problems } = await watchedPage(browser);
+    const token = await mintToken({ secret: SECRET, org: "local", sub: "brief", ttlSeconds: 8 });
+    await page.goto(stack.url);
+    await page.getByRole("textbox", { name: "Token" }).fill(token);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("heading", { name: "Agents" }).waitFor();
+    expect(await page.getByTestId("user").textContent()).toBe("brief");
+    await page.getByText("Your token expired: sign in again.").waitFor({ timeout: 20_000 });
+    await page.getByRole("textbox", { name: "Token" }).waitFor();
+    expect(await page.evaluate("sessionStorage.length")).toBe(0);
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -66,6 +66,7 @@ export function AgentPage({
 }) {
   const [chat, dispatch] = useReducer(chatReducer, emptyChat);
   const [status, setStatus] = useState<StreamStatus>("connecting");
+  const [statusDetail, setStatusDetail] = useState<string | undefined>(undefined);
   const [recordVersion, setRecordVersion] = useState(0);
   const bump = () => setRecordVersion((n) => n + 1);
   const [name, setName] = useState<string | undefined>(undefined);
@@ -80,29 +81,29 @@ export function AgentPage({
     );
     store.load().catch((err: Error) => setLoadError(err.message));
     let closed = false;
+    const connect = (fromSeq: number) => {
+      if (closed) return;
+      stream.current = new StreamConnection(agentId, token, fromSeq, {
+        frame: (frame) => {
+          if (frame.type === "record") store.onRecordFrame(frame);
+          dispatch({ type: "frame", frame });
+        },
+        status: (next, detail) => {
+          if (next === "reconnecting") dispatch({ type: "reconnecting" });
+          if (next === "open") store.catchUp();
+          setStatus(next);
+          setStatusDetail(detail);
+        },
+      });
+    };
     // The chat replays the last HISTORY_ENTRIES entries' events; the Record tab reads them all.
+    // Without the head (a failed read), the server's own replay limit applies.
     api.head(agentId).then(
-      (head) => {
-        if (closed) return;
-        const connection = new StreamConnection(
-          agentId,
-          token,
-          Math.max(0, head.head_seq - HISTORY_ENTRIES),
-          {
-            frame: (frame) => {
-              if (frame.type === "record") store.onRecordFrame(frame);
-              dispatch({ type: "frame", frame });
-            },
-            status: (next) => {
-              if (next === "reconnecting") dispatch({ type: "reconnecting" });
-              if (next === "open") store.catchUp();
-              setStatus(next);
-            },
-          },
-        );
-        stream.current = connection;
+      (head) => connect(Math.max(0, head.head_seq - HISTORY_ENTRIES)),
+      (err: Error) => {
+        setLoadError(err.message);
+        connect(0);
       },
-      (err: Error) => setLoadError(err.message),
     );
     return () => {
       closed = true;
@@ -148,6 +149,7 @@ export function AgentPage({
         <output class={`live live-${status}`} aria-label="Connection">
           {STATUS_TEXT[status]}
         </output>
+        {status === "reconnecting" && statusDetail && <span class="muted">({statusDetail})</span>}
         <span>head seq {store.rows.length}</span>
       </div>
       {loadError && (

@@ -1,4 +1,5 @@
 import type { Page } from "playwright-core";
+import { screenshot } from "./chromium.js";
 
 /**
  * Signs in on the console's page with the one-click dev sign-in and waits for the agents
@@ -28,12 +29,24 @@ export async function createAgent(
   return match[1];
 }
 
-/** Waits until the agent page's socket is connected. */
+/**
+ * Waits until the agent page's socket is connected; on a timeout, the error says what the
+ * page showed (its connection state, any error) and a screenshot is saved.
+ */
 export async function waitLive(page: Page): Promise<void> {
-  await page
-    .getByRole("status", { name: "Connection" })
-    .filter({ hasText: /^Live$/ })
-    .waitFor();
+  try {
+    await page
+      .getByRole("status", { name: "Connection" })
+      .filter({ hasText: /^Live$/ })
+      .waitFor();
+  } catch (err) {
+    await screenshot(page, `not-live-${Date.now()}`).catch(() => undefined);
+    const shown = await page
+      .locator("main")
+      .innerText()
+      .catch(() => "(no page)");
+    throw new Error(`the agent page never went live; it showed:\n${shown}\n${String(err)}`);
+  }
 }
 
 /** Types a message in the chat and sends it. */
