@@ -1,5 +1,6 @@
 // No imports outside node:*: `npm start` may run this before anything else is installed.
 import { spawnSync } from "node:child_process";
+import { aptInstall, hasAptGet } from "./debian.mjs";
 
 /** What to set to run commands without OS isolation; every refusal names it. */
 const OFF_HINT =
@@ -67,20 +68,9 @@ export function ensureBubblewrap({
   let probe = probeBwrap(run);
   if (probe.missing && isRoot && hasAptGet(run)) {
     log("npm start: installing bubblewrap from Debian (apt-get install bubblewrap) ...");
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    const update = run("apt-get", ["update", "-q"], { stdio: "ignore", env });
-    const install =
-      update.status === 0
-        ? run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "bubblewrap"], {
-            stdio: "ignore",
-            env,
-          })
-        : update;
-    if (install.status !== 0) {
-      return {
-        ok: false,
-        error: `could not install bubblewrap with apt-get (exit ${install.status ?? install.error?.message}); install it yourself or ${OFF_HINT}`,
-      };
+    const install = aptInstall(["bubblewrap"], run);
+    if (!install.ok) {
+      return { ok: false, error: `${install.error}; install it yourself or ${OFF_HINT}` };
     }
     probe = probeBwrap(run);
   }
@@ -114,10 +104,4 @@ function probeBwrap(run) {
     .trim()
     .slice(0, 300);
   return { missing: false, error: said || `exit ${result.status}` };
-}
-
-/** @param {RunSync} run */
-function hasAptGet(run) {
-  const result = run("apt-get", ["--version"], { stdio: "ignore" });
-  return result.error === undefined && result.status === 0;
 }
