@@ -1,40 +1,17 @@
 import { z } from "zod";
+import { ERROR_STATUS, type ErrorCode } from "../../../src/core/errors.js";
 
 /**
- * Codes an {@link ApiError} carries: the server's stable error codes (SPEC §5), plus the
- * client's own — `network_error` (the server could not be reached) and `bad_response` (it
- * answered something that is not the documented shape).
+ * Codes an {@link ApiError} carries: the server's stable error codes (SPEC §5, the registry in
+ * src/core/errors.ts), plus the client's own — `network_error` (the server could not be
+ * reached) and `bad_response` (it answered something that is not the documented shape).
  */
-export type ApiErrorCode =
-  | "invalid_request"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "conflict"
-  | "payload_too_large"
-  | "rate_limited"
-  | "agent_paused"
-  | "agent_dead"
-  | "config_error"
-  | "unavailable"
-  | "internal"
-  | "network_error"
-  | "bad_response";
+export type ApiErrorCode = ErrorCode | "network_error" | "bad_response";
 
-const SERVER_CODES = new Set<string>([
-  "invalid_request",
-  "unauthorized",
-  "forbidden",
-  "not_found",
-  "conflict",
-  "payload_too_large",
-  "rate_limited",
-  "agent_paused",
-  "agent_dead",
-  "config_error",
-  "unavailable",
-  "internal",
-]);
+/** True for a code of the server's registry. */
+function isServerCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_STATUS, code);
+}
 
 /** The server's error body: `{"error":{"code","message","details"?}}`. */
 export const ErrorBody = z.object({
@@ -73,7 +50,7 @@ export class ApiError extends Error {
     const parsed = ErrorBody.safeParse(body);
     if (parsed.success) {
       const { code, message, details } = parsed.data.error;
-      const known = SERVER_CODES.has(code) ? (code as ApiErrorCode) : codeOfStatus(status);
+      const known = isServerCode(code) ? code : codeOfStatus(status);
       return new ApiError(known, message, status, details);
     }
     return new ApiError(codeOfStatus(status), `HTTP ${status}`, status);
