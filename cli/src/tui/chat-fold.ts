@@ -128,6 +128,7 @@ export function foldFrame(state: ChatState, frame: ServerFrame): ChatState {
         // Ours, or another client's (whose text the shell reads from the entry).
         if (state.unrecordedPrompts > 0) next.unrecordedPrompts = state.unrecordedPrompts - 1;
         else next.foreignPrompts = [...state.foreignPrompts, frame.seq];
+        if (next.unrecordedPrompts === 0) delete next.sentBeforeDrop;
       }
       const b = state.backfill;
       if (b && b.seq === undefined && frame.tx_type === "reasoning") {
@@ -143,8 +144,9 @@ export function foldFrame(state: ChatState, frame: ServerFrame): ChatState {
 /** The state after a connection change: a drop rolls the open message back to its last `record` frame. */
 export function foldConnection(state: ChatState, connection: ConnectionView): ChatState {
   const dropped = state.connection.status === "open" && connection.status !== "open";
-  const next = { ...state, connection };
+  const next: ChatState = { ...state, connection };
   if (!dropped) return next;
+  if (state.unrecordedPrompts > 0) next.sentBeforeDrop = true;
   // What streamed after the last committed entry is replayed on resume: roll it back.
   const open = openMessage(state);
   if (!open) return next;

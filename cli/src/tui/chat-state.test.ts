@@ -293,6 +293,29 @@ describe("chatReducer", () => {
     expect(shown.foreignPrompts).toEqual([]);
   });
 
+  it("lets Ctrl-C release a turn whose message was lost with the connection, and only then", () => {
+    const open = { type: "connection" as const, connection: { status: "open" as const } };
+    const down = { type: "connection" as const, connection: { status: "reconnecting" as const } };
+    // Sent, then the connection dropped before its user_prompt was recorded
+    const lost = fold([open, { type: "user_sent", text: "go" }, down, open]);
+    expect(lost.turn.running).toBe(true);
+    const released = chatReducer(lost, { type: "cancel_requested" });
+    expect(released.turn).toEqual({ running: false, cancelling: false });
+    expect(released.items.at(-1)).toMatchObject({ kind: "notice", tone: "error" });
+    // Recorded before the drop: a cancel is a cancel, and the turn waits for its end
+    const recorded = fold([
+      open,
+      { type: "user_sent", text: "go" },
+      record(1, "user_prompt"),
+      down,
+      open,
+    ]);
+    expect(chatReducer(recorded, { type: "cancel_requested" }).turn).toEqual({
+      running: true,
+      cancelling: true,
+    });
+  });
+
   it("marks a cancel as requested only while a turn runs", () => {
     expect(fold([{ type: "cancel_requested" }]).turn.cancelling).toBe(false);
     const state = fold([{ type: "user_sent", text: "go" }, { type: "cancel_requested" }]);

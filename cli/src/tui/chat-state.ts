@@ -112,6 +112,11 @@ export interface ChatState {
   backfill?: { itemId: number; base: AssistantBlock[]; seq?: number; split?: number };
   /** Messages this client sent whose `user_prompt` entry has not been seen yet. */
   unrecordedPrompts: number;
+  /**
+   * True when the connection dropped while such a message was unrecorded: the server may never
+   * have got it, so Ctrl-C releases the turn the chat is waiting on (see `cancel_requested`).
+   */
+  sentBeforeDrop?: boolean;
   /** Seqs of `user_prompt` entries another client sent: the shell reads their text. */
   foreignPrompts: number[];
   nextId: number;
@@ -224,8 +229,22 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
           : state.tools;
       return { ...state, approvals, allowedTools, tools };
     }
-    case "cancel_requested":
-      return state.turn.running ? { ...state, turn: { running: true, cancelling: true } } : state;
+    case "cancel_requested": {
+      if (!state.turn.running) return state;
+      if (state.sentBeforeDrop && state.unrecordedPrompts > 0 && !openMessage(state)) {
+        // Nothing of the turn ever arrived and its message was never recorded: it was lost
+        // with the connection. Stop waiting for it (a turn the server does run still shows).
+        const { sentBeforeDrop: _, ...rest } = state;
+        const next = push(rest, {
+          kind: "notice",
+          id: state.nextId,
+          text: "the last message never reached the agent (the connection dropped as it was sent): send it again",
+          tone: "error",
+        });
+        return { ...next, unrecordedPrompts: 0, turn: { running: false, cancelling: false } };
+      }
+      return { ...state, turn: { running: true, cancelling: true } };
+    }
     case "notice":
       return push(state, {
         kind: "notice",
