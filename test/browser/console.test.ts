@@ -145,6 +145,18 @@ describe("the web console on the local stack", () => {
     await page.getByRole("button", { name: "Verify" }).click();
     const result = page.getByRole("status", { name: "Verify result" });
     await result.filter({ hasText: /^ok/ }).waitFor();
+
+    // The keyboard walks the record: Home, End and the arrows select (and open) entries.
+    await page.getByRole("button", { name: "Entry 3 reasoning" }).focus();
+    await page.keyboard.press("Home");
+    await page.getByRole("region", { name: "Entry 1" }).waitFor();
+    await page.keyboard.press("End");
+    await page.getByRole("region", { name: "Entry 7" }).waitFor();
+    await page.keyboard.press("ArrowUp");
+    await page.getByRole("region", { name: "Entry 6" }).waitFor();
+    expect(
+      await page.getByRole("button", { name: "Entry 6 reasoning" }).getAttribute("aria-expanded"),
+    ).toBe("true");
     await screenshot(page, "agent-record");
     expect(problems).toEqual([]);
     await page.context().close();

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { VerifyReport } from "../../../src/protocol/agents.js";
 import type { AgentsApi } from "../api/agents-api.js";
 import { formatTime, prettyJson, shortHash } from "../ui/format.js";
@@ -14,7 +14,8 @@ const OVERSCAN = 10;
 /**
  * The record: every entry (seq, type, time, short hash, the link to the previous hash),
  * rendered virtually so 10,000 entries cost what a screenful costs; the selected entry's
- * decoded payload; Verify and Fork here.
+ * decoded payload; Verify and Fork here. On a row, the arrow keys, Page Up/Down, Home and End
+ * move the selection (and the focus) through the whole record, rendered or not.
  */
 export function RecordView({
   api,
@@ -34,6 +35,50 @@ export function RecordView({
   const [height, setHeight] = useState(480);
   const list = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
+  /** The row to focus once it is rendered (the keyboard moved to it). */
+  const focusSeq = useRef<number | undefined>(undefined);
+
+  // In the commit that renders the row, so the next key press already lands on it.
+  useLayoutEffect(() => {
+    if (focusSeq.current === undefined) return;
+    const button = list.current?.querySelector<HTMLButtonElement>(
+      `button[data-seq="${focusSeq.current}"]`,
+    );
+    if (button) {
+      button.focus();
+      focusSeq.current = undefined;
+    }
+  });
+
+  /** Selects `seq` (clamped to the record), scrolls it into view and focuses it. */
+  const moveTo = (seq: number) => {
+    const target = Math.min(rows.length, Math.max(1, seq));
+    setSelected(target);
+    focusSeq.current = target;
+    const el = list.current;
+    if (!el) return;
+    const top = (target - 1) * ROW_PX;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_PX > el.scrollTop + el.clientHeight) {
+      el.scrollTop = top + ROW_PX - el.clientHeight;
+    }
+    setScrollTop(el.scrollTop);
+  };
+  const page = Math.max(1, Math.floor(height / ROW_PX) - 1);
+  const onKey = (key: string, seq: number): boolean => {
+    const moves: Record<string, number> = {
+      ArrowDown: seq + 1,
+      ArrowUp: seq - 1,
+      PageDown: seq + page,
+      PageUp: seq - page,
+      Home: 1,
+      End: rows.length,
+    };
+    const next = moves[key];
+    if (next === undefined) return false;
+    moveTo(next);
+    return true;
+  };
 
   useEffect(() => {
     const el = list.current;
@@ -88,6 +133,7 @@ export function RecordView({
               top={(window.from + i) * ROW_PX}
               selected={row !== undefined && row.seq === selected}
               onSelect={(seq) => setSelected(seq === selected ? undefined : seq)}
+              onKey={onKey}
             />
           ))}
         </ul>
@@ -103,11 +149,14 @@ function RecordLine({
   top,
   selected,
   onSelect,
+  onKey,
 }: {
   row: RecordRow | undefined;
   top: number;
   selected: boolean;
   onSelect: (seq: number) => void;
+  /** A key pressed on the row; true when it moved the selection. */
+  onKey: (key: string, seq: number) => boolean;
 }) {
   if (row === undefined) return null;
   return (
@@ -117,7 +166,11 @@ function RecordLine({
         class={selected ? "selected" : ""}
         aria-expanded={selected}
         aria-label={`Entry ${row.seq} ${row.txType}`}
+        data-seq={row.seq}
         onClick={() => onSelect(row.seq)}
+        onKeyDown={(e) => {
+          if (onKey(e.key, row.seq)) e.preventDefault();
+        }}
       >
         <span class="seq num">{row.seq}</span>
         <span class="type">{row.txType}</span>
