@@ -1,5 +1,7 @@
 // No imports outside node:*: this module runs before node_modules exists.
 import { spawnSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
 
 /**
  * @typedef {(command: string, args: string[], options: object) => { status: number | null, error?: Error, stderr?: unknown }} RunSync
@@ -42,29 +44,46 @@ export function aptInstall(packages, run = spawnSync) {
 }
 
 /**
- * Makes sure each command runs, installing the Debian package that provides it when it is
- * missing and this process is root on a system with apt-get. Resolves with the commands
- * still missing (empty when all run).
+ * True when an executable named `command` is on PATH (found without running it: some, such as
+ * a browser, do real work on any flag).
+ * @param {string} command
+ */
+export function onPath(command) {
+  return (process.env.PATH ?? "").split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Makes sure each command is installed, installing the Debian package that provides it when
+ * it is missing and this process is root on a system with apt-get. Returns the commands still
+ * missing (empty when all are there).
  * @param {Array<{ command: string, pkg: string }>} wanted
- * @param {{ log?: (line: string) => void, run?: RunSync, isRoot?: boolean }} [options]
+ * @param {{ log?: (line: string) => void, run?: RunSync, isRoot?: boolean, has?: (command: string) => boolean }} [options]
  * @returns {string[]}
  * @example
  * const missing = ensureCommands([{ command: "tmux", pkg: "tmux" }]);
  */
 export function ensureCommands(
   wanted,
-  { log = (line) => console.log(line), run = spawnSync, isRoot = process.getuid?.() === 0 } = {},
+  {
+    log = (line) => console.log(line),
+    run = spawnSync,
+    isRoot = process.getuid?.() === 0,
+    has = onPath,
+  } = {},
 ) {
-  const runs = (/** @type {string} */ command) => {
-    const result = run(command, ["-V"], { stdio: "ignore" });
-    return result.error === undefined;
-  };
-  const missing = wanted.filter(({ command }) => !runs(command));
+  const missing = wanted.filter(({ command }) => !has(command));
   if (missing.length > 0 && isRoot && hasAptGet(run)) {
     const pkgs = missing.map(({ pkg }) => pkg);
     log(`installing ${pkgs.join(", ")} from Debian (apt-get install) ...`);
     const installed = aptInstall(pkgs, run);
     if (!installed.ok) log(installed.error);
   }
-  return missing.filter(({ command }) => !runs(command)).map(({ command }) => command);
+  return missing.filter(({ command }) => !has(command)).map(({ command }) => command);
 }

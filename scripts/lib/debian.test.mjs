@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ensureCommands } from "./debian.mjs";
 
-/** A machine where `installed` commands run and apt-get installs packages into it. */
+/** A machine where `installed` commands are on PATH and apt-get installs packages into it. */
 function machine(installed, { apt = true } = {}) {
   const calls = [];
   const run = (command, args) => {
@@ -11,13 +11,13 @@ function machine(installed, { apt = true } = {}) {
       if (args[0] === "install") for (const pkg of args.slice(4)) installed.add(pkg);
       return { status: 0 };
     }
-    return installed.has(command) ? { status: 0 } : { status: null, error: new Error("ENOENT") };
+    return { status: null, error: new Error(`unexpected ${command}`) };
   };
-  return { run, calls };
+  return { run, calls, has: (command) => installed.has(command) };
 }
 
 describe("ensureCommands", () => {
-  it("does nothing when every command runs", () => {
+  it("does nothing when every command is installed", () => {
     const m = machine(new Set(["tmux"]));
     expect(
       ensureCommands([{ command: "tmux", pkg: "tmux" }], {
@@ -33,6 +33,7 @@ describe("ensureCommands", () => {
     const m = machine(new Set());
     const missing = ensureCommands([{ command: "tmux", pkg: "tmux" }], {
       run: m.run,
+      has: m.has,
       log: () => {},
       isRoot: true,
     });
@@ -45,6 +46,7 @@ describe("ensureCommands", () => {
     expect(
       ensureCommands([{ command: "tmux", pkg: "tmux" }], {
         run: notRoot.run,
+        has: notRoot.has,
         log: () => {},
         isRoot: false,
       }),
@@ -54,6 +56,7 @@ describe("ensureCommands", () => {
     expect(
       ensureCommands([{ command: "tmux", pkg: "tmux" }], {
         run: noApt.run,
+        has: noApt.has,
         log: () => {},
         isRoot: true,
       }),
