@@ -16,6 +16,7 @@ import { FilesView } from "../files/files-view.js";
 import { payloadText, RecordStore } from "../record/record-store.js";
 import { RecordView } from "../record/record-view.js";
 import { type AgentTab, hrefOf } from "../ui/route.js";
+import { UsageView } from "../usage/usage-view.js";
 
 type ChatAction =
   | { type: "frame"; frame: ServerFrame }
@@ -179,6 +180,13 @@ export function AgentPage({
         >
           Files
         </a>
+        <a
+          role="tab"
+          aria-selected={tab === "usage"}
+          href={hrefOf({ page: "agent", agentId, tab: "usage" })}
+        >
+          Usage
+        </a>
       </div>
       <div role="tabpanel" class="tab-panel">
         {tab === "chat" ? (
@@ -197,6 +205,8 @@ export function AgentPage({
             onCancel={() => send({ type: "cancel" })}
             onApprove={approve}
           />
+        ) : tab === "usage" ? (
+          <UsageView store={store} recordVersion={recordVersion} />
         ) : tab === "record" ? (
           <RecordView api={api} agentId={agentId} store={store} recordVersion={recordVersion} />
         ) : (
