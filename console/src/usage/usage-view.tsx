@@ -35,7 +35,7 @@ function BarChart({
 }) {
   const max = Math.max(1, ...bars.map((b) => b.values.reduce((n, v) => n + v, 0)));
   const step = bars.length ? WIDTH / bars.length : WIDTH;
-  const barWidth = Math.max(1, step * 0.8);
+  const barWidth = Math.min(48, Math.max(1, step * 0.8));
   return (
     <figure class="usage-chart" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{title}</h2>
