@@ -47,6 +47,10 @@ export async function buildConsole(root = ROOT) {
     outdir,
     bundle: true,
     format: "esm",
+    // Code loaded on demand (xterm.js, for the Terminal tab) goes to chunks/, fetched only
+    // when used: the first load stays app.js and app.css.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     platform: "browser",
     target: "es2022",
     jsx: "automatic",

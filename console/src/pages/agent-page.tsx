@@ -15,6 +15,7 @@ import { ChatView } from "../chat/chat-view.js";
 import { FilesView } from "../files/files-view.js";
 import { payloadText, RecordStore } from "../record/record-store.js";
 import { RecordView } from "../record/record-view.js";
+import { type TerminalApproval, TerminalView } from "../terminal/terminal-view.js";
 import { type AgentTab, hrefOf } from "../ui/route.js";
 import { UsageView } from "../usage/usage-view.js";
 
@@ -74,6 +75,7 @@ export function AgentPage({
   const [loadError, setLoadError] = useState<string | undefined>(undefined);
   const store = useMemo(() => new RecordStore(api, agentId, bump), [api, agentId]);
   const stream = useRef<StreamConnection | undefined>(undefined);
+  const [terminalAsk, setTerminalAsk] = useState<TerminalApproval | undefined>(undefined);
 
   useEffect(() => {
     api.list().then(
@@ -87,6 +89,9 @@ export function AgentPage({
       stream.current = new StreamConnection(agentId, token, fromSeq, {
         frame: (frame) => {
           if (frame.type === "record") store.onRecordFrame(frame);
+          if (frame.type === "approval_request" && frame.tool === "terminal") {
+            setTerminalAsk({ toolUseId: frame.tool_use_id, reason: frame.reason, at: Date.now() });
+          }
           dispatch({ type: "frame", frame });
         },
         status: (next, detail) => {
@@ -182,6 +187,13 @@ export function AgentPage({
         </a>
         <a
           role="tab"
+          aria-selected={tab === "terminal"}
+          href={hrefOf({ page: "agent", agentId, tab: "terminal" })}
+        >
+          Terminal
+        </a>
+        <a
+          role="tab"
           aria-selected={tab === "usage"}
           href={hrefOf({ page: "agent", agentId, tab: "usage" })}
         >
@@ -207,6 +219,14 @@ export function AgentPage({
           />
         ) : tab === "usage" ? (
           <UsageView store={store} recordVersion={recordVersion} />
+        ) : tab === "terminal" ? (
+          <TerminalView
+            agentId={agentId}
+            token={token}
+            connected={status === "open"}
+            approval={terminalAsk}
+            onApprove={approve}
+          />
         ) : tab === "record" ? (
           <RecordView api={api} agentId={agentId} store={store} recordVersion={recordVersion} />
         ) : (

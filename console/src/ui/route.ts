@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 /** A tab of the agent page. */
-export type AgentTab = "chat" | "record" | "files" | "usage";
+export type AgentTab = "chat" | "record" | "files" | "usage" | "terminal";
 
 /** A page of the console, from the URL's fragment (`#/agents`, `#/agents/<id>/record`). */
 export type Route = { page: "agents" } | { page: "agent"; agentId: string; tab: AgentTab };
@@ -13,7 +13,7 @@ export type Route = { page: "agents" } | { page: "agent"; agentId: string; tab: 
  * parseRoute("#/agents/ab…cd/record"); // { page: "agent", agentId: "ab…cd", tab: "record" }
  */
 export function parseRoute(hash: string): Route {
-  const match = /^#\/agents\/([0-9a-f]{64})(?:\/(chat|record|files|usage))?$/.exec(hash);
+  const match = /^#\/agents\/([0-9a-f]{64})(?:\/(chat|record|files|usage|terminal))?$/.exec(hash);
   if (match?.[1]) {
     return { page: "agent", agentId: match[1], tab: (match[2] as AgentTab | undefined) ?? "chat" };
   }
