@@ -1,6 +1,7 @@
 // The agent's read-only calls: each answers from its metadata and record for the caller
 // that owns it (`not_found` for anyone else) and writes nothing.
 
+import { decodeReasoning } from "../../src/agent/reasoning-record.js";
 import { fail, type Result } from "../../src/core/errors.js";
 import type { AgentHead, AgentSummary, VerifyReport } from "../../src/protocol/agents.js";
 import type { TxStatus } from "../../src/protocol/tx.js";
@@ -59,7 +60,41 @@ export function summaryOf(store: AgentStore, address: AgentAddress): Result<Agen
   if (settings.name !== undefined) summary.name = settings.name;
   if (settings.project_id !== undefined) summary.project_id = settings.project_id;
   if (settings.workspace === "project") summary.workspace = "project";
+  if (head_seq > 0) {
+    const head = store.entriesFrom(head_seq, 1)[0];
+    if (head) summary.last_activity_ms = head.tx.ts_ms;
+  }
+  summary.tokens = tokensOf(store, head_seq);
   return { ok: true, ...summary };
+}
+
+/** Token totals of the record through `throughSeq`, per store (entries never change). */
+const tokenTotals = new WeakMap<
+  AgentStore,
+  { throughSeq: number; input_tokens: number; output_tokens: number }
+>();
+
+/**
+ * The tokens of every recorded model answer through `headSeq`: the reasoning entries after
+ * the last count are read once and added, so the list costs one scan of an agent's
+ * reasoning entries per object lifetime, then only what was appended since.
+ */
+function tokensOf(
+  store: AgentStore,
+  headSeq: number,
+): { input_tokens: number; output_tokens: number } {
+  const total = tokenTotals.get(store) ?? { throughSeq: 0, input_tokens: 0, output_tokens: 0 };
+  if (headSeq > total.throughSeq) {
+    for (const entry of store.entriesOfTypes(["reasoning"], total.throughSeq + 1, headSeq + 1)) {
+      const usage = decodeReasoning(entry.tx.payload).response?.usage;
+      if (!usage) continue;
+      total.input_tokens += usage.input_tokens;
+      total.output_tokens += usage.output_tokens;
+    }
+    total.throughSeq = headSeq;
+    tokenTotals.set(store, total);
+  }
+  return { input_tokens: total.input_tokens, output_tokens: total.output_tokens };
 }
 
 /**

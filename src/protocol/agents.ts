@@ -79,6 +79,15 @@ export const AgentSummary = z.object({
   project_id: ProjectId.optional(),
   /** `"project"` when its files, commands and terminal are its project's workspace. */
   workspace: z.literal("project").optional(),
+  /** `ts_ms` of the head entry's transaction; absent while the record is empty. */
+  last_activity_ms: z.number().int().nonnegative().optional(),
+  /** Tokens of every model answer in the record (the `usage` of its `reasoning` entries). */
+  tokens: z
+    .object({
+      input_tokens: z.number().int().nonnegative(),
+      output_tokens: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type AgentSummary = z.infer<typeof AgentSummary>;
 

@@ -1,5 +1,5 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ZERO_HASH } from "../../src/core/hash.js";
 import type { AgentSummary } from "../../src/protocol/agents.js";
 import {
@@ -17,6 +17,7 @@ import {
   waitForHead,
   waitForTx,
 } from "./helpers.js";
+import { finalText, scriptModel } from "./scripted-model.js";
 
 const ORG = "org-agents";
 let token: string;
@@ -73,6 +74,34 @@ describe("agents", () => {
 
     // Then the agent is there with its head
     expect(list.find((a) => a.agent_id === agentId)).toMatchObject({ head_seq: 1 });
+  });
+
+  describe("last activity and tokens", () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it("lists when the record last grew and the tokens of every recorded model answer", async () => {
+      // Given an agent that has not run yet
+      const agentId = await createAgent(token, { name: "counted" });
+      const fresh = await bodyOf<AgentSummary[]>(await call("GET", "/agents", { token }));
+      const before = fresh.find((a) => a.agent_id === agentId);
+      expect(before).not.toHaveProperty("last_activity_ms");
+      expect(before?.tokens).toEqual({ input_tokens: 0, output_tokens: 0 });
+
+      // When it answers two prompts (each answer 10 tokens in, 5 out)
+      scriptModel(({ request }) => finalText(request.model, "noted"));
+      for (const text of ["one", "two"]) {
+        const txId = await submitTx(token, { agent_id: agentId, kind: "user_prompt", text });
+        expect((await waitForTx(token, agentId, txId)).status).toBe("processed");
+      }
+
+      // Then the list counts both answers and dates the head entry
+      const head = await getHead(token, agentId);
+      const [last] = await getRecord(token, agentId, { from_seq: head.head_seq, limit: 1 });
+      const list = await bodyOf<AgentSummary[]>(await call("GET", "/agents", { token }));
+      const listed = list.find((a) => a.agent_id === agentId);
+      expect(listed?.tokens).toEqual({ input_tokens: 20, output_tokens: 10 });
+      expect(listed?.last_activity_ms).toBe(last?.tx.ts_ms);
+    });
   });
 
   it("refuses an unknown setting with 400", async () => {

@@ -4,10 +4,17 @@ import type { AgentsApi } from "../api/agents-api.js";
 import { formatTime, shortHash } from "../ui/format.js";
 import { hrefOf, navigate } from "../ui/route.js";
 
-type SortKey = "created" | "name" | "head_seq" | "status";
+type SortKey = "created" | "name" | "head_seq" | "status" | "activity" | "tokens";
+
+/** Input and output tokens of the agent's recorded model answers (0 when not reported). */
+function tokensOf(a: AgentSummary): number {
+  return (a.tokens?.input_tokens ?? 0) + (a.tokens?.output_tokens ?? 0);
+}
 
 const SORTS: Record<SortKey, (a: AgentSummary, b: AgentSummary) => number> = {
   created: (a, b) => b.created_at - a.created_at,
+  activity: (a, b) => (b.last_activity_ms ?? 0) - (a.last_activity_ms ?? 0),
+  tokens: (a, b) => tokensOf(b) - tokensOf(a),
   name: (a, b) => (a.name ?? "").localeCompare(b.name ?? ""),
   head_seq: (a, b) => b.head_seq - a.head_seq,
   status: (a, b) => a.status.localeCompare(b.status),
@@ -73,6 +80,8 @@ export function AgentsPage({ api }: { api: AgentsApi }) {
           <option value="name">name</option>
           <option value="head_seq">head seq</option>
           <option value="status">status</option>
+          <option value="activity">last activity</option>
+          <option value="tokens">tokens used</option>
         </select>
       </div>
       {error && (
@@ -91,6 +100,8 @@ export function AgentsPage({ api }: { api: AgentsApi }) {
               <th scope="col">Name</th>
               <th scope="col">Status</th>
               <th scope="col">Head seq</th>
+              <th scope="col">Last activity</th>
+              <th scope="col">Tokens used</th>
               <th scope="col">Created</th>
               <th scope="col">Id</th>
             </tr>
@@ -107,6 +118,20 @@ export function AgentsPage({ api }: { api: AgentsApi }) {
                   <span class={`status status-${a.status}`}>{a.status}</span>
                 </td>
                 <td class="num">{a.head_seq}</td>
+                <td data-testid="last-activity">
+                  {a.last_activity_ms === undefined ? "—" : formatTime(a.last_activity_ms)}
+                </td>
+                <td
+                  class="num"
+                  data-testid="tokens"
+                  title={
+                    a.tokens
+                      ? `${a.tokens.input_tokens} in, ${a.tokens.output_tokens} out`
+                      : undefined
+                  }
+                >
+                  {a.tokens ? tokensOf(a).toLocaleString() : "—"}
+                </td>
                 <td>{formatTime(a.created_at)}</td>
                 <td class="mono">{shortHash(a.agent_id)}</td>
               </tr>

@@ -54,3 +54,8 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
   await page.getByRole("textbox", { name: "Message" }).fill(text);
   await page.getByRole("button", { name: "Send" }).click();
 }
+
+/** Opens one of the agent page's tabs by its name. */
+export async function openTab(page: Page, name: string): Promise<void> {
+  await page.getByRole("tablist", { name: "Agent views" }).getByRole("tab", { name }).click();
+}
