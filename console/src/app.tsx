@@ -1,9 +1,13 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { AgentsApi } from "./api/agents-api.js";
 import { HttpClient } from "./api/http-client.js";
+import { ProjectsApi } from "./api/projects-api.js";
 import { AgentPage } from "./pages/agent-page.js";
 import { AgentsPage } from "./pages/agents-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
+import { ProjectPage } from "./projects/project-page.js";
+import { useProjectRoute } from "./projects/project-route.js";
+import { ProjectsPage } from "./projects/projects-page.js";
 import { clearSession, loadSession, type Session, saveSession } from "./session/token-store.js";
 import { useRoute } from "./ui/route.js";
 import { toggleTheme } from "./ui/theme.js";
@@ -31,6 +35,7 @@ export function App() {
 
 function SignedIn({ session, signOut }: { session: Session; signOut: (why?: string) => void }) {
   const route = useRoute();
+  const projectRoute = useProjectRoute();
   // An expired token cannot open sockets or read anything: back to the sign-in page, saying why.
   useEffect(() => {
     const left = session.claims.exp * 1000 - Date.now();
@@ -41,15 +46,15 @@ function SignedIn({ session, signOut }: { session: Session; signOut: (why?: stri
     );
     return () => clearTimeout(timer);
   }, [session.claims.exp]);
-  const api = useMemo(
+  const http = useMemo(
     () =>
-      new AgentsApi(
-        new HttpClient(session.token, () =>
-          signOut("The server refused your token (expired or revoked): sign in again."),
-        ),
+      new HttpClient(session.token, () =>
+        signOut("The server refused your token (expired or revoked): sign in again."),
       ),
     [session.token],
   );
+  const api = useMemo(() => new AgentsApi(http), [http]);
+  const projectsApi = useMemo(() => new ProjectsApi(http), [http]);
   return (
     <div class="shell">
       <header class="topbar">
@@ -57,8 +62,14 @@ function SignedIn({ session, signOut }: { session: Session; signOut: (why?: stri
           Aura Swarm
         </a>
         <nav aria-label="Pages">
-          <a href="#/agents" aria-current={route.page === "agents" ? "page" : undefined}>
+          <a
+            href="#/agents"
+            aria-current={route.page === "agents" && !projectRoute ? "page" : undefined}
+          >
             Agents
+          </a>{" "}
+          <a href="#/projects" aria-current={projectRoute ? "page" : undefined}>
+            Projects
           </a>
         </nav>
         <span class="whoami">
@@ -77,7 +88,16 @@ function SignedIn({ session, signOut }: { session: Session; signOut: (why?: stri
         </button>
       </header>
       <main>
-        {route.page === "agents" ? (
+        {projectRoute?.page === "projects" ? (
+          <ProjectsPage api={projectsApi} />
+        ) : projectRoute?.page === "project" ? (
+          <ProjectPage
+            key={projectRoute.projectId}
+            api={projectsApi}
+            token={session.token}
+            projectId={projectRoute.projectId}
+          />
+        ) : route.page === "agents" ? (
           <AgentsPage api={api} />
         ) : (
           <AgentPage

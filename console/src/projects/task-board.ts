@@ -1,0 +1,34 @@
+import type { Task, TaskStatus } from "../../../src/protocol/projects.js";
+
+/** The board's columns, in the order a task moves through them. */
+export const BOARD_COLUMNS: readonly { status: TaskStatus; title: string }[] = [
+  { status: "pending", title: "Pending" },
+  { status: "ready", title: "Ready" },
+  { status: "in_progress", title: "In progress" },
+  { status: "blocked", title: "Blocked" },
+  { status: "failed", title: "Failed" },
+  { status: "done", title: "Done" },
+];
+
+/**
+ * Tasks grouped by status, each column in the tasks' `order` (then creation time).
+ *
+ * @example
+ * taskBoard(tasks).get("ready"); // [the ready tasks, lowest order first]
+ */
+export function taskBoard(tasks: readonly Task[]): Map<TaskStatus, Task[]> {
+  const board = new Map<TaskStatus, Task[]>(BOARD_COLUMNS.map((c) => [c.status, []]));
+  for (const task of tasks) board.get(task.status)?.push(task);
+  for (const column of board.values()) {
+    column.sort((a, b) => a.order - b.order || a.created_at - b.created_at);
+  }
+  return board;
+}
+
+/** The commands an automaton in `status` accepts (src/automaton/lifecycle.ts). */
+export function allowedCommands(status: string): ("pause" | "resume" | "stop")[] {
+  if (status === "running") return ["pause", "stop"];
+  if (status === "installing") return ["stop"];
+  if (status === "paused") return ["resume", "stop"];
+  return [];
+}
