@@ -26,6 +26,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { automatonResults, formatAutomatons } from "./bench/automaton-report.mjs";
 import { automatonChecks, runAutomatons } from "./bench/automatons.mjs";
+import { runConsoleBench } from "./bench/console.mjs";
 import { runHeadScaling } from "./bench/head-scaling.mjs";
 import { formatIsolation, runIsolation } from "./bench/isolation.mjs";
 import { readOptions } from "./bench/options.mjs";
@@ -241,6 +242,7 @@ async function main() {
     resultsFile: RESULTS,
     log,
   });
+  await runConsoleBench({ resultsFile: RESULTS, log });
 
   const isolationErrors = [
     isolation.isolated,
