@@ -85,6 +85,25 @@ describe("the console's Terminal tab", () => {
       .waitFor();
     await runInTerminal(page, "echo hello-$((40+2))", "hello-42");
     await screenshot(page, "terminal");
+
+    // The pty follows the element: a smaller window, fewer rows and columns.
+    const sizes = async () =>
+      [
+        ...(await page.getByRole("region", { name: "Terminal", exact: true }).innerText())
+          .replace(/\u00a0/g, " ")
+          .matchAll(/^size=(\d+ \d+)\s*$/gm),
+      ].map((m) => m[1]);
+    await page.keyboard.type("echo size=$(stty size)");
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await sizes()).length, { timeout: 20_000 }).toBe(1);
+    const [before] = await sizes();
+    await page.setViewportSize({ width: 700, height: 500 });
+    await page.keyboard.type("echo size=$(stty size)");
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await sizes()).length, { timeout: 20_000 }).toBe(2);
+    const [, after] = await sizes();
+    expect(before).toMatch(/^\d+ \d+$/);
+    expect(after).not.toBe(before);
     // xterm.js's own rules went into adopted stylesheets, not refused `<style>` elements.
     expect(await page.locator("style").count()).toBe(0);
     expect(await page.evaluate("document.adoptedStyleSheets.length")).toBeGreaterThan(0);
