@@ -142,7 +142,11 @@ export function ProjectPage({
                     <li key={task.id} class="card task-card" aria-label={`Task ${task.title}`}>
                       <strong>{task.title}</strong>
                       {task.description && <p class="muted">{task.description}</p>}
-                      {task.attempts > 0 && <span class="muted">{task.attempts} attempts</span>}
+                      {task.attempts > 0 && (
+                        <span class="muted">
+                          {task.attempts} {task.attempts === 1 ? "attempt" : "attempts"}
+                        </span>
+                      )}
                     </li>
                   ))}
                 </ul>
