@@ -76,16 +76,20 @@ async function seed(url, token, agentId, count, concurrency = 32) {
   }
 }
 
-/** Waits until the Record tab lists at least `n` entries and every one is read. */
-function waitEntries(page, n, timeout = 120_000) {
+/**
+ * Waits until the Record tab lists at least `n` entries (`live`: and the socket is live).
+ * @param {import("playwright-core").Page} page
+ * @param {number} n
+ */
+function waitEntries(page, n, live = true, timeout = 120_000) {
   return page.waitForFunction(
-    (want) => {
+    ([want, needLive]) => {
       const text = document.querySelector(".record .toolbar")?.textContent ?? "";
       const m = /(\d+) entries/.exec(text);
-      const live = document.querySelector("output.live")?.textContent === "Live";
-      return m !== null && Number(m[1]) >= want && live;
+      const isLive = document.querySelector("output.live")?.textContent === "Live";
+      return m !== null && Number(m[1]) >= Number(want) && (isLive || !needLive);
     },
-    n,
+    [n, live],
     { timeout, polling: 16 },
   );
 }
@@ -123,14 +127,18 @@ export async function measureInBrowser({ url, token, entries, streamed, log }) {
     // Time to interactive: a fresh load of the agent page (signed in) until the Record tab
     // lists every entry and the socket is live. Best of three loads, the first warms caches.
     const loads = [];
+    const listed = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
       await page.reload();
+      await waitEntries(page, head, false);
+      listed.push(Math.round(performance.now() - t0));
       await waitEntries(page, head);
       loads.push(Math.round(performance.now() - t0));
     }
-    const tti = Math.min(...loads.slice(1));
-    log(`console: loads ${loads.join(", ")} ms`);
+    const best = loads[1] <= loads[2] ? 1 : 2;
+    const tti = loads[best];
+    log(`console: loads ${loads.join(", ")} ms (every entry listed after ${listed.join(", ")} ms)`);
 
     // Frame times while scrolling the record list: requestAnimationFrame deltas, scrolling
     // 600 px a frame for 240 frames (down, then back up from the bottom).
@@ -140,12 +148,12 @@ export async function measureInBrowser({ url, token, entries, streamed, log }) {
         const out = [];
         let last = await new Promise((r) => requestAnimationFrame(r));
         let step = 600;
-        for (let i = 0; i < 240; i++) {
+        for (let i = 0; i < 270; i++) {
           if (list.scrollTop + list.clientHeight >= list.scrollHeight - 1) step = -600;
           if (list.scrollTop <= 0) step = 600;
           list.scrollTop += step;
           const now = await new Promise((r) => requestAnimationFrame(r));
-          out.push(now - last);
+          if (i >= 30) out.push(now - last); // the first 30 frames warm up
           last = now;
         }
         return out;
@@ -159,6 +167,8 @@ export async function measureInBrowser({ url, token, entries, streamed, log }) {
       p95_ms: r1(pct(sorted, 95)),
       max_ms: r1(sorted[sorted.length - 1] ?? 0),
       fps: r1(1000 / mean),
+      median_fps: r1(1000 / pct(sorted, 50)),
+      within_17ms: r1((100 * deltas.filter((d) => d <= 17.5).length) / deltas.length),
     };
 
     // Heap: after a GC, before and after `streamed` entries arrive over the socket.
@@ -178,6 +188,7 @@ export async function measureInBrowser({ url, token, entries, streamed, log }) {
     return {
       entries: head,
       tti_ms: tti,
+      listed_ms: listed[best],
       loads_ms: loads,
       scroll,
       heap: { before, after: heapAfter, streamed: after - head },
