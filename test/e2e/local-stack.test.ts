@@ -56,7 +56,15 @@ describe("npm start", () => {
 
     const agents = expectShape(z.array(AgentSummary), (await api.get("/agents")).body);
     expect(agents).toEqual([
-      { agent_id, name: "e2e", head_seq: 3, status: "active", created_at: expect.any(Number) },
+      {
+        agent_id,
+        name: "e2e",
+        head_seq: 3,
+        status: "active",
+        created_at: expect.any(Number),
+        last_activity_ms: expect.any(Number),
+        tokens: { input_tokens: expect.any(Number), output_tokens: expect.any(Number) },
+      },
     ]);
 
     await stopAndCheck(stack);
