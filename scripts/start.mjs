@@ -126,7 +126,7 @@ async function main() {
   console.log(`Starting wrangler dev on ${url} ...`);
   const wrangler = startWrangler({
     root: ROOT,
-    args: wranglerArgs(settings, envFile, await kernelChosenPort()),
+    args: wranglerArgs(settings, envFile, await inspectorPort(settings)),
     env: process.env,
   });
   track(wrangler, settings.port);
@@ -303,6 +303,19 @@ function wranglerArgs(settings, envFile, inspectorPort) {
     "--inspector-port",
     String(inspectorPort),
   ];
+}
+
+/**
+ * The port for wrangler's inspector: one the kernel chooses, never the stack's own ports
+ * (the Worker's is free until wrangler binds it, so the kernel could hand it out again).
+ * @param {import("./lib/settings.mjs").Settings} settings
+ * @returns {Promise<number>}
+ */
+async function inspectorPort(settings) {
+  for (;;) {
+    const port = await kernelChosenPort();
+    if (port !== settings.port && port !== settings.sandboxPort) return port;
+  }
 }
 
 /**
