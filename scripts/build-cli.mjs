@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Bundles the `aura` terminal client (cli/src/main.ts and the project's own modules it
-// imports, e.g. src/protocol/) into cli/dist/aura.mjs. Packages from node_modules stay
-// external: they load from node_modules at run time. cli/bin/aura.mjs rebuilds on demand.
+// imports, e.g. src/protocol/) into cli/dist/aura.mjs, with what only some commands need (the
+// full-screen chat and Ink under it) split into chunks loaded on first use. Packages from
+// node_modules stay external: they load from node_modules at run time. cli/bin/aura.mjs
+// rebuilds on demand.
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const outfile = `${root}cli/dist/aura.mjs`;
+const outdir = `${root}cli/dist`;
+const outfile = `${outdir}/aura.mjs`;
 const inputsFile = `${root}cli/dist/inputs.json`;
 
 /**
@@ -18,8 +21,11 @@ const inputsFile = `${root}cli/dist/inputs.json`;
 export async function buildCli() {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ["cli/src/main.ts"],
-    outfile,
+    entryPoints: { aura: "cli/src/main.ts" },
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    splitting: true,
     bundle: true,
     packages: "external",
     platform: "node",

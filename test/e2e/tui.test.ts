@@ -60,7 +60,9 @@ describe.skipIf(!hasTmux())("aura chat in a terminal", () => {
     tui = startTui({
       socket: `aura-e2e-tui-${process.pid}`,
       args: ["chat", "--new", "--theme", "minimal"],
-      env: { AURA_HOME: home, TERM: "xterm-256color" },
+      // CI set, as on a build machine: Ink would then hold every frame until exit, and the
+      // chat must render live in a terminal all the same
+      env: { AURA_HOME: home, TERM: "xterm-256color", CI: "true", CONTINUOUS_INTEGRATION: "1" },
     });
     await tui.waitFor("connected", 60_000);
   }, 120_000);

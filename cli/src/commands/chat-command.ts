@@ -59,6 +59,8 @@ export function addChatCommand(program: Command, run: Runner): void {
       throw new CliError(EXIT.usage, `--theme must be one of ${THEMES.join(", ")}`);
     }
     const options = await chatOptions(flags);
+    const { renderLiveOnTerminal } = await import("../tui/live-terminal.js");
+    renderLiveOnTerminal(process);
     const { runChat } = await import("../tui/run-chat.js");
     return runChat(options);
   });
