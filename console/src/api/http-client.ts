@@ -24,6 +24,14 @@ export class HttpClient {
     return this.request("POST", path, body, schema);
   }
 
+  patch<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+    return this.request("PATCH", path, body, schema);
+  }
+
+  delete<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+    return this.request("DELETE", path, undefined, schema);
+  }
+
   private async request<T>(
     method: string,
     path: string,
