@@ -2,12 +2,16 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { AgentsApi } from "./api/agents-api.js";
 import { HttpClient } from "./api/http-client.js";
 import { ProjectsApi } from "./api/projects-api.js";
+import { AutomatonPage } from "./automatons/automaton-page.js";
+import { useAutomatonRoute } from "./automatons/automaton-route.js";
+import { AutomatonsPage } from "./automatons/automatons-page.js";
 import { AgentPage } from "./pages/agent-page.js";
 import { AgentsPage } from "./pages/agents-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
 import { ProjectPage } from "./projects/project-page.js";
 import { useProjectRoute } from "./projects/project-route.js";
 import { ProjectsPage } from "./projects/projects-page.js";
+import { SpecPage } from "./projects/spec-page.js";
 import { clearSession, loadSession, type Session, saveSession } from "./session/token-store.js";
 import { useRoute } from "./ui/route.js";
 import { toggleTheme } from "./ui/theme.js";
@@ -36,6 +40,7 @@ export function App() {
 function SignedIn({ session, signOut }: { session: Session; signOut: (why?: string) => void }) {
   const route = useRoute();
   const projectRoute = useProjectRoute();
+  const automatonRoute = useAutomatonRoute();
   // An expired token cannot open sockets or read anything: back to the sign-in page, saying why.
   useEffect(() => {
     const left = session.claims.exp * 1000 - Date.now();
@@ -64,12 +69,17 @@ function SignedIn({ session, signOut }: { session: Session; signOut: (why?: stri
         <nav aria-label="Pages">
           <a
             href="#/agents"
-            aria-current={route.page === "agents" && !projectRoute ? "page" : undefined}
+            aria-current={
+              route.page === "agents" && !projectRoute && !automatonRoute ? "page" : undefined
+            }
           >
             Agents
           </a>{" "}
           <a href="#/projects" aria-current={projectRoute ? "page" : undefined}>
             Projects
+          </a>{" "}
+          <a href="#/automatons" aria-current={automatonRoute ? "page" : undefined}>
+            Automatons
           </a>
         </nav>
         <span class="whoami">
@@ -88,7 +98,16 @@ function SignedIn({ session, signOut }: { session: Session; signOut: (why?: stri
         </button>
       </header>
       <main>
-        {projectRoute?.page === "projects" ? (
+        {automatonRoute?.page === "automatons" ? (
+          <AutomatonsPage api={projectsApi} />
+        ) : automatonRoute?.page === "automaton" ? (
+          <AutomatonPage
+            key={automatonRoute.automatonId}
+            api={projectsApi}
+            token={session.token}
+            automatonId={automatonRoute.automatonId}
+          />
+        ) : projectRoute?.page === "projects" ? (
           <ProjectsPage api={projectsApi} />
         ) : projectRoute?.page === "project" ? (
           <ProjectPage
@@ -96,6 +115,13 @@ function SignedIn({ session, signOut }: { session: Session; signOut: (why?: stri
             api={projectsApi}
             token={session.token}
             projectId={projectRoute.projectId}
+          />
+        ) : projectRoute?.page === "spec" ? (
+          <SpecPage
+            key={projectRoute.specId}
+            api={projectsApi}
+            projectId={projectRoute.projectId}
+            specId={projectRoute.specId}
           />
         ) : route.page === "agents" ? (
           <AgentsPage api={api} />

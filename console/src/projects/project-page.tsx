@@ -1,24 +1,26 @@
 import { useEffect, useState } from "preact/hooks";
-import type { AutomatonCommand, AutomatonView } from "../../../src/protocol/automatons.js";
-import type { Project, Task } from "../../../src/protocol/projects.js";
+import type { AutomatonView } from "../../../src/protocol/automatons.js";
+import type { Project, Spec, Task } from "../../../src/protocol/projects.js";
 import type { ProjectsApi } from "../api/projects-api.js";
-import { AutomatonEvents, addEvent, type EventLine } from "./automaton-events.js";
+import { AutomatonControls } from "../automatons/automaton-controls.js";
+import { AutomatonEventLog } from "../automatons/automaton-event-log.js";
+import { projectAutomatons } from "../automatons/automaton-list.js";
+import { errorText } from "./error-text.js";
+import { NewTaskForm } from "./new-task-form.js";
+import { ProjectAutomatons } from "./project-automatons.js";
 import { projectHref } from "./project-route.js";
+import { SpecList } from "./spec-list.js";
 import { allowedCommands, BOARD_COLUMNS, taskBoard } from "./task-board.js";
+import { TaskCard } from "./task-card.js";
 import "./projects.css";
 
-/** How often the board and the dev loop's status are read again while the page is open. */
+/** How often the board, the specs and the automatons are read again while the page is open. */
 const REFRESH_MS = 3000;
 
-const COMMAND_LABEL: Record<AutomatonCommand, string> = {
-  pause: "Pause",
-  resume: "Resume",
-  stop: "Stop",
-};
-
 /**
- * One project: its tasks as a board by status, and its dev loop (start, pause, resume, stop)
- * with the loop's live events from `/stream/automaton/:id`.
+ * One project: its dev loop (start, pause, resume, stop, live events), every automaton
+ * working on it (and a spec generation to start), its specs, and its tasks as a board by
+ * status, where tasks are added, edited, moved, run and deleted.
  */
 export function ProjectPage({
   api,
@@ -31,19 +33,34 @@ export function ProjectPage({
 }) {
   const [project, setProject] = useState<Project | undefined>(undefined);
   const [tasks, setTasks] = useState<Task[] | undefined>(undefined);
-  const [loop, setLoop] = useState<AutomatonView | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const [specs, setSpecs] = useState<Spec[] | undefined>(undefined);
+  const [automatons, setAutomatons] = useState<AutomatonView[] | undefined>(undefined);
+  const [loadError, setLoadError] = useState<string | undefined>(undefined);
+  const [actionError, setActionError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const error = actionError ?? loadError;
 
   const load = async () => {
     try {
-      const [p, t] = await Promise.all([api.get(projectId), api.tasks(projectId)]);
+      const [p, t, s, views, agentProjects] = await Promise.all([
+        api.get(projectId),
+        api.tasks(projectId),
+        api.specs(projectId),
+        api.automatons(),
+        api.agentProjects(),
+      ]);
+      const loopId = p.dev_loop_automaton_id;
+      // The project names its dev loop: read it directly when the org's list missed it.
+      if (loopId !== undefined && !views.some((v) => v.automaton_id === loopId)) {
+        views.push(await api.automaton(loopId));
+      }
       setProject(p);
       setTasks(t);
-      if (p.dev_loop_automaton_id) setLoop(await api.automaton(p.dev_loop_automaton_id));
-      setError(undefined);
+      setSpecs(s);
+      setAutomatons(projectAutomatons(views, agentProjects, projectId, loopId));
+      setLoadError(undefined);
     } catch (err) {
-      setError((err as Error).message);
+      setLoadError(errorText(err));
     }
   };
   useEffect(() => {
@@ -52,19 +69,22 @@ export function ProjectPage({
     return () => clearInterval(timer);
   }, [projectId]);
 
-  const act = async (what: () => Promise<unknown>) => {
+  const startDevLoop = async () => {
     setBusy(true);
+    setActionError(undefined);
     try {
-      await what();
+      await api.startDevLoop(projectId);
       await load();
     } catch (err) {
-      setError((err as Error).message);
+      setActionError(errorText(err));
     } finally {
       setBusy(false);
     }
   };
 
+  const loop = automatons?.find((a) => a.automaton_id === project?.dev_loop_automaton_id);
   const board = taskBoard(tasks ?? []);
+  const reload = () => void load();
   return (
     <section class="page" aria-labelledby="project-title">
       <div class="page-head">
@@ -99,30 +119,34 @@ export function ProjectPage({
             <button
               type="button"
               disabled={busy || tasks === undefined}
-              onClick={() => act(() => api.startDevLoop(projectId))}
+              onClick={() => void startDevLoop()}
             >
               Start dev loop
             </button>
           )}
-          {loop &&
-            allowedCommands(loop.status).map((command) => (
-              <button
-                key={command}
-                type="button"
-                class={command === "stop" ? "quiet" : undefined}
-                disabled={busy}
-                onClick={() => act(() => api.control(loop.automaton_id, command))}
-              >
-                {COMMAND_LABEL[command]}
-              </button>
-            ))}
+          {loop && (
+            <AutomatonControls api={api} view={loop} onChanged={reload} onError={setActionError} />
+          )}
         </div>
         {loop && (
-          <LoopEvents key={loop.automaton_id} automatonId={loop.automaton_id} token={token} />
+          <AutomatonEventLog
+            key={loop.automaton_id}
+            automatonId={loop.automaton_id}
+            token={token}
+            label="Dev loop events"
+          />
         )}
       </section>
+      <ProjectAutomatons
+        api={api}
+        projectId={projectId}
+        automatons={automatons}
+        onChanged={reload}
+      />
+      <SpecList projectId={projectId} specs={specs} />
       <section aria-labelledby="board-title">
         <h2 id="board-title">Tasks</h2>
+        <NewTaskForm api={api} projectId={projectId} onCreated={reload} />
         {tasks === undefined && !error && <output>Loading tasks…</output>}
         {tasks?.length === 0 && <p class="empty">No tasks yet.</p>}
         <div class="task-board">
@@ -139,15 +163,13 @@ export function ProjectPage({
                 </h3>
                 <ul>
                   {items.map((task) => (
-                    <li key={task.id} class="card task-card" aria-label={`Task ${task.title}`}>
-                      <strong>{task.title}</strong>
-                      {task.description && <p class="muted">{task.description}</p>}
-                      {task.attempts > 0 && (
-                        <span class="muted">
-                          {task.attempts} {task.attempts === 1 ? "attempt" : "attempts"}
-                        </span>
-                      )}
-                    </li>
+                    <TaskCard
+                      key={task.id}
+                      api={api}
+                      projectId={projectId}
+                      task={task}
+                      onChanged={reload}
+                    />
                   ))}
                 </ul>
               </section>
@@ -156,34 +178,5 @@ export function ProjectPage({
         </div>
       </section>
     </section>
-  );
-}
-
-/** The dev loop's events, live, replayed from its start. */
-function LoopEvents({ automatonId, token }: { automatonId: string; token: string }) {
-  const [lines, setLines] = useState<EventLine[]>([]);
-  const [live, setLive] = useState(false);
-  useEffect(() => {
-    const events = new AutomatonEvents(
-      automatonId,
-      token,
-      (event) => setLines((now) => addEvent(now, event)),
-      setLive,
-    );
-    return () => events.close();
-  }, [automatonId, token]);
-  return (
-    <div>
-      <h3>
-        Events <span class="muted">{live ? "live" : "not connected"}</span>
-      </h3>
-      <ol class="loop-events" aria-label="Dev loop events">
-        {lines.map((line, i) => (
-          <li key={`${line.seq}-${i}`}>
-            <span class="mono">#{line.seq}</span> <strong>{line.type}</strong> {line.text}
-          </li>
-        ))}
-      </ol>
-    </div>
   );
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Task } from "../../../src/protocol/projects.js";
 import { addEvent } from "./automaton-events.js";
-import { parseProjectRoute as parseProjectRouteForTest } from "./project-route.js";
-import { allowedCommands, taskBoard } from "./task-board.js";
+import { parseProjectRoute as parseProjectRouteForTest, projectHref } from "./project-route.js";
+import { allowedCommands, moveTargets, taskBoard } from "./task-board.js";
 
 const task = (title: string, status: Task["status"], order: number): Task => ({
   id: title.padEnd(32, "0").slice(0, 32),
@@ -42,8 +42,35 @@ describe("the task board", () => {
     expect(allowedCommands("completed")).toEqual([]);
   });
 
+  it("offers a move to every other column, leaving the rule to the server", () => {
+    expect(moveTargets("ready").map((c) => c.status)).toEqual([
+      "pending",
+      "in_progress",
+      "blocked",
+      "failed",
+      "done",
+    ]);
+    expect(moveTargets("done").map((c) => c.title)).toEqual([
+      "Pending",
+      "Ready",
+      "In progress",
+      "Blocked",
+      "Failed",
+    ]);
+  });
+
   it("reads the project routes and leaves the others alone", () => {
     expect(parseProjectRouteForTest("#/projects")).toEqual({ page: "projects" });
+    expect(
+      parseProjectRouteForTest(`#/projects/${"b".repeat(64)}/specs/${"c".repeat(32)}`),
+    ).toEqual({
+      page: "spec",
+      projectId: "b".repeat(64),
+      specId: "c".repeat(32),
+    });
+    expect(projectHref({ page: "spec", projectId: "b".repeat(64), specId: "c".repeat(32) })).toBe(
+      `#/projects/${"b".repeat(64)}/specs/${"c".repeat(32)}`,
+    );
     expect(parseProjectRouteForTest(`#/projects/${"b".repeat(64)}`)).toEqual({
       page: "project",
       projectId: "b".repeat(64),

@@ -32,3 +32,14 @@ export function allowedCommands(status: string): ("pause" | "resume" | "stop")[]
   if (status === "paused") return ["resume", "stop"];
   return [];
 }
+
+/**
+ * The statuses a task may be asked to move to: every other column, in board order. Which of
+ * them the task's status allows is the server's rule, and a refusal says which it allows.
+ *
+ * @example
+ * moveTargets("ready").map((c) => c.status); // ["pending", "in_progress", "blocked", "failed", "done"]
+ */
+export function moveTargets(status: TaskStatus): { status: TaskStatus; title: string }[] {
+  return BOARD_COLUMNS.filter((column) => column.status !== status);
+}
