@@ -4,14 +4,17 @@
 // full-screen chat and Ink under it) split into chunks loaded on first use. Packages from
 // node_modules stay external: they load from node_modules at run time. cli/bin/aura.mjs
 // rebuilds on demand.
-import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { recordInputs, staleReason } from "./lib/bundle-freshness.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outdir = `${root}cli/dist`;
-const outfile = `${outdir}/aura.mjs`;
-const inputsFile = `${root}cli/dist/inputs.json`;
+/** The entry bundle and the list of files it and its chunks were built from. */
+const CLI_BUNDLE_FILES = Object.freeze({
+  output: "cli/dist/aura.mjs",
+  inputsList: "cli/dist/inputs.json",
+});
 
 /**
  * Builds the bundle, noting which source files went into it; resolves with the output path.
@@ -37,8 +40,8 @@ export async function buildCli() {
     logLevel: "warning",
     metafile: true,
   });
-  writeFileSync(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
-  return outfile;
+  recordInputs(root, CLI_BUNDLE_FILES, result.metafile);
+  return `${root}${CLI_BUNDLE_FILES.output}`;
 }
 
 /**
@@ -47,21 +50,7 @@ export async function buildCli() {
  * if (cliIsStale()) await buildCli();
  */
 export function cliIsStale() {
-  let built;
-  let inputs;
-  try {
-    built = statSync(outfile).mtimeMs;
-    inputs = JSON.parse(readFileSync(inputsFile, "utf8"));
-  } catch {
-    return true;
-  }
-  return inputs.some((input) => {
-    try {
-      return statSync(`${root}${input}`).mtimeMs > built;
-    } catch {
-      return true;
-    }
-  });
+  return staleReason(root, CLI_BUNDLE_FILES) !== undefined;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -2,12 +2,13 @@
 // Builds the web console (console/) into console/dist, the directory wrangler.toml's [assets]
 // serves: one ES module bundle (Preact and every other dependency inside, nothing from a CDN),
 // one stylesheet, the page, the favicon and `_headers` (the Content-Security-Policy the
-// platform adds to every asset). `--if-stale` builds only when a source is newer than the
-// bundle (what `npm start`, `pretest`, the Workers tier, `npm run bench` and `npm run deploy`
-// run: wrangler refuses to start when the assets directory does not exist).
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+// platform adds to every asset). `--if-stale` builds only when a file the bundle was built
+// from is newer than it (what `npm start`, `pretest`, the Workers tier, `npm run bench` and
+// `npm run deploy` run: wrangler refuses to start when the assets directory does not exist).
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { recordInputs, staleReason } from "./lib/bundle-freshness.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -15,14 +16,19 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const CONSOLE_DIST = "console/dist";
 /** The bundle whose time says when the console was last built. */
 const BUNDLE = `${CONSOLE_DIST}/app.js`;
+/**
+ * The bundle and the list of files it was built from. The list is kept outside console/dist:
+ * every file in that directory is served.
+ */
+const CONSOLE_BUNDLE_FILES = Object.freeze({
+  output: BUNDLE,
+  inputsList: "node_modules/.cache/aura/console-inputs.json",
+});
 /** Copied to the dist directory as they are. */
 const STATIC_FILES = ["index.html", "favicon.svg", "_headers"];
-/** What the console is built from: its sources, the wire types it imports, this script, the lockfile. */
-const SOURCES = [
-  "console/src",
+/** What the console depends on besides the files esbuild reads. */
+const BUILD_INPUTS = [
   ...STATIC_FILES.map((f) => `console/${f}`),
-  "src/protocol",
-  "src/core",
   "scripts/build-console.mjs",
   "package-lock.json",
 ];
@@ -63,6 +69,7 @@ export async function buildConsole(root = ROOT) {
     plugins: [zodEnglishOnly],
   });
   for (const file of STATIC_FILES) copyFileSync(join(root, "console", file), join(outdir, file));
+  recordInputs(root, CONSOLE_BUNDLE_FILES, result.metafile, BUILD_INPUTS);
   const bundle = result.metafile.outputs[BUNDLE];
   return { outdir, bytes: bundle?.bytes ?? 0 };
 }
@@ -89,7 +96,8 @@ const zodEnglishOnly = {
 };
 
 /**
- * Why console/dist must be rebuilt — it is missing, or a source is newer — or undefined.
+ * Why console/dist must be rebuilt — it is missing, or a file it was built from is gone or
+ * newer — or undefined.
  *
  * @param {string} [root]
  * @returns {string | undefined}
@@ -97,13 +105,7 @@ const zodEnglishOnly = {
  * staleConsoleReason(); // "console/src/app.tsx is newer than console/dist/app.js"
  */
 export function staleConsoleReason(root = ROOT) {
-  const built = mtimeOf(join(root, BUNDLE));
-  if (built === undefined) return `${BUNDLE} does not exist`;
-  for (const source of SOURCES) {
-    const newer = newestFile(root, source);
-    if (newer && newer.mtime > built) return `${newer.path} is newer than ${BUNDLE}`;
-  }
-  return undefined;
+  return staleReason(root, CONSOLE_BUNDLE_FILES);
 }
 
 /**
@@ -121,38 +123,6 @@ export async function ensureConsole(root = ROOT, log = (line) => console.log(lin
   log(`Building the web console (${reason}) ...`);
   await buildConsole(root);
   return true;
-}
-
-/**
- * The most recently modified file at or below `relative`.
- * @param {string} root
- * @param {string} relative
- * @returns {{ path: string, mtime: number } | undefined}
- */
-function newestFile(root, relative) {
-  let stat;
-  try {
-    stat = statSync(join(root, relative));
-  } catch {
-    return undefined;
-  }
-  if (!stat.isDirectory()) return { path: relative, mtime: stat.mtimeMs };
-  /** @type {{ path: string, mtime: number } | undefined} */
-  let newest;
-  for (const entry of readdirSync(join(root, relative))) {
-    const found = newestFile(root, join(relative, entry));
-    if (found && (newest === undefined || found.mtime > newest.mtime)) newest = found;
-  }
-  return newest;
-}
-
-/** @param {string} path @returns {number | undefined} */
-function mtimeOf(path) {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -3,17 +3,19 @@
 // sandbox/dist/server.mjs, for `node sandbox/dist/server.mjs` and the sandbox/Dockerfile image.
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { recordInputs } from "./lib/bundle-freshness.mjs";
+import { SANDBOX_BUILD_INPUTS, SANDBOX_BUNDLE_FILES } from "./lib/sandbox-bundle.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /**
- * Builds the bundle; resolves with the output path.
+ * Builds the bundle, noting which files went into it; resolves with the output path.
  * @example
  * const outfile = await buildSandbox(); // ".../sandbox/dist/server.mjs"
  */
 export async function buildSandbox() {
-  const outfile = `${root}sandbox/dist/server.mjs`;
-  await build({
+  const outfile = `${root}${SANDBOX_BUNDLE_FILES.output}`;
+  const result = await build({
     absWorkingDir: root,
     entryPoints: ["sandbox/src/main.ts"],
     outfile,
@@ -30,7 +32,9 @@ export async function buildSandbox() {
     sourcemap: "linked",
     legalComments: "none",
     logLevel: "warning",
+    metafile: true,
   });
+  recordInputs(root, SANDBOX_BUNDLE_FILES, result.metafile, SANDBOX_BUILD_INPUTS);
   return outfile;
 }
 

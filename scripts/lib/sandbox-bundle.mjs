@@ -1,18 +1,26 @@
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { staleReason } from "./bundle-freshness.mjs";
 
 /** The bundle `node sandbox/dist/server.mjs` runs (built by scripts/build-sandbox.mjs). */
 export const SANDBOX_BUNDLE = "sandbox/dist/server.mjs";
 
-/**
- * What the bundle is built from: the sandbox's sources, the wire contract it shares with the
- * Worker, the build script, and the lockfile that pins its dependencies.
- */
-const SOURCES = ["sandbox/src", "src/protocol", "scripts/build-sandbox.mjs", "package-lock.json"];
+/** The bundle and the list of files it was built from (written by scripts/build-sandbox.mjs). */
+export const SANDBOX_BUNDLE_FILES = Object.freeze({
+  output: SANDBOX_BUNDLE,
+  inputsList: "sandbox/dist/inputs.json",
+});
 
 /**
- * Why the sandbox bundle must be rebuilt — it is missing, or a source is newer — or
- * undefined when it is up to date.
+ * What the bundle depends on besides the files esbuild reads: the build script, and the
+ * lockfile that pins its dependencies.
+ */
+export const SANDBOX_BUILD_INPUTS = Object.freeze([
+  "scripts/build-sandbox.mjs",
+  "package-lock.json",
+]);
+
+/**
+ * Why the sandbox bundle must be rebuilt — it is missing, or a file it was built from is gone
+ * or newer — or undefined when it is up to date.
  *
  * @param {string} root the repository root
  * @returns {string | undefined}
@@ -20,13 +28,7 @@ const SOURCES = ["sandbox/src", "src/protocol", "scripts/build-sandbox.mjs", "pa
  * staleBundleReason(root); // "sandbox/src/server.ts is newer than sandbox/dist/server.mjs"
  */
 export function staleBundleReason(root) {
-  const built = mtimeOf(join(root, SANDBOX_BUNDLE));
-  if (built === undefined) return `${SANDBOX_BUNDLE} does not exist`;
-  for (const source of SOURCES) {
-    const newer = newestFile(root, source);
-    if (newer && newer.mtime > built) return `${newer.path} is newer than ${SANDBOX_BUNDLE}`;
-  }
-  return undefined;
+  return staleReason(root, SANDBOX_BUNDLE_FILES);
 }
 
 /**
@@ -46,37 +48,4 @@ export async function ensureSandboxBundle(root, log) {
   const { buildSandbox } = await import("../build-sandbox.mjs");
   await buildSandbox();
   return true;
-}
-
-/**
- * The most recently modified file at or below `relative` (a file or a directory).
- * @param {string} root
- * @param {string} relative
- * @returns {{ path: string, mtime: number } | undefined}
- */
-function newestFile(root, relative) {
-  const absolute = join(root, relative);
-  let stat;
-  try {
-    stat = statSync(absolute);
-  } catch {
-    return undefined;
-  }
-  if (!stat.isDirectory()) return { path: relative, mtime: stat.mtimeMs };
-  /** @type {{ path: string, mtime: number } | undefined} */
-  let newest;
-  for (const entry of readdirSync(absolute)) {
-    const found = newestFile(root, join(relative, entry));
-    if (found && (newest === undefined || found.mtime > newest.mtime)) newest = found;
-  }
-  return newest;
-}
-
-/** @param {string} path @returns {number | undefined} */
-function mtimeOf(path) {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
 }

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SANDBOX_BUNDLE, staleBundleReason } from "./sandbox-bundle.mjs";
+import { recordInputs } from "./bundle-freshness.mjs";
+import {
+  SANDBOX_BUILD_INPUTS,
+  SANDBOX_BUNDLE,
+  SANDBOX_BUNDLE_FILES,
+  staleBundleReason,
+} from "./sandbox-bundle.mjs";
 import { sandboxEnv } from "./sandbox-process.mjs";
 import { parseSettings } from "./settings.mjs";
 
@@ -11,23 +17,31 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A repository with the bundle's sources and, optionally, a bundle; all files dated `at`. */
+/** What esbuild reads to build the fixture's bundle. */
+const SOURCES = [
+  "sandbox/src/main.ts",
+  "sandbox/src/tools/read-file.ts",
+  "src/protocol/sandbox.ts",
+];
+
+/**
+ * A repository with the bundle's sources and, optionally, a bundle built from them with its
+ * inputs list; all files dated a minute ago.
+ */
 function repo({ bundle }) {
   const root = mkdtempSync(join(tmpdir(), "aura-sandbox-bundle-"));
   dirs.push(root);
-  const files = [
-    "sandbox/src/main.ts",
-    "sandbox/src/tools/read-file.ts",
-    "src/protocol/sandbox.ts",
-    "scripts/build-sandbox.mjs",
-    "package-lock.json",
-  ];
+  const files = [...SOURCES, ...SANDBOX_BUILD_INPUTS];
   if (bundle) files.push(SANDBOX_BUNDLE);
   const past = new Date(Date.now() - 60_000);
   for (const file of files) {
     mkdirSync(join(root, file, ".."), { recursive: true });
     writeFileSync(join(root, file), "x");
     utimesSync(join(root, file), past, past);
+  }
+  if (bundle) {
+    const inputs = Object.fromEntries(SOURCES.map((source) => [source, {}]));
+    recordInputs(root, SANDBOX_BUNDLE_FILES, { inputs }, SANDBOX_BUILD_INPUTS);
   }
   return root;
 }
@@ -53,6 +67,12 @@ describe("staleBundleReason", () => {
     const root = repo({ bundle: true });
     writeFileSync(join(root, "src/protocol/sandbox.ts"), "y");
     expect(staleBundleReason(root)).toContain("src/protocol/sandbox.ts");
+  });
+
+  it("given the lockfile changed after the bundle, when checked, then it must be rebuilt", () => {
+    const root = repo({ bundle: true });
+    writeFileSync(join(root, "package-lock.json"), "y");
+    expect(staleBundleReason(root)).toBe(`package-lock.json is newer than ${SANDBOX_BUNDLE}`);
   });
 });
 
