@@ -113,7 +113,7 @@ export async function runConsoleBench({
     const lines = [
       "",
       "Web console (Chromium, npm start)",
-      `  time to interactive, agent page with ${m.entries} entries: ${m.tti_ms} ms (Record tab listing every entry after ${m.listed_ms} ms, socket live; target ≤ ${TTI_TARGET_MS} ms: ${met(m.tti_ms <= TTI_TARGET_MS)})`,
+      `  time to interactive, agent page with ${m.entries} entries: ${m.tti_ms} ms (Record tab listing every entry, the rows in view read, socket live; target ≤ ${TTI_TARGET_MS} ms: ${met(m.tti_ms <= TTI_TARGET_MS)}); every entry read after ${m.listed_ms} ms`,
       `  record list scrolling, ${m.scroll.frames} frames: median ${m.scroll.median_ms} ms, p95 ${m.scroll.p95_ms} ms, max ${m.scroll.max_ms} ms; ${m.scroll.fps} fps on average, ${m.scroll.median_fps} at the median, ${m.scroll.within_17ms}% of frames within 17.5 ms (target ${FPS_TARGET}: ${met(m.scroll.fps >= FPS_TARGET * 0.95)})`,
       `  JS heap while ${m.heap.streamed} entries streamed in: ${(m.heap.before / 1e6).toFixed(1)} MB → ${(m.heap.after / 1e6).toFixed(1)} MB after GC, ${Math.round(perEntry)} B per entry (the list keeps every entry; target ≤ ${HEAP_PER_ENTRY_TARGET_BYTES} B: ${met(perEntry <= HEAP_PER_ENTRY_TARGET_BYTES)})`,
       `  bundle (app.js + app.css, gzip -9): ${bundle} KB (target ≤ ${BUNDLE_TARGET_KB} KB: ${met(bundle <= BUNDLE_TARGET_KB)})`,

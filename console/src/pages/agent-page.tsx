@@ -44,6 +44,15 @@ function chatReducer(state: ChatState, action: ChatAction): ChatState {
 /** How many of the latest entries the chat shows the events of when the page opens. */
 const HISTORY_ENTRIES = 500;
 
+/** The agent page's tabs, in order. */
+const TABS: ReadonlyArray<{ id: AgentTab; label: string }> = [
+  { id: "chat", label: "Chat" },
+  { id: "record", label: "Record" },
+  { id: "files", label: "Files" },
+  { id: "terminal", label: "Terminal" },
+  { id: "usage", label: "Usage" },
+];
+
 const STATUS_TEXT: Record<StreamStatus, string> = {
   connecting: "Connecting…",
   open: "Live",
@@ -82,7 +91,6 @@ export function AgentPage({
       (agents) => setName(agents.find((a) => a.agent_id === agentId)?.name),
       () => undefined,
     );
-    store.load().catch((err: Error) => setLoadError(err.message));
     let closed = false;
     const connect = (fromSeq: number) => {
       if (closed) return;
@@ -105,7 +113,10 @@ export function AgentPage({
     // The chat replays the last HISTORY_ENTRIES entries' events; the Record tab reads them all.
     // Without the head (a failed read), the server's own replay limit applies.
     api.head(agentId).then(
-      (head) => connect(Math.max(0, head.head_seq - HISTORY_ENTRIES)),
+      (head) => {
+        store.load(head.head_seq).catch((err: Error) => setLoadError(err.message));
+        connect(Math.max(0, head.head_seq - HISTORY_ENTRIES));
+      },
       (err: Error) => {
         setLoadError(err.message);
         connect(0);
@@ -164,41 +175,16 @@ export function AgentPage({
         </p>
       )}
       <div role="tablist" aria-label="Agent views" class="tabs">
-        <a
-          role="tab"
-          aria-selected={tab === "chat"}
-          href={hrefOf({ page: "agent", agentId, tab: "chat" })}
-        >
-          Chat
-        </a>
-        <a
-          role="tab"
-          aria-selected={tab === "record"}
-          href={hrefOf({ page: "agent", agentId, tab: "record" })}
-        >
-          Record
-        </a>
-        <a
-          role="tab"
-          aria-selected={tab === "files"}
-          href={hrefOf({ page: "agent", agentId, tab: "files" })}
-        >
-          Files
-        </a>
-        <a
-          role="tab"
-          aria-selected={tab === "terminal"}
-          href={hrefOf({ page: "agent", agentId, tab: "terminal" })}
-        >
-          Terminal
-        </a>
-        <a
-          role="tab"
-          aria-selected={tab === "usage"}
-          href={hrefOf({ page: "agent", agentId, tab: "usage" })}
-        >
-          Usage
-        </a>
+        {TABS.map(({ id, label }) => (
+          <a
+            key={id}
+            role="tab"
+            aria-selected={tab === id}
+            href={hrefOf({ page: "agent", agentId, tab: id })}
+          >
+            {label}
+          </a>
+        ))}
       </div>
       <div role="tabpanel" class="tab-panel">
         {tab === "chat" ? (

@@ -9,20 +9,29 @@ export interface RecordRow {
   entry?: RecordEntry;
 }
 
+/** How many pages of the record are read at once when the page opens. */
+const PARALLEL_PAGES = 4;
+
 /**
- * An agent's record as the console holds it: rows `1..head`, filled from
- * `GET /agents/:id/record` pages and extended live by `record` frames (whose entries are then
- * read in one request per burst). Listeners hear about every change.
+ * An agent's record as the console holds it: rows `1..head`, the head known first (so the
+ * list is as long as the record at once), entries read from `GET /agents/:id/record` a few
+ * pages at a time, the newest page first (the list opens at the tail), and extended live by
+ * `record` frames (whose entries are then read in one request per burst). Listeners hear
+ * about every change.
  *
  * @example
  * const store = new RecordStore(api, agentId, () => rerender());
- * await store.load();
+ * await store.load(head.head_seq);
  * store.onRecordFrame({ seq: 7, tx_type: "agent_msg", hash });
  */
 export class RecordStore {
-  /** Rows by seq - 1. */
+  /** Rows by seq - 1; a hole is an entry known to exist and not read yet. */
   readonly rows: RecordRow[] = [];
-  private fetching = false;
+  /** How many rows hold their entry. */
+  read = 0;
+  /** Pages (by index: seqs `k * RECORD_PAGE + 1 ..`) being read now. */
+  private readonly reading = new Set<number>();
+  private filling = false;
   private wanted = false;
 
   constructor(
@@ -31,8 +40,10 @@ export class RecordStore {
     private readonly changed: () => void,
   ) {}
 
-  /** Reads every entry up to the head, a page at a time. */
-  async load(): Promise<void> {
+  /** Reads every entry up to `headSeq` (and any that frames announced meanwhile). */
+  async load(headSeq: number): Promise<void> {
+    this.know(headSeq);
+    this.changed();
     await this.fill();
   }
 
@@ -47,6 +58,7 @@ export class RecordStore {
   /** A `record` frame: the row shows at once, its entry follows. */
   onRecordFrame(frame: { seq: number; tx_type: string; hash: string }): void {
     if (this.rows[frame.seq - 1] === undefined) {
+      this.know(frame.seq);
       this.rows[frame.seq - 1] = { seq: frame.seq, txType: frame.tx_type, hash: frame.hash };
       this.changed();
     }
@@ -63,42 +75,76 @@ export class RecordStore {
     return this.rows.filter((r) => r !== undefined);
   }
 
-  /** Reads entries from the first row without one, until the answer is short. */
+  /** The record has entries up to `seq` at least. */
+  private know(seq: number): void {
+    if (seq > this.rows.length) this.rows.length = seq;
+  }
+
+  /** Reads every page with an unread entry, {@link PARALLEL_PAGES} at a time, until none is left. */
   private async fill(): Promise<void> {
-    if (this.fetching) {
+    if (this.filling) {
       this.wanted = true;
       return;
     }
-    this.fetching = true;
+    this.filling = true;
     try {
       do {
         this.wanted = false;
-        let from = this.firstUnread();
-        for (;;) {
-          const page = await this.api.record(this.agentId, from);
-          for (const entry of page) {
-            this.rows[entry.seq - 1] = {
-              seq: entry.seq,
-              txType: entry.tx.tx_type,
-              hash: entry.hash,
-              entry,
-            };
+        const pages = this.unreadPages();
+        let next = 0;
+        const worker = async () => {
+          while (next < pages.length) {
+            const page = pages[next++];
+            if (page !== undefined) await this.readPage(page);
           }
-          this.changed();
-          if (page.length < RECORD_PAGE) break;
-          from += page.length;
-        }
+        };
+        await Promise.all(Array.from({ length: Math.min(PARALLEL_PAGES, pages.length) }, worker));
       } while (this.wanted);
     } finally {
-      this.fetching = false;
+      this.filling = false;
     }
   }
 
-  private firstUnread(): number {
-    for (let i = 0; i < this.rows.length; i++) {
+  /** Indexes of the pages holding an unread entry and not being read, newest first. */
+  private unreadPages(): number[] {
+    const pages: number[] = [];
+    for (let k = Math.ceil(this.rows.length / RECORD_PAGE) - 1; k >= 0; k--) {
+      if (!this.reading.has(k) && this.firstUnreadIn(k) !== undefined) pages.push(k);
+    }
+    return pages;
+  }
+
+  /** The first unread seq of page `k`, if any. */
+  private firstUnreadIn(k: number): number | undefined {
+    const end = Math.min(this.rows.length, (k + 1) * RECORD_PAGE);
+    for (let i = k * RECORD_PAGE; i < end; i++) {
       if (this.rows[i]?.entry === undefined) return i + 1;
     }
-    return this.rows.length + 1;
+    return undefined;
+  }
+
+  /** Reads page `k` from its first unread entry to its end. */
+  private async readPage(k: number): Promise<void> {
+    const from = this.firstUnreadIn(k);
+    if (from === undefined) return;
+    this.reading.add(k);
+    try {
+      const entries = await this.api.record(this.agentId, from, (k + 1) * RECORD_PAGE - from + 1);
+      for (const entry of entries) {
+        const row = this.rows[entry.seq - 1];
+        if (row?.entry === undefined) this.read += 1;
+        this.know(entry.seq);
+        this.rows[entry.seq - 1] = {
+          seq: entry.seq,
+          txType: entry.tx.tx_type,
+          hash: entry.hash,
+          entry,
+        };
+      }
+      this.changed();
+    } finally {
+      this.reading.delete(k);
+    }
   }
 }
 

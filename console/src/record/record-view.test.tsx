@@ -11,7 +11,7 @@ function storeOf(count: number): RecordStore {
     txType: i % 2 ? "reasoning" : "user_prompt",
     hash: (i + 1).toString(16).padStart(64, "0"),
   }));
-  return { rows, list: () => rows, entry: () => undefined } as unknown as RecordStore;
+  return { rows, read: count, list: () => rows, entry: () => undefined } as unknown as RecordStore;
 }
 
 describe("the record list", () => {
@@ -44,6 +44,25 @@ describe("the record list", () => {
     expect(html).toContain(">2</span>");
     expect(html).toContain(">reasoning</span>");
     expect(html).toContain("000000000002");
+  });
+
+  it("shows a row not read yet as its seq, busy, and how much of the record is read", () => {
+    const rows: unknown[] = [];
+    rows.length = 3;
+    rows[0] = { seq: 1, txType: "user_prompt", hash: "1".padStart(64, "0") };
+    const store = { rows, read: 1, list: () => [rows[0]], entry: () => undefined };
+    const html = render(
+      <RecordView
+        api={{} as AgentsApi}
+        agentId={"a".repeat(64)}
+        store={store as unknown as RecordStore}
+        recordVersion={0}
+      />,
+    );
+    expect(html).toContain("3 entries");
+    expect(html).toContain('aria-label="Entry 1 user_prompt"');
+    expect(html.match(/<li class="record-row pending" aria-busy="true"/g)?.length).toBe(2);
+    expect(html).toContain("read 1 of 3");
   });
 
   it("keeps a window of rows around what is visible", () => {

@@ -115,6 +115,11 @@ export function RecordView({
           {verifyText(verify)}
         </output>
         <span class="muted">{rows.length} entries</span>
+        {store.read < rows.length && (
+          <output class="muted reading" aria-label="Reading the record">
+            read {store.read} of {rows.length}
+          </output>
+        )}
       </div>
       <div
         class="record-list"
@@ -126,16 +131,20 @@ export function RecordView({
         }}
       >
         <ul aria-label="Record entries" style={{ height: `${rows.length * ROW_PX}px` }}>
-          {rows.slice(window.from, window.to).map((row, i) => (
-            <RecordLine
-              key={row?.seq ?? i}
-              row={row}
-              top={(window.from + i) * ROW_PX}
-              selected={row !== undefined && row.seq === selected}
-              onSelect={(seq) => setSelected(seq === selected ? undefined : seq)}
-              onKey={onKey}
-            />
-          ))}
+          {Array.from({ length: window.to - window.from }, (_, i) => {
+            const seq = window.from + i + 1;
+            return (
+              <RecordLine
+                key={seq}
+                seq={seq}
+                row={rows[seq - 1]}
+                top={(seq - 1) * ROW_PX}
+                selected={seq === selected}
+                onSelect={(s) => setSelected(s === selected ? undefined : s)}
+                onKey={onKey}
+              />
+            );
+          })}
         </ul>
       </div>
       {rows.length === 0 && <p class="empty">The record is empty.</p>}
@@ -145,12 +154,15 @@ export function RecordView({
 }
 
 function RecordLine({
+  seq,
   row,
   top,
   selected,
   onSelect,
   onKey,
 }: {
+  seq: number;
+  /** Undefined while the entry is being read. */
   row: RecordRow | undefined;
   top: number;
   selected: boolean;
@@ -158,7 +170,18 @@ function RecordLine({
   /** A key pressed on the row; true when it moved the selection. */
   onKey: (key: string, seq: number) => boolean;
 }) {
-  if (row === undefined) return null;
+  if (row === undefined) {
+    return (
+      <li
+        class="record-row pending"
+        aria-busy="true"
+        style={{ top: `${top}px`, height: `${ROW_PX}px` }}
+      >
+        <span class="seq num">{seq}</span>
+        <span class="muted">reading…</span>
+      </li>
+    );
+  }
   return (
     <li class="record-row" style={{ top: `${top}px`, height: `${ROW_PX}px` }}>
       <button
