@@ -23,14 +23,37 @@ function storeOf(): RecordStore {
 }
 
 describe("the Usage tab", () => {
-  it("renders three labelled charts with their totals as text, without inline style", () => {
-    const html = render(<UsageView store={storeOf()} recordVersion={0} />);
-    for (const title of ["Tokens per turn", "Model latency per call", "Tool time per call"]) {
-      expect(html).toContain(`>${title}</h2>`);
+  const html = render(<UsageView store={storeOf()} recordVersion={0} />);
+
+  it("renders three charts, each a heading and an image named by its title and totals", () => {
+    for (const [id, title, summary] of [
+      [
+        "usage-tokens",
+        "Tokens per turn",
+        "1 turns, 1,200 input tokens, 34 output tokens, 1 model calls",
+      ],
+      ["usage-latency", "Model latency per call", "1 calls, 250 ms in all"],
+      ["usage-tools", "Tool time per call", "0 tool calls, 0 ms in all"],
+    ]) {
+      expect(html).toContain(`<h2 id="${id}-title">${title}</h2>`);
+      expect(html).toContain(`role="img" aria-label="${title}: ${summary}"`);
+      expect(html).toContain(`<output data-testid="${id}-summary">${summary}</output>`);
     }
-    expect(html).toContain("1 turns, 1,200 input tokens, 34 output tokens, 1 model calls");
-    expect(html).toContain("1 calls, 250 ms in all");
-    expect(html).toContain("0 tool calls, 0 ms in all");
+  });
+
+  it("gives each chart its values as a table whose headers are the axes' labels", () => {
+    expect(html).toContain(
+      '<th scope="col">turn</th><th scope="col">input tokens</th><th scope="col">output tokens</th>',
+    );
+    expect(html).toContain(
+      '<th scope="row">1</th><td>1,200</td><td>34</td><td>seq 2, 1 model calls</td>',
+    );
+    expect(html).toContain('<th scope="col">call</th><th scope="col">ms</th>');
+    expect(html).toContain('<th scope="row">1</th><td>250</td><td>seq 2 m</td>');
+  });
+
+  it("sets no inline style (the CSP refuses it) and leaves the drawing to the chart's chunk", () => {
     expect(html).not.toContain("style=");
+    expect(html).not.toContain("<canvas");
   });
 });
