@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeAnthropic, startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
 import { type LocalStack, startLocalStack } from "../e2e/helpers/local-stack.js";
@@ -65,8 +65,18 @@ async function recordTotals(agentId: string) {
   return { input, output, calls, tools };
 }
 
+/** How many of a canvas's pixels are not transparent. */
+function paintedPixels(canvas: Locator): Promise<number> {
+  return canvas.evaluate((c: HTMLCanvasElement) => {
+    const { data } = c.getContext("2d")?.getImageData(0, 0, c.width, c.height) ?? { data: [] };
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) painted += 1;
+    return painted;
+  });
+}
+
 describe("the Usage tab", () => {
-  it("after two turns, shows the three charts with totals that match the record", async () => {
+  it("after two turns, draws the three charts with axes, a legend and totals that match the record, in either theme and at a phone's width", async () => {
     fake.script([
       {
         kind: "reply",
@@ -104,10 +114,45 @@ describe("the Usage tab", () => {
     expect(totals).toEqual({ input: 450, output: 90, calls: 3, tools: 1 });
 
     await page.getByRole("tab", { name: "Usage" }).click();
-    for (const title of ["Tokens per turn", "Model latency per call", "Tool time per call"]) {
-      await page.getByRole("heading", { name: title }).waitFor();
-      await page.getByRole("img", { name: new RegExp(`^${title}: `) }).waitFor();
+    const charts = [
+      { id: "usage-tokens", title: "Tokens per turn", x: "turn", y: "tokens", points: 2 },
+      {
+        id: "usage-latency",
+        title: "Model latency per call",
+        x: "call",
+        y: "ms",
+        points: totals.calls,
+      },
+      { id: "usage-tools", title: "Tool time per call", x: "call", y: "ms", points: totals.tools },
+    ];
+    for (const chart of charts) {
+      await page.getByRole("heading", { name: chart.title }).waitFor();
+      const plot = page.getByRole("img", { name: new RegExp(`^${chart.title}: `) });
+      await plot.locator("canvas").waitFor();
+      // Axes with scales: the x ticks are the whole turns or calls, the y scale starts at 0.
+      const xTicks = (await plot.getAttribute("data-x-ticks"))?.split(" ");
+      const yTicks = (await plot.getAttribute("data-y-ticks"))?.split(" ");
+      expect(xTicks).toEqual(Array.from({ length: chart.points }, (_, i) => String(i + 1)));
+      expect(yTicks?.[0]).toBe("0");
+      expect(yTicks?.length).toBeGreaterThan(1);
+      // Something was drawn: the canvas has opaque pixels (axes, grid, bars).
+      expect(await paintedPixels(plot.locator("canvas"))).toBeGreaterThan(500);
+      // The legend names the x axis and one series per plotted value; the data table has a row
+      // per point, under headers that are the axes' labels.
+      const legend = await plot.locator(".u-legend .u-series th").allTextContents();
+      expect(legend[0]).toBe(chart.x);
+      expect(legend.length).toBe(chart.id === "usage-tokens" ? 3 : 2);
+      const table = page.getByTestId(`${chart.id}-data`);
+      expect(await table.locator("tbody tr").count()).toBe(chart.points);
+      expect(await table.locator("thead th").first().textContent()).toBe(chart.x);
+      expect(await table.locator("thead th").nth(1).textContent()).toContain(chart.y);
     }
+    expect(
+      await page
+        .getByRole("img", { name: /^Tokens per turn: / })
+        .locator(".u-legend")
+        .textContent(),
+    ).toMatch(/input.*output/);
     const tokens = page.getByTestId("usage-tokens-summary");
     await tokens
       .filter({
@@ -120,11 +165,39 @@ describe("the Usage tab", () => {
     expect(await page.getByTestId("usage-tools-summary").textContent()).toMatch(
       new RegExp(`^${totals.tools} tool calls, [\\d,]+ ms in all$`),
     );
-    // One bar per turn (two stacked rects each), per model call and per tool call.
-    expect(await page.locator(".usage-chart").nth(0).locator("g").count()).toBe(2);
-    expect(await page.locator(".usage-chart").nth(1).locator("g").count()).toBe(totals.calls);
-    expect(await page.locator(".usage-chart").nth(2).locator("g").count()).toBe(totals.tools);
+    // The token chart's table holds the record's tokens, turn by turn (100 + 150 and 200 input).
+    const inputs = await page
+      .getByTestId("usage-tokens-data")
+      .locator("tbody td:nth-child(2)")
+      .allTextContents();
+    expect(inputs).toEqual(["250", "200"]);
+    expect(inputs.reduce((n, v) => n + Number(v), 0)).toBe(totals.input);
+    // No <style> element: the chart's CSS is part of app.css.
+    expect(await page.locator("style").count()).toBe(0);
     await screenshot(page, "agent-usage");
+
+    // Switching the theme redraws the charts in its colours (a new canvas).
+    await page.locator(".usage-plot canvas").evaluateAll((canvases) => {
+      for (const c of canvases) if (c instanceof HTMLElement) c.dataset.before = "theme";
+    });
+    await page.getByRole("button", { name: "Theme" }).click();
+    await page.waitForFunction(
+      () => document.querySelectorAll(".usage-plot canvas:not([data-before])").length === 3,
+    );
+    expect(await page.locator(".usage-plot canvas").count()).toBe(3);
+    await screenshot(page, "agent-usage-other-theme");
+
+    // At a phone's width the charts shrink with the page.
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll(".usage-plot canvas")).every(
+        (c) => c.getBoundingClientRect().right <= 390,
+      ),
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
+    await screenshot(page, "agent-usage-phone");
     expect(problems).toEqual([]);
     await page.context().close();
   });
