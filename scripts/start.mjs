@@ -33,7 +33,8 @@ const { ensureDevSecret, JWT_SECRET_FILE, SANDBOX_SECRET_FILE } = await import(
 );
 const { isPortFree, waitForPortFree } = await import("./lib/port.mjs");
 const { waitForHealth } = await import("./lib/health.mjs");
-const { startWrangler } = await import("./lib/wrangler-process.mjs");
+const { startGuardedWrangler } = await import("./lib/guarded-wrangler.mjs");
+const { watchLauncher } = await import("./lib/parent-watch.mjs");
 const { ensureSandboxBundle } = await import("./lib/sandbox-bundle.mjs");
 const { ensureConsole } = await import("./build-console.mjs");
 const { sandboxEnv, startSandbox } = await import("./lib/sandbox-process.mjs");
@@ -87,13 +88,20 @@ async function main() {
     SANDBOX_TOKEN_SECRET: sandboxSecret,
   });
 
-  const stop = onceStopRequested(async (signal) => {
+  const stop = onceStopRequested(async (why) => {
     stack.stopping = true;
     const names = stack.children.map(({ child }) => `${child.name} (${child.pid})`).reverse();
-    console.log(`\nnpm start: ${signal}, stopping ${names.join(" and ") || "before anything ran"}`);
+    console.log(`\nnpm start: ${why}, stopping ${names.join(" and ") || "before anything ran"}`);
     await stopAll();
     process.exit(0);
   });
+  // Under npm, npm is the launcher (through its `sh -c`): when it dies, so does the stack.
+  if (process.env.npm_lifecycle_event !== undefined) {
+    const watch = watchLauncher({
+      throughShells: true,
+      onGone: () => stop.request(`npm (pid ${watch.launcher}) is gone`),
+    });
+  }
 
   try {
     await ensureSandboxBundle(ROOT, (line) => console.log(line));
@@ -110,13 +118,17 @@ async function main() {
   console.log(`Starting the sandbox on ${sandboxUrl} ...`);
   const sandbox = startSandbox({
     root: ROOT,
-    env: sandboxEnv({
-      env: process.env,
-      root: sandboxRoot,
-      port: settings.sandboxPort,
-      secret: sandboxSecret,
-      allowedCommands: settings.allowedCommands,
-    }),
+    env: {
+      ...sandboxEnv({
+        env: process.env,
+        root: sandboxRoot,
+        port: settings.sandboxPort,
+        secret: sandboxSecret,
+        allowedCommands: settings.allowedCommands,
+      }),
+      // The sandbox stops itself when this process is gone, however it died.
+      SANDBOX_PARENT_PID: String(process.pid),
+    },
   });
   track(sandbox, settings.sandboxPort);
   await waitUntilReady(sandboxUrl, SANDBOX_START_TIMEOUT_MS);
@@ -124,10 +136,11 @@ async function main() {
 
   const url = `http://${HOST}:${settings.port}`;
   console.log(`Starting wrangler dev on ${url} ...`);
-  const wrangler = startWrangler({
+  const wrangler = startGuardedWrangler({
     root: ROOT,
     args: wranglerArgs(settings, envFile, await inspectorPort(settings)),
     env: process.env,
+    parentPid: process.pid,
   });
   track(wrangler, settings.port);
   await waitUntilReady(url);
@@ -362,23 +375,31 @@ async function devToken(secret) {
 }
 
 /**
- * Runs `onStop` on the first SIGINT, SIGTERM or SIGHUP; a second signal exits at once
- * (the exit hook of each child then kills its process group).
- * @param {(signal: NodeJS.Signals) => Promise<void>} onStop
+ * Runs `onStop` on the first SIGINT, SIGTERM or SIGHUP, or the first `request(why)`; a second
+ * signal exits at once (the exit hook of each child then kills its process group).
+ * @param {(why: string) => Promise<void>} onStop
  */
 function onceStopRequested(onStop) {
   /** @type {NodeJS.Signals[]} */
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
   let requested = false;
+  let cancelled = false;
+  /** @param {string} why */
+  const request = (why) => {
+    if (cancelled || requested) return;
+    requested = true;
+    onStop(why).catch((err) => fail(`could not stop the stack: ${messageOf(err)}`));
+  };
   /** @param {NodeJS.Signals} signal */
   const handler = (signal) => {
     if (requested) process.exit(130);
-    requested = true;
-    onStop(signal).catch((err) => fail(`could not stop the stack: ${messageOf(err)}`));
+    request(signal);
   };
   for (const signal of signals) process.on(signal, handler);
   return {
+    request,
     cancel() {
+      cancelled = true;
       for (const signal of signals) process.off(signal, handler);
     },
   };
