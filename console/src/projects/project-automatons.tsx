@@ -83,7 +83,8 @@ export function ProjectAutomatons({
                 <span class="mono muted">{shortAutomatonId(view.automaton_id)}</span>{" "}
                 <span class={`status status-${view.status}`}>{view.status}</span>{" "}
                 <span class="muted">
-                  {view.ticks} ticks{view.reason ? `; ${view.reason}` : ""}
+                  {view.ticks} {view.ticks === 1 ? "tick" : "ticks"}
+                  {view.reason ? `; ${view.reason}` : ""}
                 </span>{" "}
                 <AutomatonControls
                   api={api}
