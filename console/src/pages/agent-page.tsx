@@ -16,11 +16,12 @@ import { FilesView } from "../files/files-view.js";
 import { payloadText, RecordStore } from "../record/record-store.js";
 import { RecordView } from "../record/record-view.js";
 import { type TerminalApproval, TerminalView } from "../terminal/terminal-view.js";
+import { perFrame } from "../ui/per-frame.js";
 import { type AgentTab, hrefOf } from "../ui/route.js";
 import { UsageView } from "../usage/usage-view.js";
 
 type ChatAction =
-  | { type: "frame"; frame: ServerFrame }
+  | { type: "frames"; frames: ServerFrame[] }
   | { type: "sent"; text: string }
   | { type: "answered"; toolUseId: string; approved: boolean }
   | { type: "user_text"; seq: number; text: string }
@@ -28,8 +29,8 @@ type ChatAction =
 
 function chatReducer(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
-    case "frame":
-      return applyFrame(state, action.frame);
+    case "frames":
+      return action.frames.reduce(applyFrame, state);
     case "sent":
       return addPendingUser(state, action.text);
     case "answered":
@@ -79,7 +80,14 @@ export function AgentPage({
   const [status, setStatus] = useState<StreamStatus>("connecting");
   const [statusDetail, setStatusDetail] = useState<string | undefined>(undefined);
   const [recordVersion, setRecordVersion] = useState(0);
-  const bump = () => setRecordVersion((n) => n + 1);
+  // The record and the chat re-render once per screen refresh, however many frames arrive:
+  // opening a page replays hundreds at once.
+  const bump = useMemo(() => perFrame(() => setRecordVersion((n) => n + 1)).schedule, []);
+  const incoming = useRef<ServerFrame[]>([]);
+  const applyIncoming = useMemo(
+    () => perFrame(() => dispatch({ type: "frames", frames: incoming.current.splice(0) })),
+    [],
+  );
   const [name, setName] = useState<string | undefined>(undefined);
   const [loadError, setLoadError] = useState<string | undefined>(undefined);
   const store = useMemo(() => new RecordStore(api, agentId, bump), [api, agentId]);
@@ -100,9 +108,11 @@ export function AgentPage({
           if (frame.type === "approval_request" && frame.tool === "terminal") {
             setTerminalAsk({ toolUseId: frame.tool_use_id, reason: frame.reason, at: Date.now() });
           }
-          dispatch({ type: "frame", frame });
+          incoming.current.push(frame);
+          applyIncoming.schedule();
         },
         status: (next, detail) => {
+          applyIncoming.flush();
           if (next === "reconnecting") dispatch({ type: "reconnecting" });
           if (next === "open") store.catchUp();
           setStatus(next);
@@ -140,17 +150,20 @@ export function AgentPage({
 
   const send = (frame: ClientFrame): boolean => stream.current?.send(frame) ?? false;
   const approve = (toolUseId: string, approved: boolean) => {
+    applyIncoming.flush();
     dispatch({ type: "answered", toolUseId, approved });
     if (!send({ type: "approval_response", tool_use_id: toolUseId, approved })) {
       api.approve(agentId, toolUseId, approved).catch((err: Error) =>
         dispatch({
-          type: "frame",
-          frame: {
-            type: "error",
-            code: "internal_error",
-            message: `the answer was not sent: ${err.message}`,
-            recoverable: true,
-          },
+          type: "frames",
+          frames: [
+            {
+              type: "error",
+              code: "internal_error",
+              message: `the answer was not sent: ${err.message}`,
+              recoverable: true,
+            },
+          ],
         }),
       );
     }
@@ -195,6 +208,7 @@ export function AgentPage({
             connected={status === "open"}
             onSend={(text) => {
               if (send({ type: "user_message", content: text })) {
+                applyIncoming.flush();
                 dispatch({ type: "sent", text });
                 return true;
               }
