@@ -261,6 +261,8 @@ describe("the projects pages", () => {
     await row.getByRole("cell", { name: "Task run", exact: true }).waitFor();
     await row.getByText("running", { exact: true }).waitFor();
     await screenshot(page, "automatons-list");
+    await page.getByRole("button", { name: "Theme" }).click();
+    await screenshot(page, "automatons-list-other-theme");
 
     await row.getByRole("button", { name: `Pause ${name}` }).click();
     await row.getByText("paused", { exact: true }).waitFor();
