@@ -17,11 +17,12 @@ function configError(env: object): AuraError {
 }
 
 describe("loadConfig: token verification", () => {
-  it("given neither AURA_JWT_SECRET nor AURA_JWKS_URL, when loaded, then it fails with a config_error naming AURA_JWT_SECRET", () => {
+  it("given neither AURA_JWT_SECRET nor AURA_JWKS_URL, when loaded, then it fails with a 503 config_error naming AURA_JWT_SECRET", () => {
     const err = configError({});
     expect(err.code).toBe("config_error");
-    expect(err.status).toBe(500);
+    expect(err.status).toBe(503);
     expect(err.message).toContain("AURA_JWT_SECRET");
+    expect(err.details).toEqual({ setting: "AURA_JWT_SECRET" });
   });
 
   it("given a blank AURA_JWT_SECRET, when loaded, then it counts as unset", () => {

@@ -124,8 +124,11 @@ export type Config = Readonly<{
 const cache = new WeakMap<object, Config>();
 
 /**
- * Parses the Worker environment once per env object. A bad value fails with a
- * `config_error` naming the variable.
+ * Parses the Worker environment once per env object. A missing or bad value fails with a
+ * `config_error` (503) naming the variable in its message and as `details.setting`.
+ *
+ * @example
+ * loadConfig({}); // throws config_error "AURA_JWT_SECRET: one of AURA_JWT_SECRET or AURA_JWKS_URL must be set …"
  */
 export function loadConfig(env: object): Config {
   const hit = cache.get(env);
@@ -134,7 +137,9 @@ export function loadConfig(env: object): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? "environment");
-    throw new AuraError("config_error", `${name}: ${issue?.message ?? "invalid"}`);
+    throw new AuraError("config_error", `${name}: ${issue?.message ?? "invalid"}`, {
+      setting: name,
+    });
   }
   const c = parsed.data;
   const config: Config = Object.freeze({

@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | "invalid_request"
+  | "invalid_record"
   | "unauthorized"
   | "forbidden"
   | "not_found"
@@ -19,6 +20,7 @@ export type ErrorCode =
 /** HTTP status for each error code. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,
+  invalid_record: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -27,7 +29,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   agent_paused: 409,
   agent_dead: 410,
-  config_error: 500,
+  // The Worker cannot serve until an operator sets or fixes a variable: unavailable, not a bug.
+  config_error: 503,
   unavailable: 503,
   internal: 500,
 };

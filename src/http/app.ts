@@ -25,7 +25,8 @@ export const app = new Hono<AppEnv>();
 app.onError(onError);
 app.notFound(notFound);
 
-// Healthy means configured: a bad setting answers 500 `config_error` naming the variable.
+// Healthy means configured: a missing or bad setting answers 503 `config_error` naming the
+// variable (in the message and as `details.setting`).
 app.get("/health", (c) => {
   loadConfig(c.env);
   return c.json({ status: "ok", version: pkg.version });
