@@ -13,6 +13,7 @@ import type {
   AutomatonView,
   CreateAutomatonRequest,
 } from "../src/protocol/automatons.js";
+import type { ExportInfo, ImportStep } from "../src/protocol/record-export.js";
 import type { TxStatus } from "../src/protocol/tx.js";
 import { commitFrames } from "../src/session/commit-frames.js";
 import {
@@ -43,6 +44,7 @@ import { type ForkInput, forkInto } from "./agent/fork-into.js";
 import type { ForkInfo } from "./agent/fork-source.js";
 import { selectIdempotency } from "./agent/meta-table.js";
 import { deliverOutbox } from "./agent/outbox-delivery.js";
+import { applyImportStep, exportInfoOf } from "./agent/record-transfer.js";
 import { SessionHub } from "./agent/session-hub.js";
 import { LatestSession } from "./agent/session-of-record.js";
 import { streamHostOf } from "./agent/stream-host.js";
@@ -209,6 +211,21 @@ export class AgentDO extends DurableObject<Env> {
   /** What a fork at `atSeq` needs from this agent: its settings and window. */
   forkInfo(address: AgentAddress, atSeq: number): Result<ForkInfo> {
     return forkInfoOf(this.#store, address, atSeq);
+  }
+
+  /** One step of an import into this new agent (`./agent/record-transfer.ts`). */
+  async importStep(step: ImportStep): Promise<Result<{ agent_id: string }>> {
+    const done = await applyImportStep(this.ctx.storage, this.#store, step);
+    if (!done.ok || step.type !== "finish") return done;
+    if (step.open_turn_seq !== null) this.#schedule.armAlarm();
+    await this.#register();
+    if (step.open_turn_seq !== null) this.#schedule.soon();
+    return done;
+  }
+
+  /** What an export's header says of this agent: its settings, window and head. */
+  exportInfo(address: AgentAddress): Result<ExportInfo> {
+    return exportInfoOf(this.#store, address);
   }
 
   /** The head of the record. */

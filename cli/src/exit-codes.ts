@@ -25,6 +25,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** The exit code each {@link ApiError} code maps to; the compiler keeps it complete. */
 export const EXIT_OF_API_ERROR: Record<ApiErrorCode, ExitCode> = {
   invalid_request: EXIT.usage,
+  invalid_record: EXIT.verify_failed,
   unauthorized: EXIT.unreachable_or_auth,
   forbidden: EXIT.unreachable_or_auth,
   not_found: EXIT.not_found,

@@ -1,7 +1,8 @@
-import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry } from "../../src/core/record.js";
 import type { SerializedEntry } from "../../src/kernel/step.js";
 import { startVerify, type VerifyState, verifyNext } from "../../src/kernel/verify.js";
+import { OpenTurn } from "../../src/record/open-turn.js";
+import { serializeEntry } from "../../src/record/serialize-entry.js";
 
 /** Entries copied per round trip to the source agent. */
 export const FORK_PAGE = 500;
@@ -43,34 +44,9 @@ export async function copyForkPrefix(
         return { error: `the source record does not verify at seq ${seq}: ${reason}` };
       }
       turn = turn.after(entry);
-      serialized.push({ entry, txText: canonicalJson(entry.tx), bodyText: bodyText(entry) });
+      serialized.push(serializeEntry(entry));
     }
     write(serialized);
   }
   return { head: { seq: state.chain.headSeq, hash: state.chain.headHash }, openTurnSeq: turn.seq };
-}
-
-function bodyText(entry: RecordEntry): string {
-  return canonicalJson({
-    actions: entry.actions,
-    decision: entry.decision,
-    effects: entry.effects,
-    proposals: entry.proposals,
-  });
-}
-
-/** Tracks the last `user_prompt` whose turn has not yet recorded its final `agent_msg`. */
-class OpenTurn {
-  constructor(
-    readonly seq: number | null = null,
-    readonly txHash: string | null = null,
-  ) {}
-
-  after(entry: RecordEntry): OpenTurn {
-    if (entry.tx.tx_type === "user_prompt") return new OpenTurn(entry.seq, entry.tx.hash);
-    if (entry.tx.tx_type === "agent_msg" && entry.tx.reference_tx_hash === this.txHash) {
-      return new OpenTurn();
-    }
-    return this;
-  }
 }

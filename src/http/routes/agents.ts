@@ -15,6 +15,7 @@ import {
 } from "../../protocol/agents.js";
 import { readJson, validate } from "../body.js";
 import type { AppEnv } from "../context.js";
+import { agentTransferRoutes } from "./agent-transfer.js";
 
 const MAX_CREATE_BODY_BYTES = 256 * 1024;
 
@@ -27,8 +28,12 @@ const ListQuery = z.object({
     .transform((n) => Math.min(1000, Math.max(1, n))),
 });
 
-/** `/agents` routes: list, create, head, record, verify, fork, pause, resume and approvals. */
+/**
+ * `/agents` routes: list, create, head, record, verify, fork, pause, resume and approvals;
+ * export and import ({@link agentTransferRoutes}).
+ */
 export const agentRoutes = new Hono<AppEnv>()
+  .route("/", agentTransferRoutes)
   .get("/", async (c) => {
     const query = validate(ListQuery, c.req.query(), "query");
     const { org } = c.get("principal");
