@@ -13,6 +13,14 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureBubblewrap } from "./lib/bubblewrap.mjs";
 import { ensureDeps } from "./lib/deps.mjs";
+import {
+  describeProcesses,
+  forgetStack,
+  isRunning,
+  readStackFile,
+  recordStack,
+  stopLeftovers,
+} from "./lib/stack-record.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -46,6 +54,8 @@ const { readyBanner } = await import("./lib/banner.mjs");
 
 /** What `npm start` started, in order, with the port each one serves. */
 const stack = {
+  /** Where the stack keeps its state, and its `stack.pid`. */
+  dataDir: "",
   /** @type {Array<{ child: Child, port: number }>} */ children: [],
   /** The first child that exited, if any has. */
   /** @type {{ child: Child, status: ExitStatus } | undefined} */ died: undefined,
@@ -59,6 +69,12 @@ async function main() {
   const parsed = parseSettings(process.env, process.cwd());
   if (!parsed.ok) fail(parsed.error);
   const settings = parsed.settings;
+  stack.dataDir = settings.dataDir;
+  await settleStaleStack(settings.dataDir);
+  recordStack({ root: ROOT, dataDir: settings.dataDir, processes: stackProcesses() });
+  process.on("exit", () =>
+    forgetStack({ root: ROOT, dataDir: settings.dataDir, pid: process.pid }),
+  );
   for (const [name, port] of /** @type {const} */ ([
     ["AURA_PORT", settings.port],
     ["AURA_SANDBOX_PORT", settings.sandboxPort],
@@ -174,12 +190,47 @@ async function main() {
 }
 
 /**
+ * This stack's processes as `stack.pid` records them: `npm start` first, then its children.
+ * @returns {import("./lib/stack-record.mjs").StackProcess[]}
+ */
+function stackProcesses() {
+  return [
+    { name: "npm start", pid: process.pid },
+    ...stack.children.map(({ child }) => ({ name: child.name, pid: child.pid })),
+  ];
+}
+
+/**
+ * Deals with a stack recorded in `dataDir` before this one starts: one whose `npm start`
+ * still runs is refused, naming its processes (two stacks must not share a data dir); what
+ * one whose `npm start` is gone left running is stopped, and named.
+ * @param {string} dataDir
+ */
+async function settleStaleStack(dataDir) {
+  const recorded = readStackFile(dataDir);
+  if (recorded === undefined) return;
+  const running = recorded.filter(isRunning);
+  const [leader] = recorded;
+  if (leader !== undefined && running.includes(leader)) {
+    fail(
+      `AURA_DATA_DIR: a stack already runs on ${dataDir}: ${describeProcesses(running)}; stop it (kill ${leader.pid}) or choose another AURA_DATA_DIR`,
+    );
+  }
+  if (running.length > 0) {
+    const left = `${leader?.name ?? "npm start"} (pid ${leader?.pid}, gone)`;
+    console.log(`npm start: stopping what ${left} left running: ${describeProcesses(running)}`);
+    await stopLeftovers(running);
+  }
+}
+
+/**
  * Records a started child, so every exit path stops it, and notes the first to die.
  * @param {Child} child
  * @param {number} port
  */
 function track(child, port) {
   stack.children.push({ child, port });
+  recordStack({ root: ROOT, dataDir: stack.dataDir, processes: stackProcesses() });
   child.exited.then((status) => {
     stack.died ??= { child, status };
   });
