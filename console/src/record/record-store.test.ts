@@ -50,9 +50,13 @@ describe("the console's record store", () => {
     const loading = store.load(10_000);
     expect(store.rows.length).toBe(10_000);
     expect(store.read).toBe(0);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(fake.reads).toHaveLength(1);
     await fake.answerAll();
     await loading;
     expect(fake.reads[0]).toEqual({ from: 9001, limit: 1000 });
+    // The newest page was read alone, then the next ones newest first
+    expect(fake.reads[1]?.from).toBe(8001);
     expect(fake.reads.map((r) => r.from).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 10 }, (_, k) => k * 1000 + 1),
     );

@@ -14,8 +14,9 @@ const PARALLEL_PAGES = 4;
 
 /**
  * An agent's record as the console holds it: rows `1..head`, the head known first (so the
- * list is as long as the record at once), entries read from `GET /agents/:id/record` a few
- * pages at a time, the newest page first (the list opens at the tail), and extended live by
+ * list is as long as the record at once), entries read from `GET /agents/:id/record`, the
+ * newest page first and alone (the list opens at the tail), then a few pages at a time from
+ * the newest down, and extended live by
  * `record` frames (whose entries are then read in one request per burst). Listeners hear
  * about every change.
  *
@@ -91,6 +92,10 @@ export class RecordStore {
       do {
         this.wanted = false;
         const pages = this.unreadPages();
+        // The newest page alone first: the list opens at the tail, and pages read beside it
+        // would hold up its rendering while the browser parses them
+        const newest = pages.shift();
+        if (newest !== undefined) await this.readPage(newest);
         let next = 0;
         const worker = async () => {
           while (next < pages.length) {
