@@ -21,6 +21,7 @@ export function exportStream(
   info: ExportInfo,
   exportedAt: number,
   readPage: ReadPage,
+  pageSize = EXPORT_PAGE,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const header: ExportHeader = {
@@ -36,7 +37,7 @@ export function exportStream(
       if (info.head_seq === 0) controller.close();
     },
     async pull(controller) {
-      const limit = Math.min(EXPORT_PAGE, info.head_seq - next + 1);
+      const limit = Math.min(pageSize, info.head_seq - next + 1);
       const page = await readPage(next, limit);
       if (page.length === 0) {
         controller.error(
