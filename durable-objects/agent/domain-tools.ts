@@ -2,7 +2,7 @@ import type { Result } from "../../src/core/errors.js";
 import { type DomainCall, domainFailureOf, planDomainCall } from "../../src/project/domain-call.js";
 import type { DomainToolName } from "../../src/protocol/domain-tool-args.js";
 import type { Project, Spec, Task } from "../../src/protocol/projects.js";
-import type { ToolResult } from "../../src/protocol/sandbox.js";
+import { outcomeUnknownResult, type ToolResult } from "../../src/protocol/sandbox.js";
 import type { ExecuteInput, Mutated, ProjectAddress } from "../project-do.js";
 import { type DispatchOutcome, failure } from "./tool-gateway.js";
 
@@ -87,13 +87,12 @@ export function domainTools(host: DomainToolsHost): DomainTools {
         lastError = err instanceof Error ? err.message : String(err);
       }
     }
-    const result = failure(
-      tool,
-      "io_error",
-      `outcome_unknown: project ${planned.project_id} did not answer (${lastError}); a re-sent call applies at most once`,
-    );
-    result.metadata.outcome = "outcome_unknown";
-    return { result };
+    return {
+      result: outcomeUnknownResult(
+        tool,
+        `outcome_unknown: project ${planned.project_id} did not answer (${lastError}); a re-sent call applies at most once`,
+      ),
+    };
   };
 }
 

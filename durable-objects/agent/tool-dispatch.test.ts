@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { DispatchRequest, DispatchResponse } from "../../src/protocol/sandbox.js";
-import { type SandboxClient, SandboxUnavailable } from "../../src/tools/sandbox-client.js";
+import {
+  type DispatchRequest,
+  type DispatchResponse,
+  isOutcomeUnknown,
+  OutcomeUnknownMetadata,
+} from "../../src/protocol/sandbox.js";
+import type { SandboxClient } from "../../src/tools/sandbox-client.js";
+import { SandboxErrorAnswer, SandboxUnavailable } from "../../src/tools/sandbox-errors.js";
 import { type AgentTools, createToolDispatch } from "./tool-dispatch.js";
 
 const agents: AgentTools = {
@@ -46,21 +52,35 @@ describe("createToolDispatch", () => {
     });
     const { result } = await dispatch(call);
     expect(calls.map((c) => c.action_id)).toEqual(["act-1", "act-1", "act-1"]);
-    expect(result).toMatchObject({
-      ok: false,
-      metadata: { error_code: "io_error", outcome: "outcome_unknown" },
-    });
+    expect(result.ok).toBe(false);
+    expect(OutcomeUnknownMetadata.parse(result.metadata)).toEqual(result.metadata);
+    expect(isOutcomeUnknown(result)).toBe(true);
   });
 
   it("does not re-send a call the sandbox turned away (4xx): it certainly did not run", async () => {
     const { client, calls } = sandbox(() =>
-      Promise.reject(new SandboxUnavailable("sandbox answered 401: bad token", true)),
+      Promise.reject(new SandboxErrorAnswer("unauthorized", "invalid sandbox token: expired")),
     );
     const dispatch = createToolDispatch({ sandbox: { client, workspace: "w" }, agents });
     const { result } = await dispatch(call);
     expect(calls).toHaveLength(1);
     expect(result.metadata).toEqual({ error_code: "io_error" });
     expect(result.stderr).toMatch(/^the sandbox refused the call: /);
+  });
+
+  it("re-sends a call the sandbox failed on itself (internal): it may have run", async () => {
+    const { client, calls } = sandbox(() =>
+      Promise.reject(new SandboxErrorAnswer("internal", "internal sandbox error")),
+    );
+    const dispatch = createToolDispatch({
+      sandbox: { client, workspace: "w" },
+      agents,
+      retryDelaysMs: [0],
+    });
+    const { result } = await dispatch(call);
+    expect(calls).toHaveLength(2);
+    expect(isOutcomeUnknown(result)).toBe(true);
+    expect(result.stderr).toContain("sandbox internal: internal sandbox error");
   });
 
   it("answers tool_disabled without a sandbox, and unknown_tool for a name nothing runs", async () => {

@@ -1,12 +1,14 @@
 import { hasFilesChanged } from "../../src/agent/tool-executor.js";
 import { isDomainTool } from "../../src/protocol/domain-tool-args.js";
+import { outcomeUnknownResult } from "../../src/protocol/sandbox.js";
 import type {
   InstalledToolSecrets,
   RecordedInstalledTool,
 } from "../../src/session/session-record.js";
 import { SANDBOX_TOOL_NAMES } from "../../src/tools/catalog.js";
 import type { EndpointGuard } from "../../src/tools/endpoint-guard.js";
-import { type SandboxClient, SandboxUnavailable } from "../../src/tools/sandbox-client.js";
+import type { SandboxClient } from "../../src/tools/sandbox-client.js";
+import { SandboxCallError } from "../../src/tools/sandbox-errors.js";
 import type { DomainTools } from "./domain-tools.js";
 import { dispatchInstalled } from "./installed-tools.js";
 import { type DispatchOutcome, failure, type ToolDispatch } from "./tool-gateway.js";
@@ -44,7 +46,8 @@ const DEFAULT_RETRY_DELAYS_MS = [250, 1000];
  * domain tools to the project's object, installed tools to their endpoints.
  * A sandbox that cannot be reached leaves the outcome unknown: the same request is re-sent
  * with the same idempotency key (the sandbox answers a repeat with its first outcome), and
- * if it stays unreachable the call is recorded as `outcome_unknown` — never run blindly again.
+ * if it stays unreachable the call is recorded as the protocol's `outcomeUnknownResult` — never
+ * run blindly again.
  */
 export function createToolDispatch(targets: DispatchTargets): ToolDispatch {
   const delays = targets.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
@@ -78,7 +81,7 @@ export function createToolDispatch(targets: DispatchTargets): ToolDispatch {
         if (hasFilesChanged(reply.files_changed)) outcome.files_changed = reply.files_changed;
         return outcome;
       } catch (err) {
-        if (!(err instanceof SandboxUnavailable)) throw err;
+        if (!(err instanceof SandboxCallError)) throw err;
         // Turned away (4xx): certainly not run, and a re-send would be turned away too.
         if (err.refused) {
           return {
@@ -88,13 +91,12 @@ export function createToolDispatch(targets: DispatchTargets): ToolDispatch {
         lastError = err.message;
       }
     }
-    const result = failure(
-      tool,
-      "io_error",
-      `outcome_unknown: the sandbox did not answer (${lastError}); the call may or may not have run`,
-    );
-    result.metadata.outcome = "outcome_unknown";
-    return { result };
+    return {
+      result: outcomeUnknownResult(
+        tool,
+        `outcome_unknown: the sandbox did not answer (${lastError}); the call may or may not have run`,
+      ),
+    };
   };
 }
 

@@ -1,6 +1,6 @@
 import { loadConfig } from "../../src/config.js";
 import type { AgentSettings } from "../../src/protocol/agents.js";
-import { SandboxUnavailable } from "../../src/tools/sandbox-client.js";
+import { SandboxCallError } from "../../src/tools/sandbox-errors.js";
 import { sandboxClientOf } from "../../src/tools/sandbox-of-config.js";
 import { agentWorkspaceOf } from "../../src/tools/workspace-id.js";
 
@@ -60,7 +60,7 @@ export async function readWorkspaceFile(
       : { ok: false, error: read.error, unavailable: false };
   } catch (err) {
     // A 4xx is the sandbox turning the request away: no later try would fare better.
-    if (!(err instanceof SandboxUnavailable)) throw err;
+    if (!(err instanceof SandboxCallError)) throw err;
     return { ok: false, error: err.message, unavailable: !err.refused };
   }
 }

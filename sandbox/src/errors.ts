@@ -1,33 +1,17 @@
+import {
+  SANDBOX_ERROR_STATUS,
+  type SandboxErrorBody,
+  type SandboxErrorCode,
+} from "../../src/protocol/sandbox.js";
+
 /**
- * The sandbox's HTTP error model: a request refused before any tool runs leaves as
- * `{"error":{"code","message"}}` with the status from {@link SANDBOX_ERROR_STATUS}, which the
- * compiler keeps complete. A tool that runs and fails is not an HTTP error: it is a
- * `ToolResult` with `ok: false` (see `tools/tool-failure.ts`).
+ * The sandbox's HTTP error model: a request refused before any tool runs leaves as a
+ * `SandboxErrorBody` `{"error":{"code","message"}}` with the status `SANDBOX_ERROR_STATUS`
+ * gives its code. The codes, the status map and the body live in `src/protocol/sandbox.ts`,
+ * where the Worker's client decodes them. A tool that runs and fails is not an HTTP error: it
+ * is a `ToolResult` with `ok: false` (see `tools/tool-failure.ts`).
  */
-export type SandboxErrorCode =
-  | "invalid_request"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "method_not_allowed"
-  | "payload_too_large"
-  | "internal";
-
-/** HTTP status for each error code. */
-export const SANDBOX_ERROR_STATUS: Record<SandboxErrorCode, number> = {
-  invalid_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  payload_too_large: 413,
-  internal: 500,
-};
-
-/** The JSON body of every error response. */
-export interface SandboxErrorBody {
-  error: { code: SandboxErrorCode; message: string };
-}
+export type { SandboxErrorBody, SandboxErrorCode };
 
 /**
  * A refused request, with a stable `code`.

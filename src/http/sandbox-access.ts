@@ -1,11 +1,13 @@
 import { AuraError } from "../core/errors.js";
-import { type SandboxClient, SandboxUnavailable } from "../tools/sandbox-client.js";
+import type { SandboxClient } from "../tools/sandbox-client.js";
 import { sandboxClientOf } from "../tools/sandbox-of-config.js";
 import type { AppEnv } from "./context.js";
 
 /**
  * The configured sandbox client, or `503 unavailable` when the deployment has none
- * (neither `SANDBOX_URL` nor the `SANDBOX` binding).
+ * (neither `SANDBOX_URL` nor the `SANDBOX` binding). Its calls fail with `SandboxCallError`s,
+ * which are `AuraError`s (`src/tools/sandbox-errors.ts`), so a route lets them through to
+ * `onError`: `503 unavailable` for a sandbox that cannot be reached.
  *
  * @example
  * const client = configuredSandbox(c);
@@ -22,20 +24,4 @@ export function configuredSandbox(c: {
     );
   }
   return client;
-}
-
-/**
- * Runs a sandbox call, turning a sandbox that cannot be reached (or answered outside the
- * contract) into `503 unavailable`.
- *
- * @example
- * return c.json(await reachSandbox(() => client.files(workspace, ".", 3)));
- */
-export async function reachSandbox<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof SandboxUnavailable) throw new AuraError("unavailable", err.message);
-    throw err;
-  }
 }

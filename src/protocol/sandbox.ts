@@ -16,8 +16,9 @@ import { z } from "zod";
  * | `POST …/git` | {@link GitRequest} | {@link GitResponse} |
  * | `GET …/terminal` (WebSocket) | {@link TerminalClientFrame} | {@link TerminalServerFrame} |
  *
- * A refused request gets `{"error":{"code","message"}}` with 401 (`unauthorized`: no, bad or
- * expired token), 403 (`forbidden`: a token for another workspace) or 400 (`invalid_request`).
+ * A refused request gets a {@link SandboxErrorBody} with a {@link SandboxErrorCode} and the
+ * status {@link SANDBOX_ERROR_STATUS} gives it. An outcome the sandbox cannot confirm is a
+ * {@link ToolResult} with {@link OutcomeUnknownMetadata} (see {@link outcomeUnknownResult}).
  */
 
 /** A workspace id: 64 lowercase hex chars, derived by the Worker from (org, agent). */
@@ -94,6 +95,59 @@ export const ToolResult = z.object({
 });
 export type ToolResult = z.infer<typeof ToolResult>;
 
+/**
+ * The metadata of a call whose outcome nobody can confirm: it may or may not have run, and it
+ * is never run blindly again (SPEC §2, invariant 6). The sandbox writes it for a dispatch cut
+ * off by a restart; the Durable Object for a sandbox (or project object) that never answered.
+ * This is the sandbox's wire shape, which its stored outcomes on disk and every deployed
+ * sandbox image already carry, so neither a stored outcome nor an older container needs a
+ * translation.
+ */
+export const OutcomeUnknownMetadata = z.object({
+  error_code: z.literal("io_error"),
+  outcome_unknown: z.literal(true),
+});
+export type OutcomeUnknownMetadata = z.infer<typeof OutcomeUnknownMetadata>;
+
+/**
+ * The shape the Durable Object wrote before {@link OutcomeUnknownMetadata} was the one shape.
+ * Records are append-only and hash-chained, so entries holding it stay as they are; it is
+ * recognised, never written.
+ */
+export const LegacyOutcomeUnknownMetadata = z.object({
+  error_code: z.literal("io_error"),
+  outcome: z.literal("outcome_unknown"),
+});
+
+/**
+ * The failed {@link ToolResult} of a call of `tool` whose outcome is unknown; `stderr` says why.
+ *
+ * @example
+ * outcomeUnknownResult("run_command", "the sandbox did not answer");
+ * // { tool: "run_command", ok: false, stdout: "", stderr: "the sandbox did not answer",
+ * //   metadata: { error_code: "io_error", outcome_unknown: true } }
+ */
+export function outcomeUnknownResult(tool: string, why: string): ToolResult {
+  const metadata: OutcomeUnknownMetadata = { error_code: "io_error", outcome_unknown: true };
+  return { tool, ok: false, stdout: "", stderr: why, metadata };
+}
+
+/**
+ * True when `result` says its call's outcome is unknown: {@link OutcomeUnknownMetadata}, or the
+ * {@link LegacyOutcomeUnknownMetadata} of older records.
+ *
+ * @example
+ * isOutcomeUnknown(outcomeUnknownResult("write_file", "no answer")); // true
+ * isOutcomeUnknown({ ok: false, metadata: { error_code: "io_error" } }); // false
+ */
+export function isOutcomeUnknown(result: Pick<ToolResult, "ok" | "metadata">): boolean {
+  if (result.ok) return false;
+  return (
+    OutcomeUnknownMetadata.safeParse(result.metadata).success ||
+    LegacyOutcomeUnknownMetadata.safeParse(result.metadata).success
+  );
+}
+
 /** `POST …/dispatch` reply (always 200 once authorised: a failed tool is a result). */
 export const DispatchResponse = z.object({
   result: ToolResult,
@@ -102,6 +156,44 @@ export const DispatchResponse = z.object({
   replayed: z.boolean(),
 });
 export type DispatchResponse = z.infer<typeof DispatchResponse>;
+
+/**
+ * Why the sandbox refused a request before any tool ran (a tool that runs and fails is a
+ * {@link ToolResult}, not an HTTP error). Stable: the Worker decodes them into typed errors.
+ */
+export const SANDBOX_ERROR_CODES = [
+  "invalid_request",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "method_not_allowed",
+  "payload_too_large",
+  "internal",
+] as const;
+export const SandboxErrorCode = z.enum(SANDBOX_ERROR_CODES);
+export type SandboxErrorCode = z.infer<typeof SandboxErrorCode>;
+
+/** HTTP status of each {@link SandboxErrorCode}; the compiler keeps it complete. */
+export const SANDBOX_ERROR_STATUS: Record<SandboxErrorCode, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  internal: 500,
+};
+
+/**
+ * The body of every sandbox error answer.
+ *
+ * @example
+ * SandboxErrorBody.parse({ error: { code: "unauthorized", message: "invalid sandbox token: expired" } });
+ */
+export const SandboxErrorBody = z.object({
+  error: z.object({ code: SandboxErrorCode, message: z.string() }),
+});
+export type SandboxErrorBody = z.infer<typeof SandboxErrorBody>;
 
 /** One node of the files tree. */
 export interface FileEntry {

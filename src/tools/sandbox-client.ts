@@ -12,25 +12,11 @@ import {
   SANDBOX_TOKEN_ISSUER,
   SANDBOX_TOKEN_TTL_SECONDS,
 } from "../protocol/sandbox.js";
+import { SandboxUnavailable, sandboxErrorOf } from "./sandbox-errors.js";
 import { WorkspaceKeys } from "./workspace-key.js";
 
 /** Sends one HTTP request to the sandbox (`path` starts with `/`). */
 export type SandboxTransport = (path: string, init: RequestInit) => Promise<Response>;
-
-/**
- * The sandbox could not be reached, or answered outside the contract. `refused` is true when
- * it answered with a 4xx: the request was turned away (a bad token, a bad request) and
- * certainly not carried out, so re-sending it cannot help.
- */
-export class SandboxUnavailable extends Error {
-  readonly code = "sandbox_unavailable";
-  readonly refused: boolean;
-  constructor(message: string, refused = false) {
-    super(message);
-    this.name = new.target.name;
-    this.refused = refused;
-  }
-}
 
 /** A transport to a sandbox at a base URL (`SANDBOX_URL`: the local Node process). */
 export function urlTransport(baseUrl: string): SandboxTransport {
@@ -45,6 +31,8 @@ const TOKEN_REUSE_MARGIN_S = 20;
  * The Worker's side of the sandbox contract (`src/protocol/sandbox.ts`): signs a short-lived
  * token scoped to one workspace for every request, with that workspace's own key derived from
  * `secret` (`workspace-key.ts`), and validates every reply before anything reaches the record.
+ * A call that fails throws a `SandboxCallError` (`sandbox-errors.ts`): the sandbox's error
+ * answer decoded into a typed error of the Worker's model, or `SandboxUnavailable`.
  *
  * @example
  * const sandbox = new SandboxClient(urlTransport("http://127.0.0.1:8788"), secret);
@@ -96,12 +84,23 @@ export class SandboxClient {
     });
   }
 
-  /** Opens the workspace's terminal WebSocket; the response carries the socket to hand on. */
+  /**
+   * Opens the workspace's terminal WebSocket; the response carries the socket to hand on.
+   * Throws {@link SandboxUnavailable} when the sandbox cannot be reached.
+   */
   async terminal(workspace: string): Promise<Response> {
-    return this.#transport(`/v1/workspaces/${workspace}/terminal`, {
-      method: "GET",
-      headers: { Upgrade: "websocket", authorization: `Bearer ${await this.token(workspace)}` },
-    });
+    const headers = {
+      Upgrade: "websocket",
+      authorization: `Bearer ${await this.token(workspace)}`,
+    };
+    try {
+      return await this.#transport(`/v1/workspaces/${workspace}/terminal`, {
+        method: "GET",
+        headers,
+      });
+    } catch (err) {
+      throw new SandboxUnavailable(`sandbox unreachable: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -144,18 +143,12 @@ export class SandboxClient {
       throw new SandboxUnavailable(`sandbox unreachable: ${(err as Error).message}`);
     }
     const text = await response.text();
-    if (!response.ok) {
-      const refused = response.status >= 400 && response.status < 500;
-      throw new SandboxUnavailable(
-        `sandbox answered ${response.status}: ${text.slice(0, 300)}`,
-        refused,
-      );
-    }
+    if (!response.ok) throw sandboxErrorOf(response.status, text);
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new SandboxUnavailable("sandbox answered with invalid JSON");
+      throw new SandboxUnavailable("the sandbox's reply is not JSON");
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {

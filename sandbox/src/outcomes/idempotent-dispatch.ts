@@ -1,4 +1,4 @@
-import type { DispatchResponse } from "../../../src/protocol/sandbox.js";
+import { type DispatchResponse, outcomeUnknownResult } from "../../../src/protocol/sandbox.js";
 import type { ToolOutcome } from "../tools/run-tool.js";
 import type { OutcomeStore } from "./outcome-store.js";
 
@@ -7,8 +7,9 @@ import type { OutcomeStore } from "./outcome-store.js";
  * its outcome durably; any later dispatch of the same key gets that stored outcome with
  * `replayed: true`, and one that arrives while the first still runs waits for it and gets the
  * same outcome. A key whose first call was cut off by a restart (a pending marker, no outcome)
- * is not run again: it answers `io_error` with `metadata.outcome_unknown: true`, stored as its
- * outcome, so the caller reconciles it explicitly (SPEC §2, invariant 6).
+ * is not run again: it answers the protocol's `outcomeUnknownResult` (`io_error`,
+ * `metadata.outcome_unknown: true`), stored as its outcome, so the caller reconciles it
+ * explicitly (SPEC §2, invariant 6).
  *
  * @example
  * const dispatcher = new IdempotentDispatch(new OutcomeStore(root));
@@ -56,13 +57,10 @@ export class IdempotentDispatch {
 
 function interrupted(tool: string, actionId: string): ToolOutcome {
   return {
-    result: {
+    result: outcomeUnknownResult(
       tool,
-      ok: false,
-      stdout: "",
-      stderr: `the first dispatch of action ${actionId} was interrupted before its outcome was stored (the sandbox stopped); it is not run again`,
-      metadata: { error_code: "io_error", outcome_unknown: true },
-    },
+      `the first dispatch of action ${actionId} was interrupted before its outcome was stored (the sandbox stopped); it is not run again`,
+    ),
     files_changed: { created: [], modified: [], deleted: [] },
   };
 }

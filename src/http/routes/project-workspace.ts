@@ -6,7 +6,7 @@ import type { SandboxClient } from "../../tools/sandbox-client.js";
 import { projectWorkspaceIdOf } from "../../tools/workspace-id.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
-import { configuredSandbox, reachSandbox } from "../sandbox-access.js";
+import { configuredSandbox } from "../sandbox-access.js";
 import { projectTarget } from "./project-target.js";
 
 const CommitsQuery = z.object({
@@ -29,17 +29,17 @@ export const projectWorkspaceRoutes = new Hono<AppEnv>()
   .get("/:id/files", async (c) => {
     const q = validate(ProjectFilesQuery, c.req.query(), "query");
     const { client, workspace } = await workspaceOf(c);
-    return c.json(await reachSandbox(() => client.files(workspace, q.path, q.depth)));
+    return c.json(await client.files(workspace, q.path, q.depth));
   })
   .get("/:id/read-file", async (c) => {
     const q = validate(ProjectReadFileQuery, c.req.query(), "query");
     const { client, workspace } = await workspaceOf(c);
-    return c.json(await reachSandbox(() => client.readFile(workspace, q.path)));
+    return c.json(await client.readFile(workspace, q.path));
   })
   .get("/:id/commits", async (c) => {
     const q = validate(CommitsQuery, c.req.query(), "query");
     const { client, workspace } = await workspaceOf(c);
-    return c.json(await reachSandbox(() => client.commits(workspace, q.limit)));
+    return c.json(await client.commits(workspace, q.limit));
   });
 
 async function workspaceOf(

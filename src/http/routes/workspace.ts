@@ -5,10 +5,11 @@ import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId } from "../../core/ids.js";
 import { slugOf } from "../../core/slug.js";
 import type { SandboxClient } from "../../tools/sandbox-client.js";
+import { sandboxErrorOf } from "../../tools/sandbox-errors.js";
 import { agentWorkspaceOf } from "../../tools/workspace-id.js";
 import { validate } from "../body.js";
 import type { AppEnv } from "../context.js";
-import { configuredSandbox, reachSandbox } from "../sandbox-access.js";
+import { configuredSandbox } from "../sandbox-access.js";
 import { relayTerminal, type TerminalEnd } from "../terminal-relay.js";
 
 const FilesQuery = z.object({
@@ -38,12 +39,12 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .get("/api/files", async (c) => {
     const q = validate(FilesQuery, c.req.query(), "query");
     const { client, workspace } = await sandboxFor(c, q.agent_id);
-    return c.json(await reachSandbox(() => client.files(workspace, q.path, q.depth)));
+    return c.json(await client.files(workspace, q.path, q.depth));
   })
   .get("/api/read-file", async (c) => {
     const q = validate(ReadFileQuery, c.req.query(), "query");
     const { client, workspace } = await sandboxFor(c, q.agent_id);
-    return c.json(await reachSandbox(() => client.readFile(workspace, q.path)));
+    return c.json(await client.readFile(workspace, q.path));
   })
   .get("/ws/terminal", async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -66,14 +67,14 @@ export const workspaceRoutes = new Hono<AppEnv>()
     };
     let response: Response;
     try {
-      response = await reachSandbox(() => client.terminal(workspace));
+      response = await client.terminal(workspace);
     } catch (err) {
       recordEnd({ closed_by: "sandbox", code: 1011 });
       throw err;
     }
     if (!response.webSocket) {
       recordEnd({ closed_by: "sandbox", code: 1011 });
-      throw new AuraError("unavailable", `sandbox refused the terminal (${response.status})`);
+      throw sandboxErrorOf(response.status, await response.text());
     }
     return relayTerminal(response.webSocket, recordEnd);
   })
