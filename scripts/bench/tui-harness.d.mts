@@ -12,14 +12,6 @@ export interface TuiDriver {
   kill(): void;
 }
 
-export interface Proxy {
-  port: number;
-  url: string;
-  cut(): void;
-  restore(): void;
-  close(): Promise<void>;
-}
-
 export function hasTmux(): boolean;
 export function startTui(options: {
   socket: string;
@@ -28,7 +20,3 @@ export function startTui(options: {
   cols?: number;
   rows?: number;
 }): TuiDriver;
-export function startProxy(
-  targetPort: number,
-  options?: { onServerData?: (chunk: Buffer, at: number) => void },
-): Promise<Proxy>;

@@ -1,12 +1,11 @@
 import { execFileSync, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 /**
- * Drives the `aura` full-screen chat in a real pseudo-terminal (tmux), and a TCP proxy to put
- * between it and a server (to cut the connection, or to see when bytes leave the server).
- * Shared by the TUI's end-to-end test and its benchmark.
+ * Drives the `aura` full-screen chat in a real pseudo-terminal (tmux). Shared by the TUI's
+ * end-to-end test and its benchmark; the TCP proxy to put between it and a server (to cut the
+ * connection, or to see when bytes leave the server) is scripts/lib/cut-proxy.mjs.
  */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -88,62 +87,6 @@ export function startTui({ socket, args, env = {}, cols = 120, rows = 40 }) {
         // already gone
       }
       if (path) rmSync(path, { force: true });
-    },
-  };
-}
-
-/**
- * A TCP proxy on 127.0.0.1 to `targetPort`. `cut()` drops every connection and refuses new
- * ones (accepted, then closed at once) until `restore()`; `onServerData(chunk, at)` sees
- * each chunk the server sends, with `performance.now()` when it arrived.
- * @param {number} targetPort
- * @param {{ onServerData?: (chunk: Buffer, at: number) => void }} [options]
- */
-export async function startProxy(targetPort, options = {}) {
-  /** @type {Set<import("node:net").Socket>} */
-  const sockets = new Set();
-  let refusing = false;
-  const server = createServer((client) => {
-    if (refusing) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(targetPort, "127.0.0.1");
-    sockets.add(client);
-    sockets.add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on("error", drop);
-    upstream.on("error", drop);
-    client.on("close", drop);
-    upstream.on("close", drop);
-    upstream.on("data", (chunk) => options.onServerData?.(chunk, performance.now()));
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    cut() {
-      refusing = true;
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
-    },
-    restore() {
-      refusing = false;
-    },
-    /** @returns {Promise<void>} */
-    close() {
-      refusing = true;
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
+import { cutProxy } from "../../scripts/lib/cut-proxy.mjs";
 import { jsonLines, runAura, startAura } from "./helpers/aura-cli.js";
-import { cutProxy } from "./helpers/cut-proxy.js";
 import { type LocalStack, ROOT } from "./helpers/local-stack.js";
 // Imported under another name: the linter's React rules take any `use…` call for a hook.
 import { useStacks as stacksOfThisFile } from "./helpers/stacks.js";

@@ -2,14 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  hasTmux,
-  startProxy,
-  startTui,
-  type Proxy as TcpProxy,
-  type TuiDriver,
-} from "../../scripts/bench/tui-harness.mjs";
+import { hasTmux, startTui, type TuiDriver } from "../../scripts/bench/tui-harness.mjs";
 import { type FakeAnthropic, startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
+import { type CutProxy, cutProxy } from "../../scripts/lib/cut-proxy.mjs";
 import { client } from "./helpers/api.js";
 import { type LocalStack, startLocalStack } from "./helpers/local-stack.js";
 import { freePort } from "./helpers/net.js";
@@ -30,7 +25,7 @@ function count(screen: string, text: string): number {
 describe.skipIf(!hasTmux())("aura chat in a terminal", () => {
   let fake: FakeAnthropic;
   let stack: LocalStack;
-  let proxy: TcpProxy;
+  let proxy: CutProxy;
   let tui: TuiDriver;
   const dirs: string[] = [];
   let home = "";
@@ -51,7 +46,7 @@ describe.skipIf(!hasTmux())("aura chat in a terminal", () => {
         AURA_ANTHROPIC_MODEL: "claude-e2e-tui",
       },
     });
-    proxy = await startProxy(stack.port);
+    proxy = await cutProxy(stack.port);
     const credentials = {
       current: "local",
       servers: { local: { url: proxy.url, token: stack.token } },
@@ -212,7 +207,7 @@ describe.skipIf(!hasTmux())("aura chat in a terminal", () => {
       if (Date.now() > asked) throw new Error("the model was not called");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    proxy.cut();
+    proxy.cut({ refuse: true });
     await tui.waitFor("reconnecting\u2026");
     // The turn finishes on the server while the client cannot reach it.
     const deadline = Date.now() + 30_000;
