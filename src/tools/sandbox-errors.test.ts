@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AuraError } from "../core/errors.js";
+import { AuraError, ERROR_STATUS } from "../core/errors.js";
 import { SANDBOX_ERROR_CODES, SANDBOX_ERROR_STATUS } from "../protocol/sandbox.js";
 import { SandboxClient, type SandboxTransport } from "./sandbox-client.js";
 import {
@@ -53,7 +53,8 @@ describe("the sandbox client's errors", () => {
     const client = clientAnswering(errorAnswer("unauthorized", "invalid sandbox token", 401));
     const err = (await thrown(client.readFile(WORKSPACE, "a.txt"))) as SandboxErrorAnswer;
     expect(err.code).toBe("config_error");
-    expect(err.status).toBe(500);
+    expect(err.status).toBe(ERROR_STATUS.config_error);
+    expect(err.status).not.toBe(401);
   });
 
   it("treats an answer outside the contract as the sandbox unavailable, refused only for a 4xx", async () => {
