@@ -7,17 +7,20 @@
 // AURA_SANDBOX_ISOLATION and AURA_SANDBOX_NETWORK (on; bubblewrap is checked, and installed
 // from Debian when missing and possible); every
 // AURA_*, SANDBOX_*, ALLOWED_COMMANDS and RECORD_WINDOW_SIZE variable reaches the Worker.
+// Nothing it starts outlives it, whatever kills it (a SIGKILL of npm included); a stack still
+// running on the same data dir is refused, one that died is cleaned up (docs/local-stack.md).
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureBubblewrap } from "./lib/bubblewrap.mjs";
-import { ensureDeps } from "./lib/deps.mjs";
+import { ensureDepsLocked } from "./lib/install-lock.mjs";
 import {
   describeProcesses,
   forgetStack,
   isRunning,
   readStackFile,
+  recordCheckoutStack,
   recordStack,
   stopLeftovers,
 } from "./lib/stack-record.mjs";
@@ -30,7 +33,11 @@ const TOKEN_TTL_DAYS = 7;
 const SANDBOX_START_TIMEOUT_MS = 60_000;
 
 try {
-  ensureDeps(ROOT);
+  // Registered before the install lock is released: no install replaces node_modules under
+  // this stack from then on.
+  ensureDepsLocked(ROOT, {
+    whileLocked: () => recordCheckoutStack({ root: ROOT, pid: process.pid }),
+  });
 } catch (err) {
   fail(`could not install dependencies: ${messageOf(err)}`);
 }
@@ -54,13 +61,14 @@ const { readyBanner } = await import("./lib/banner.mjs");
 
 /** What `npm start` started, in order, with the port each one serves. */
 const stack = {
-  /** Where the stack keeps its state, and its `stack.pid`. */
-  dataDir: "",
+  /** Where the stack keeps its state, and its `stack.pid`, once the settings are read. */
+  /** @type {string | undefined} */ dataDir: undefined,
   /** @type {Array<{ child: Child, port: number }>} */ children: [],
   /** The first child that exited, if any has. */
   /** @type {{ child: Child, status: ExitStatus } | undefined} */ died: undefined,
   stopping: false,
 };
+process.on("exit", () => forgetStack({ root: ROOT, dataDir: stack.dataDir, pid: process.pid }));
 
 await main().catch((err) => fail(messageOf(err)));
 
@@ -72,9 +80,6 @@ async function main() {
   stack.dataDir = settings.dataDir;
   await settleStaleStack(settings.dataDir);
   recordStack({ root: ROOT, dataDir: settings.dataDir, processes: stackProcesses() });
-  process.on("exit", () =>
-    forgetStack({ root: ROOT, dataDir: settings.dataDir, pid: process.pid }),
-  );
   for (const [name, port] of /** @type {const} */ ([
     ["AURA_PORT", settings.port],
     ["AURA_SANDBOX_PORT", settings.sandboxPort],
@@ -230,7 +235,9 @@ async function settleStaleStack(dataDir) {
  */
 function track(child, port) {
   stack.children.push({ child, port });
-  recordStack({ root: ROOT, dataDir: stack.dataDir, processes: stackProcesses() });
+  if (stack.dataDir !== undefined) {
+    recordStack({ root: ROOT, dataDir: stack.dataDir, processes: stackProcesses() });
+  }
   child.exited.then((status) => {
     stack.died ??= { child, status };
   });

@@ -31,18 +31,29 @@ export function recordStack({ root, dataDir, processes }) {
   mkdirSync(dataDir, { recursive: true });
   const lines = processes.map(({ pid, name }) => `${pid} ${name}\n`).join("");
   writeFileSync(join(dataDir, STACK_FILE), lines);
+  recordCheckoutStack({ root, pid: processes[0]?.pid ?? process.pid, dataDir });
+}
+
+/**
+ * Records in `<root>/.aura/stacks/<pid>` that a stack of this checkout runs, so no install
+ * replaces node_modules under it; its data dir may not be known yet.
+ * @param {{ root: string, pid: number, dataDir?: string }} stack
+ */
+export function recordCheckoutStack({ root, pid, dataDir = "(data dir not read yet)" }) {
   const dir = join(root, CHECKOUT_STACKS_DIR);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, String(processes[0]?.pid)), `${dataDir}\n`);
+  writeFileSync(join(dir, String(pid)), `${dataDir}\n`);
 }
 
 /**
  * Removes what {@link recordStack} wrote for the stack led by `pid` (the data dir's file only
  * while it still names that stack).
- * @param {{ root: string, dataDir: string, pid: number }} stack
+ * @param {{ root: string, dataDir?: string, pid: number }} stack
  */
 export function forgetStack({ root, dataDir, pid }) {
-  if (readStackFile(dataDir)?.[0]?.pid === pid) rmSync(join(dataDir, STACK_FILE), { force: true });
+  if (dataDir !== undefined && readStackFile(dataDir)?.[0]?.pid === pid) {
+    rmSync(join(dataDir, STACK_FILE), { force: true });
+  }
   rmSync(join(root, CHECKOUT_STACKS_DIR, String(pid)), { force: true });
 }
 
