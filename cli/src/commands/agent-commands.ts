@@ -5,6 +5,7 @@ import { recordLine, recordRow } from "../output/record-text.js";
 import { AGENT_COLUMNS } from "../slash/run-slash.js";
 import { connection, type GlobalOptions, outputFor, resolveAgent, wholeNumber } from "./context.js";
 import type { Runner } from "./runner.js";
+import { verifyExportFile } from "./verify-file.js";
 
 const RECORD_HEADER = { seq: "SEQ", tx_type: "TYPE", hash: "HASH", text: "TEXT" };
 
@@ -133,11 +134,17 @@ export function addAgentCommands(program: Command, run: Runner): void {
   program
     .command("verify")
     .description("re-check an agent's hash chain: ok and the head seq, or the first bad seq")
-    .argument("<agent>", "agent id (or a unique prefix, or its name)")
+    .argument("[agent]", "agent id (or a unique prefix, or its name)")
+    .option("--file <file>", "re-check an export (aura's NDJSON record) here, with no server")
     .action(
-      run(async (agent: string, opts: GlobalOptions) => {
-        const { api } = connection(opts);
+      run(async (agent: string | undefined, opts: VerifyOptions) => {
         const out = outputFor(opts);
+        if ((agent === undefined) === (opts.file === undefined)) {
+          throw new CliError(EXIT.usage, "give an AGENT or --file FILE (one of them)");
+        }
+        if (opts.file !== undefined) return verifyExportFile(opts.file, out);
+        if (agent === undefined) return;
+        const { api } = connection(opts);
         const agentId = await resolveAgent(api, agent);
         const report = await api.verify(agentId);
         if (out.json) out.object({ agent_id: agentId, ...report });
@@ -215,6 +222,10 @@ export function addAgentCommands(program: Command, run: Runner): void {
         }),
       );
   }
+}
+
+interface VerifyOptions extends GlobalOptions {
+  file?: string;
 }
 
 interface TxOptions extends GlobalOptions {
