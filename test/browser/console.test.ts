@@ -1,51 +1,15 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeAnthropic, startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
+import { describe, expect, it } from "vitest";
 import { mintToken } from "../../scripts/lib/mint-token.mjs";
 import { cutProxy } from "../e2e/helpers/cut-proxy.js";
-import { type LocalStack, startLocalStack } from "../e2e/helpers/local-stack.js";
-import { freePort } from "../e2e/helpers/net.js";
-import { launchChromium, screenshot, watchedPage } from "./helpers/chromium.js";
+import { screenshot, watchedPage } from "./helpers/chromium.js";
 import { createAgent, sendMessage, signInAsDev, waitLive } from "./helpers/console-page.js";
+import { useConsoleStack } from "./helpers/console-stack.js";
 
-const SECRET = "browser-console-secret-0123456789abcdefghij";
-
-let fake: FakeAnthropic;
-let stack: LocalStack;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  // Launched first: a missing Chromium fails the tier at once, saying how to install it.
-  browser = await launchChromium();
-  fake = await startFakeAnthropic({ apiKey: "sk-browser" });
-  dataDir = mkdtempSync(join(tmpdir(), "aura-browser-"));
-  stack = await startLocalStack({
-    port: await freePort(),
-    dataDir,
-    env: {
-      AURA_JWT_SECRET: SECRET,
-      AURA_POLICY: "strict",
-      AURA_ANTHROPIC_API_KEY: "sk-browser",
-      AURA_ANTHROPIC_BASE_URL: fake.url,
-      AURA_ANTHROPIC_MODEL: "claude-browser",
-    },
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await fake?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const ctx = useConsoleStack({ name: "console", policy: "strict" });
 
 describe("the web console on the local stack", () => {
   it("is served at / with a strict Content-Security-Policy, while the API still needs a token", async () => {
-    const page = await fetch(`${stack.url}/`);
+    const page = await fetch(`${ctx.stack.url}/`);
     expect(page.status).toBe(200);
     const csp = page.headers.get("content-security-policy") ?? "";
     expect(csp).toContain("default-src 'none'");
@@ -57,18 +21,18 @@ describe("the web console on the local stack", () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect(html).not.toMatch(/<style|style=/);
 
-    expect((await fetch(`${stack.url}/agents`)).status).toBe(401);
-    expect((await fetch(`${stack.url}/health`)).status).toBe(200);
+    expect((await fetch(`${ctx.stack.url}/agents`)).status).toBe(401);
+    expect((await fetch(`${ctx.stack.url}/health`)).status).toBe(200);
   });
 
   it("signs in with a pasted token, shows its org and user, keeps it in sessionStorage only, and signs out", async () => {
-    const { page, problems } = await watchedPage(browser);
-    await page.goto(stack.url);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await page.goto(ctx.stack.url);
     await page.getByRole("textbox", { name: "Token" }).fill("not-a-token");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("alert").filter({ hasText: "not a token" }).waitFor();
 
-    await page.getByRole("textbox", { name: "Token" }).fill(stack.token);
+    await page.getByRole("textbox", { name: "Token" }).fill(ctx.stack.token);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("heading", { name: "Agents" }).waitFor();
     expect(await page.getByTestId("org").textContent()).toBe("local");
@@ -76,7 +40,7 @@ describe("the web console on the local stack", () => {
     const stored = await page.evaluate(
       "({ session: Object.values(sessionStorage), local: Object.values(localStorage), cookie: document.cookie })",
     );
-    expect(stored).toEqual({ session: [stack.token], local: [], cookie: "" });
+    expect(stored).toEqual({ session: [ctx.stack.token], local: [], cookie: "" });
     await page.getByText("No agents yet").waitFor();
     await screenshot(page, "agents-empty");
 
@@ -89,9 +53,14 @@ describe("the web console on the local stack", () => {
   });
 
   it("sends the person back to sign in, saying why, when the token expires", async () => {
-    const { page, problems } = await watchedPage(browser);
-    const token = await mintToken({ secret: SECRET, org: "local", sub: "brief", ttlSeconds: 8 });
-    await page.goto(stack.url);
+    const { page, problems } = await watchedPage(ctx.browser);
+    const token = await mintToken({
+      secret: ctx.secret,
+      org: "local",
+      sub: "brief",
+      ttlSeconds: 8,
+    });
+    await page.goto(ctx.stack.url);
     await page.getByRole("textbox", { name: "Token" }).fill(token);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("heading", { name: "Agents" }).waitFor();
@@ -104,15 +73,15 @@ describe("the web console on the local stack", () => {
   });
 
   it("creates an agent and streams its markdown answer; the record grows live and verifies ok", async () => {
-    fake.script([
+    ctx.fake.script([
       {
         kind: "reply",
         content: [{ type: "text", text: "Here is **bold** and `code`.\n\n- first\n- second" }],
       },
       { kind: "reply", content: [{ type: "text", text: "A second answer." }] },
     ]);
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
     const agentId = await createAgent(page, { name: "browser-chat", policy: "strict" });
 
     await sendMessage(page, "hello from the browser");
@@ -129,9 +98,9 @@ describe("the web console on the local stack", () => {
     // The record tab, then a prompt from another client: its entries appear without a reload.
     await page.getByRole("tab", { name: "Record" }).click();
     await page.getByRole("button", { name: "Entry 4 agent_msg" }).waitFor();
-    const tx = await fetch(`${stack.url}/tx`, {
+    const tx = await fetch(`${ctx.stack.url}/tx`, {
       method: "POST",
-      headers: { authorization: `Bearer ${stack.token}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${ctx.stack.token}`, "content-type": "application/json" },
       body: JSON.stringify({
         agent_id: agentId,
         kind: "user_prompt",
@@ -163,7 +132,7 @@ describe("the web console on the local stack", () => {
   });
 
   it("asks for approval of a tool call under strict, runs it once approved from its card, and shows the file it wrote", async () => {
-    fake.script([
+    ctx.fake.script([
       {
         kind: "reply",
         content: [
@@ -179,8 +148,8 @@ describe("the web console on the local stack", () => {
       },
       { kind: "reply", content: [{ type: "text", text: "Done: the file says approved." }] },
     ]);
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
     await createAgent(page, { name: "browser-tools", policy: "strict" });
     await sendMessage(page, "write proof.txt");
 
@@ -211,9 +180,9 @@ describe("the web console on the local stack", () => {
   });
 
   it("forks at a chosen entry and opens the fork, whose record verifies", async () => {
-    fake.script([{ kind: "reply", content: [{ type: "text", text: "Forkable answer." }] }]);
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
+    ctx.fake.script([{ kind: "reply", content: [{ type: "text", text: "Forkable answer." }] }]);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
     const source = await createAgent(page, { name: "browser-fork" });
     await sendMessage(page, "something to fork");
     await page.getByText("Forkable answer.").waitFor();
@@ -234,7 +203,7 @@ describe("the web console on the local stack", () => {
   });
 
   it("reconnects after the network drops and resumes: what happened meanwhile shows once, nothing twice", async () => {
-    fake.script([
+    ctx.fake.script([
       {
         kind: "reply",
         content: [
@@ -250,8 +219,8 @@ describe("the web console on the local stack", () => {
       },
       { kind: "reply", content: [{ type: "text", text: "After the drop." }] },
     ]);
-    const proxy = await cutProxy(stack.port);
-    const { page, problems } = await watchedPage(browser);
+    const proxy = await cutProxy(ctx.stack.port);
+    const { page, problems } = await watchedPage(ctx.browser);
     try {
       await signInAsDev(page, proxy.url);
       const agentId = await createAgent(page, { name: "browser-resume", policy: "strict" });
@@ -265,16 +234,16 @@ describe("the web console on the local stack", () => {
         .getByRole("status", { name: "Connection" })
         .filter({ hasText: "Reconnecting" })
         .waitFor();
-      const approved = await fetch(`${stack.url}/agents/${agentId}/approvals/toolu_browser_2`, {
+      const approved = await fetch(`${ctx.stack.url}/agents/${agentId}/approvals/toolu_browser_2`, {
         method: "POST",
-        headers: { authorization: `Bearer ${stack.token}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${ctx.stack.token}`, "content-type": "application/json" },
         body: JSON.stringify({ approved: true }),
       });
       expect(approved.status).toBe(200);
       await expect
         .poll(async () => {
-          const record = await fetch(`${stack.url}/agents/${agentId}/record`, {
-            headers: { authorization: `Bearer ${stack.token}` },
+          const record = await fetch(`${ctx.stack.url}/agents/${agentId}/record`, {
+            headers: { authorization: `Bearer ${ctx.stack.token}` },
           });
           const entries = (await record.json()) as Array<{ tx: { tx_type: string } }>;
           return entries.at(-1)?.tx.tx_type;
@@ -300,8 +269,8 @@ describe("the web console on the local stack", () => {
   });
 
   it("is usable at a phone's width", async () => {
-    const { page, problems } = await watchedPage(browser, { width: 390, height: 844 });
-    await signInAsDev(page, stack.url);
+    const { page, problems } = await watchedPage(ctx.browser, { width: 390, height: 844 });
+    await signInAsDev(page, ctx.stack.url);
     await page.getByRole("link", { name: "browser-chat" }).click();
     await waitLive(page);
     // The conversation so far is replayed from the record (resume), prompts included.

@@ -1,47 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeAnthropic, startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
-import { type LocalStack, startLocalStack } from "../e2e/helpers/local-stack.js";
-import { freePort } from "../e2e/helpers/net.js";
-import { launchChromium, screenshot, watchedPage } from "./helpers/chromium.js";
+import { describe, expect, it } from "vitest";
+import { screenshot, watchedPage } from "./helpers/chromium.js";
 import { signInAsDev } from "./helpers/console-page.js";
+import { useConsoleStack } from "./helpers/console-stack.js";
 
-let fake: FakeAnthropic;
-let stack: LocalStack;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  fake = await startFakeAnthropic({ apiKey: "sk-projects" });
-  dataDir = mkdtempSync(join(tmpdir(), "aura-projects-"));
-  stack = await startLocalStack({
-    port: await freePort(),
-    dataDir,
-    env: {
-      AURA_JWT_SECRET: "browser-projects-secret-0123456789abcdefghij",
-      AURA_POLICY: "dev",
-      AURA_ANTHROPIC_API_KEY: "sk-projects",
-      AURA_ANTHROPIC_BASE_URL: fake.url,
-      AURA_ANTHROPIC_MODEL: "claude-projects",
-    },
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await fake?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const ctx = useConsoleStack({ name: "projects", policy: "dev" });
 
 async function post<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${stack.url}${path}`, {
+  const res = await fetch(`${ctx.stack.url}${path}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${stack.token}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${ctx.stack.token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -49,8 +16,8 @@ async function post<T>(path: string, body: unknown): Promise<T> {
 }
 
 async function get<T>(path: string): Promise<T> {
-  const res = await fetch(`${stack.url}${path}`, {
-    headers: { authorization: `Bearer ${stack.token}` },
+  const res = await fetch(`${ctx.stack.url}${path}`, {
+    headers: { authorization: `Bearer ${ctx.stack.token}` },
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
@@ -91,8 +58,8 @@ describe("the projects pages", () => {
     }
     expect([a.status, b.status]).toEqual(["ready", "pending"]);
 
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
     await page
       .getByRole("navigation", { name: "Pages" })
       .getByRole("link", { name: "Projects" })
@@ -121,11 +88,11 @@ describe("the projects pages", () => {
   it("starts a project's dev loop and shows its live events until it ends", async () => {
     const project = await post<Made>("/projects", { name: "loop-project" });
     await post(`/projects/${project.id}/tasks`, { title: "Only task" });
-    fake.script([{ kind: "reply", content: [{ type: "text", text: "Looking at the task." }] }]);
+    ctx.fake.script([{ kind: "reply", content: [{ type: "text", text: "Looking at the task." }] }]);
 
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
-    await page.goto(`${stack.url}/#/projects/${project.id}`);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
+    await page.goto(`${ctx.stack.url}/#/projects/${project.id}`);
     await page.getByRole("heading", { name: "loop-project" }).waitFor();
     await page.getByRole("button", { name: "Start dev loop" }).click();
     const events = page.getByRole("list", { name: "Dev loop events" });
@@ -149,9 +116,9 @@ describe("the projects pages", () => {
 
   it("adds a task, edits it, moves it, shows a refused move's reason and deletes a task", async () => {
     const project = await post<Made>("/projects", { name: "edit-project" });
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
-    await page.goto(`${stack.url}/#/projects/${project.id}`);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
+    await page.goto(`${ctx.stack.url}/#/projects/${project.id}`);
     await page.getByRole("heading", { name: "edit-project" }).waitFor();
     await page.getByText("No tasks yet.").waitFor();
 
@@ -214,9 +181,9 @@ describe("the projects pages", () => {
       markdown_contents: "# Shop\n\nPeople **buy** things.\n\n- cart\n- checkout\n\n<b>raw</b>",
       order: 1,
     });
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
-    await page.goto(`${stack.url}/#/projects/${project.id}`);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
+    await page.goto(`${ctx.stack.url}/#/projects/${project.id}`);
     const list = page.getByRole("list", { name: "Specs" });
     await list.getByRole("link", { name: "Overview" }).waitFor();
     expect(await list.getByRole("link").allInnerTexts()).toEqual(["Overview", "Checkout"]);
@@ -247,8 +214,8 @@ describe("the projects pages", () => {
     });
     const name = `Task run ${shortId(run.automaton_id)}`;
 
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
     await page
       .getByRole("navigation", { name: "Pages" })
       .getByRole("link", { name: "Automatons" })
@@ -293,11 +260,11 @@ describe("the projects pages", () => {
   it("starts a task run and a spec generation from a project page and lists them there", async () => {
     const project = await post<Made>("/projects", { name: "start-project" });
     await post(`/projects/${project.id}/tasks`, { title: "Runnable" });
-    fake.script([{ kind: "reply", content: [{ type: "text", text: "Working on it." }] }]);
+    ctx.fake.script([{ kind: "reply", content: [{ type: "text", text: "Working on it." }] }]);
 
-    const { page, problems } = await watchedPage(browser, { width: 390, height: 844 });
-    await signInAsDev(page, stack.url);
-    await page.goto(`${stack.url}/#/projects/${project.id}`);
+    const { page, problems } = await watchedPage(ctx.browser, { width: 390, height: 844 });
+    await signInAsDev(page, ctx.stack.url);
+    await page.goto(`${ctx.stack.url}/#/projects/${project.id}`);
     await page.getByText("No automatons have worked on this project.").waitFor();
     const card = page.getByRole("listitem", { name: "Task Runnable" });
     await card.getByRole("button", { name: "Run task" }).click();

@@ -1,43 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeAnthropic, startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
-import { type LocalStack, startLocalStack } from "../e2e/helpers/local-stack.js";
-import { freePort } from "../e2e/helpers/net.js";
-import { launchChromium, screenshot, watchedPage } from "./helpers/chromium.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { screenshot, watchedPage } from "./helpers/chromium.js";
 import { createAgent, openTab, sendMessage, signInAsDev } from "./helpers/console-page.js";
+import { useConsoleStack } from "./helpers/console-stack.js";
 
-let fake: FakeAnthropic;
-let stack: LocalStack;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  fake = await startFakeAnthropic({ apiKey: "sk-terminal" });
-  dataDir = mkdtempSync(join(tmpdir(), "aura-browser-terminal-"));
-  // The operator's floor is `dev`, so an agent may be created `dev` or `strict`.
-  stack = await startLocalStack({
-    port: await freePort(),
-    dataDir,
-    env: {
-      AURA_JWT_SECRET: "browser-terminal-secret-0123456789abcdefghij",
-      AURA_POLICY: "dev",
-      AURA_ANTHROPIC_API_KEY: "sk-terminal",
-      AURA_ANTHROPIC_BASE_URL: fake.url,
-      AURA_ANTHROPIC_MODEL: "claude-browser",
-    },
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await fake?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+// The operator's floor is `dev`, so an agent may be created `dev` or `strict`.
+const ctx = useConsoleStack({ name: "terminal", policy: "dev" });
 
 /** Types a command in the terminal and waits until the terminal shows `expected`. */
 async function runInTerminal(page: Page, command: string, expected: string): Promise<void> {
@@ -52,9 +20,9 @@ async function runInTerminal(page: Page, command: string, expected: string): Pro
 
 describe("the agents list", () => {
   it("shows when an agent that ran a turn was last active and the tokens it used", async () => {
-    fake.script([{ kind: "reply", content: [{ type: "text", text: "Counted." }] }]);
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
+    ctx.fake.script([{ kind: "reply", content: [{ type: "text", text: "Counted." }] }]);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
     await createAgent(page, { name: "tokens-used", policy: "dev" });
     await sendMessage(page, "count my tokens");
     await page.getByText("Counted.").waitFor();
@@ -75,8 +43,8 @@ describe("the agents list", () => {
 
 describe("the console's Terminal tab", () => {
   it("opens a shell in the agent's workspace under dev and runs what is typed", async () => {
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
     await createAgent(page, { name: "terminal-dev", policy: "dev" });
     await openTab(page, "Terminal");
     await page
@@ -112,8 +80,8 @@ describe("the console's Terminal tab", () => {
   });
 
   it("waits for approval under strict and opens once approved from the tab", async () => {
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
     await createAgent(page, { name: "terminal-strict", policy: "strict" });
     await openTab(page, "Terminal");
     const state = page.getByRole("status", { name: "Terminal state" });
@@ -132,8 +100,8 @@ describe("the console's Terminal tab", () => {
   });
 
   it("says so when the terminal is denied from the tab", async () => {
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
     await createAgent(page, { name: "terminal-denied", policy: "strict" });
     await openTab(page, "Terminal");
     const state = page.getByRole("status", { name: "Terminal state" });

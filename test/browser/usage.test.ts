@@ -1,42 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, Locator } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeAnthropic, startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
-import { type LocalStack, startLocalStack } from "../e2e/helpers/local-stack.js";
-import { freePort } from "../e2e/helpers/net.js";
-import { launchChromium, screenshot, watchedPage } from "./helpers/chromium.js";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { screenshot, watchedPage } from "./helpers/chromium.js";
 import { createAgent, sendMessage, signInAsDev } from "./helpers/console-page.js";
+import { useConsoleStack } from "./helpers/console-stack.js";
 
-let fake: FakeAnthropic;
-let stack: LocalStack;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  fake = await startFakeAnthropic({ apiKey: "sk-usage" });
-  dataDir = mkdtempSync(join(tmpdir(), "aura-usage-"));
-  stack = await startLocalStack({
-    port: await freePort(),
-    dataDir,
-    env: {
-      AURA_JWT_SECRET: "browser-usage-secret-0123456789abcdefghijkl",
-      AURA_POLICY: "dev",
-      AURA_ANTHROPIC_API_KEY: "sk-usage",
-      AURA_ANTHROPIC_BASE_URL: fake.url,
-      AURA_ANTHROPIC_MODEL: "claude-usage",
-    },
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await fake?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const ctx = useConsoleStack({ name: "usage", policy: "dev" });
 
 interface Entry {
   seq: number;
@@ -45,8 +13,8 @@ interface Entry {
 
 /** Tokens and calls as the record holds them, summed here without the console's code. */
 async function recordTotals(agentId: string) {
-  const res = await fetch(`${stack.url}/agents/${agentId}/record?from_seq=1&limit=1000`, {
-    headers: { authorization: `Bearer ${stack.token}` },
+  const res = await fetch(`${ctx.stack.url}/agents/${agentId}/record?from_seq=1&limit=1000`, {
+    headers: { authorization: `Bearer ${ctx.stack.token}` },
   });
   const entries = (await res.json()) as Entry[];
   let input = 0;
@@ -77,7 +45,7 @@ function paintedPixels(canvas: Locator): Promise<number> {
 
 describe("the Usage tab", () => {
   it("after two turns, draws the three charts with axes, a legend and totals that match the record, in either theme and at a phone's width", async () => {
-    fake.script([
+    ctx.fake.script([
       {
         kind: "reply",
         content: [
@@ -102,8 +70,8 @@ describe("the Usage tab", () => {
         usage: { input_tokens: 200, output_tokens: 40 },
       },
     ]);
-    const { page, problems } = await watchedPage(browser);
-    await signInAsDev(page, stack.url);
+    const { page, problems } = await watchedPage(ctx.browser);
+    await signInAsDev(page, ctx.stack.url);
     const agentId = await createAgent(page, { name: "usage-agent", policy: "dev" });
     await sendMessage(page, "first turn");
     await page.getByText("First answer.").waitFor();
