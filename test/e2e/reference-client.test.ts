@@ -3,6 +3,7 @@ import WebSocket from "ws";
 import { z } from "zod";
 import { startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
 import { RecordEntry } from "../../src/core/record.js";
+import { FrameWaiter } from "../support/frame-waiter.js";
 import {
   type InboundMessage,
   OutboundMessage,
@@ -41,10 +42,12 @@ interface ReferenceClient {
 async function referenceClient(stack: LocalStack): Promise<ReferenceClient> {
   const url = `${stack.url.replace("http", "ws")}/stream?${new URLSearchParams({ token: stack.token })}`;
   const ws = new WebSocket(url);
-  const frames: Outbound[] = [];
   const raw: string[] = [];
   const failures: ReferenceClient["failures"] = [];
-  const waiters = new Set<() => void>();
+  const waiter = new FrameWaiter<Outbound>({
+    timeoutMs: 30_000,
+    received: () => raw.map((t) => t.slice(0, 80)).join(" | "),
+  });
   ws.on("message", (data) => {
     const text = String(data);
     raw.push(text);
@@ -56,41 +59,21 @@ async function referenceClient(stack: LocalStack): Promise<ReferenceClient> {
       return;
     }
     const parsed = OutboundMessage.safeParse(json);
-    if (parsed.success) frames.push(parsed.data);
+    if (parsed.success) waiter.push(parsed.data);
     else failures.push({ text, why: parsed.error.message });
-    for (const wake of waiters) wake();
   });
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("error", reject);
   });
   return {
-    frames,
+    frames: waiter.frames,
     raw,
     failures,
     send: (frame) => ws.send(JSON.stringify(frame)),
-    count: () => frames.length,
+    count: () => waiter.frames.length,
     close: () => ws.close(),
-    next(type, from = 0) {
-      type F = Extract<Outbound, { type: typeof type }>;
-      const find = () => frames.slice(from).find((f): f is F => f.type === type);
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = find();
-          if (!hit) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          const seen = raw.map((t) => t.slice(0, 80)).join(" | ");
-          reject(new Error(`no ${type} within 30 s; got ${seen}`));
-        }, 30_000);
-        waiters.add(check);
-        check();
-      });
-    },
+    next: (type, from) => waiter.next(type, { from }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import type { ServerFrame } from "../../src/protocol/stream.js";
+import { FrameWaiter, type NextOptions } from "../support/frame-waiter.js";
 
 /** A `/stream` client inside the Workers tier: every frame it got, in order. */
 export interface StreamClient {
@@ -7,10 +8,10 @@ export interface StreamClient {
   frames: ServerFrame[];
   /** Sends a frame (an object is sent as JSON, a string as it is). */
   send(frame: object | string): void;
-  /** Waits for the first frame after index `from` matching `match`, and returns it. */
+  /** Waits up to 10 s for the first frame of `type` at or after index `from` for which `where` holds. */
   next<T extends ServerFrame["type"]>(
     type: T,
-    options?: { from?: number; where?: (frame: Extract<ServerFrame, { type: T }>) => boolean },
+    options?: Omit<NextOptions<Extract<ServerFrame, { type: T }>>, "timeoutMs">,
   ): Promise<Extract<ServerFrame, { type: T }>>;
   /** Frames received so far. */
   count(): number;
@@ -49,44 +50,23 @@ export async function openStream(
   const ws = response.webSocket;
   if (!ws) throw new Error(`/stream answered ${response.status}: ${await response.text()}`);
   ws.accept();
-  const frames: ServerFrame[] = [];
-  const waiters = new Set<() => void>();
-  ws.addEventListener("message", (event) => {
-    frames.push(JSON.parse(String(event.data)) as ServerFrame);
-    for (const wake of waiters) wake();
+  const waiter = new FrameWaiter<ServerFrame>({
+    timeoutMs: 10_000,
+    received: (frames) => frames.map(describe).join(","),
   });
+  ws.addEventListener("message", (event) =>
+    waiter.push(JSON.parse(String(event.data)) as ServerFrame),
+  );
   return {
     ws,
-    frames,
+    frames: waiter.frames,
     send: (frame) =>
       ws.send(
         typeof frame === "string" ? frame : JSON.stringify(withOptIn(frame, options.extensions)),
       ),
-    count: () => frames.length,
+    count: () => waiter.frames.length,
     close: () => ws.close(1000, "done"),
-    next(type, options = {}) {
-      type F = Extract<ServerFrame, { type: typeof type }>;
-      const find = () =>
-        frames
-          .slice(options.from ?? 0)
-          .find((f): f is F => f.type === type && (options.where?.(f as F) ?? true));
-      return new Promise((resolve, reject) => {
-        const found = find();
-        if (found) return resolve(found);
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no ${type} frame within 10 s; got ${frames.map(describe).join(",")}`));
-        }, 10_000);
-        const check = () => {
-          const hit = find();
-          if (!hit) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(hit);
-        };
-        waiters.add(check);
-      });
-    },
+    next: (type, options) => waiter.next(type, options),
   };
 }
 

@@ -1,5 +1,6 @@
 import WebSocket from "ws";
 import type { ServerFrame } from "../../../src/protocol/stream.js";
+import { FrameWaiter } from "../../support/frame-waiter.js";
 
 /** A `ws` client of the Worker's `/stream`, keeping every frame it receives. */
 export interface StreamSocket {
@@ -33,38 +34,16 @@ export async function connectStream(
   const query = new URLSearchParams({ token });
   if (agentId) query.set("agent_id", agentId);
   const ws = new WebSocket(`${baseUrl.replace("http", "ws")}/stream?${query}`);
-  const frames: ServerFrame[] = [];
-  const waiters = new Set<() => void>();
-  ws.on("message", (data) => {
-    frames.push(JSON.parse(String(data)) as ServerFrame);
-    for (const wake of waiters) wake();
-  });
+  const waiter = new FrameWaiter<ServerFrame>({ timeoutMs: 30_000 });
+  ws.on("message", (data) => waiter.push(JSON.parse(String(data)) as ServerFrame));
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("error", reject);
   });
   return {
-    frames,
+    frames: waiter.frames,
     send: (frame) => ws.send(JSON.stringify(withOptIn(frame))),
-    next<T extends ServerFrame["type"]>(type: T, from = 0, timeoutMs = 30_000) {
-      type F = Extract<ServerFrame, { type: T }>;
-      const find = () => frames.slice(from).find((f): f is F => f.type === type);
-      return new Promise<F>((resolve, reject) => {
-        const check = () => {
-          const hit = find();
-          if (!hit) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no ${type}; got ${frames.map((f) => f.type).join(",")}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    next: (type, from, timeoutMs) => waiter.next(type, { from, timeoutMs }),
     isOpen: () => ws.readyState === WebSocket.OPEN,
     close: () => ws.close(),
   };
