@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { textToBase64 } from "../../src/core/base64.js";
 import type { RecordEntry } from "../../src/core/record.js";
 import type { ExportHeader } from "../../src/protocol/record-export.js";
@@ -19,15 +19,21 @@ import {
   payloadText,
   randomAgentId,
   submitTx,
+  waitFor,
   waitForHead,
   waitForTx,
 } from "./helpers.js";
+import { holdModelCalls } from "./model-spy.js";
 
 const ORG = "org-export";
 let token: string;
 
 beforeAll(async () => {
   token = await mintToken({ org: ORG });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 /** An agent with two finished turns and a trigger: 7 entries. */
@@ -175,6 +181,29 @@ describe("POST /agents/import", () => {
     expect(response.status).toBe(201);
     const { agent_id } = await bodyOf<{ agent_id: string }>(response);
     expect(await getVerify(token, agent_id)).toEqual({ ok: true, head_seq: 7, checked: 7 });
+  });
+
+  it("finishes a turn the export leaves open from what it recorded, without calling the model", async () => {
+    // Given the export of an agent paused after recording the model's answer, before its reply
+    const source = await createAgent(token);
+    const model = holdModelCalls();
+    await submitTx(token, { agent_id: source, kind: "user_prompt", text: "half" });
+    await waitFor("the model call", async () => (model.spy.mock.calls.length ? true : undefined));
+    await call("POST", `/agents/${source}/pause`, { token });
+    model.release();
+    await waitForHead(token, source, 2);
+    const text = await exportText(source);
+
+    // When it is imported
+    const { agent_id: imported } = await bodyOf<{ agent_id: string }>(await importBody(text));
+
+    // Then the imported agent finishes that turn from the recorded answer
+    await waitForHead(token, imported, 3);
+    const entries = await getRecord(token, imported);
+    expect(entries.map((e) => e.tx.tx_type)).toEqual(["user_prompt", "reasoning", "agent_msg"]);
+    expect(payloadText(entries[2] as RecordEntry)).toBe("Mock reply: half");
+    expect(model.spy).toHaveBeenCalledTimes(1);
+    expect(await getVerify(token, imported)).toMatchObject({ ok: true, head_seq: 3 });
   });
 
   it("imports an agent whose record is empty", async () => {
