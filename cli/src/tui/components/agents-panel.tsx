@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import type { AgentView } from "../chat-state.js";
+import { panelWindow } from "../panel-window.js";
 import type { Theme } from "../theme.js";
 
 /** Columns the agents panel takes. */
@@ -17,7 +18,8 @@ export function AgentsPanel({
   height: number;
   theme: Theme;
 }) {
-  const rows = agents.slice(-Math.max(1, height - 3));
+  const { start, end } = panelWindow(agents.length, height);
+  const rows = agents.slice(start, end);
   return (
     <Box
       flexDirection="column"

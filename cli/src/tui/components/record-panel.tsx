@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import { memo } from "react";
+import { panelWindow } from "../panel-window.js";
 import type { RecordLog, RecordRow } from "../record-log.js";
 import type { Theme } from "../theme.js";
 
@@ -34,9 +35,8 @@ export function RecordPanel({
   scroll?: number;
   theme: Theme;
 }) {
-  const visible = Math.max(1, height - 3);
-  const end = Math.max(0, records.length - scroll);
-  const rows = records.slice(end - visible, end);
+  const { start, end } = panelWindow(records.length, height, scroll);
+  const rows = records.slice(start, end);
   return (
     <Box
       flexDirection="column"
