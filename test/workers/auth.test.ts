@@ -1,19 +1,23 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import pkg from "../../package.json" with { type: "json" };
 import type { AgentSummary } from "../../src/protocol/agents.js";
 import {
   bodyOf,
   call,
+  createAgent,
   type ErrorResponse,
   getHead,
   getRecord,
   mintToken,
   nowSeconds,
+  payloadJson,
   randomAgentId,
   submitTx,
   unsignedToken,
+  waitFor,
   waitForTx,
 } from "./helpers.js";
+import { finalText, scriptModel, toolCalls } from "./scripted-model.js";
 
 /** Every authenticated route, as a template. */
 const PROTECTED_ROUTES: Array<[string, string]> = [
@@ -26,11 +30,16 @@ const PROTECTED_ROUTES: Array<[string, string]> = [
   ["GET", "/agents/:agent_id/verify"],
   ["POST", "/agents/:agent_id/pause"],
   ["POST", "/agents/:agent_id/resume"],
+  ["GET", "/agents/:agent_id/approvals"],
+  ["POST", "/agents/:agent_id/approvals/:tool_use_id"],
 ];
 
 /** A route template with well-formed ids in place of its parameters. */
 function concretePath(template: string): string {
-  return template.replace(":agent_id", randomAgentId()).replace(":tx_id", randomAgentId());
+  return template
+    .replace(":agent_id", randomAgentId())
+    .replace(":tx_id", randomAgentId())
+    .replace(":tool_use_id", "toolu_1");
 }
 
 describe("authentication", () => {
@@ -141,5 +150,67 @@ describe("org isolation", () => {
     expect(headA.status).toBe("active");
     expect((await getRecord(tokenA, agentId)).map((e) => e.tx.hash)).toEqual([txId]);
     expect((await getRecord(tokenB, agentId)).map((e) => e.tx.hash)).toEqual([txB]);
+  });
+});
+
+describe("org isolation of approvals", () => {
+  const opening = "org A's command";
+  const command = { command: "echo org-a > approved.txt" };
+  let tokenA: string;
+  let tokenB: string;
+  let agentId: string;
+
+  beforeAll(async () => {
+    tokenA = await mintToken({ org: "org-a-approvals", sub: "alice" });
+    tokenB = await mintToken({ org: "org-b-approvals", sub: "bob" });
+    scriptModel(({ opening: o, step, request }) => {
+      if (o !== opening) return undefined;
+      if (step === 0)
+        return toolCalls(request.model, [{ id: "ask1", name: "run_command", input: command }]);
+      return finalText(request.model, "done");
+    });
+    // A strict agent of org A whose turn is parked on an approval
+    agentId = await createAgent(tokenA, { policy: "strict" });
+    await submitTx(tokenA, { agent_id: agentId, kind: "user_prompt", text: opening });
+    await waitFor("org A's turn to park on an approval", async () => {
+      const last = (await getRecord(tokenA, agentId)).at(-1);
+      return last?.tx.tx_type === "tool_proposal" &&
+        payloadJson(last).decision === "pending_approval"
+        ? true
+        : undefined;
+    });
+  });
+
+  afterAll(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("answers GET /agents/:id/approvals of another org's agent with 404", async () => {
+    const response = await call("GET", `/agents/${agentId}/approvals`, { token: tokenB });
+
+    expect(response.status).toBe(404);
+    expect((await bodyOf<ErrorResponse>(response)).error.code).toBe("not_found");
+  });
+
+  it.each([
+    ["approve", true],
+    ["deny", false],
+  ])("refuses to %s another org's pending call with 404 and leaves it pending", async (_verb, approved) => {
+    // When org B answers the call org A's agent waits on
+    const response = await call("POST", `/agents/${agentId}/approvals/ask1`, {
+      token: tokenB,
+      json: { approved },
+    });
+
+    // Then the agent does not exist for org B, and org A's call still waits, unanswered
+    expect(response.status).toBe(404);
+    expect((await bodyOf<ErrorResponse>(response)).error.code).toBe("not_found");
+    const listed = await bodyOf<{ approvals: Array<{ tool_use_id: string }> }>(
+      await call("GET", `/agents/${agentId}/approvals`, { token: tokenA }),
+    );
+    expect(listed.approvals.map((a) => a.tool_use_id)).toEqual(["ask1"]);
+    const types = (await getRecord(tokenA, agentId)).map((e) => e.tx.tx_type);
+    expect(types).not.toContain("action_result");
+    expect(types).not.toContain("tool_execution");
   });
 });
