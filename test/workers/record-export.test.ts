@@ -1,8 +1,9 @@
-import { runInDurableObject } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { textToBase64 } from "../../src/core/base64.js";
 import type { RecordEntry } from "../../src/core/record.js";
+import worker from "../../src/index.js";
 import type { ExportHeader } from "../../src/protocol/record-export.js";
 import { serializeEntry } from "../../src/record/serialize-entry.js";
 import { verifyExport } from "../../src/record/verify-export.js";
@@ -265,6 +266,28 @@ describe("POST /agents/import", () => {
     const mid = await expectInvalidRecord(await importBody(text.slice(0, text.length - 40)));
     expect(mid.message).toBe("line 8 (seq 7): malformed_entry: not JSON");
     expect(await listedIds()).toEqual(before);
+  });
+
+  it("refuses a body that says it is over 100 MiB with 413 payload_too_large, before reading it", async () => {
+    const request = new Request("https://aura.test/agents/import", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-length": String(101 * 1024 * 1024) },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode("{}\n"));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+
+    // In-process: through the loopback a body shorter than its content-length breaks the pipe.
+    const response = await worker.fetch(request, env, createExecutionContext());
+
+    expect(response.status).toBe(413);
+    const { error } = await bodyOf<ErrorResponse>(response);
+    expect(error).toMatchObject({ code: "payload_too_large" });
+    expect(error.message).toBe(`request body exceeds ${100 * 1024 * 1024} bytes`);
   });
 
   it("refuses a line that is JSON but not an entry, naming the field", async () => {
