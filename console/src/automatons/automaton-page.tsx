@@ -5,6 +5,7 @@ import type { ProjectsApi } from "../api/projects-api.js";
 import { errorText } from "../projects/error-text.js";
 import { projectHref } from "../projects/project-route.js";
 import { formatTime } from "../ui/format.js";
+import { usePolling } from "../ui/use-polling.js";
 import { AutomatonControls } from "./automaton-controls.js";
 import { AutomatonEventLog } from "./automaton-event-log.js";
 import { KIND_LABEL } from "./automaton-list.js";
@@ -45,24 +46,18 @@ export function AutomatonPage({
 }) {
   const [view, setView] = useState<AutomatonView | undefined>(undefined);
   const [project, setProject] = useState<Project | undefined>(undefined);
-  const [loadError, setLoadError] = useState<string | undefined>(undefined);
   const [actionError, setActionError] = useState<string | undefined>(undefined);
-  const error = actionError ?? loadError;
 
-  const load = async () => {
-    try {
+  const { loadError, reload: load } = usePolling(
+    async () => {
       const next = await api.automaton(automatonId);
       setView(next);
-      setLoadError(undefined);
-    } catch (err) {
-      setLoadError(errorText(err));
-    }
-  };
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [automatonId]);
+    },
+    REFRESH_MS,
+    [automatonId],
+  );
+  const [projectError, setProjectError] = useState<string | undefined>(undefined);
+  const error = actionError ?? loadError ?? projectError;
   // The project is the one the running agent works on; it does not change.
   const agentId = view?.agent_id;
   useEffect(() => {
@@ -73,7 +68,7 @@ export function AutomatonPage({
         const projectId = projects.get(agentId);
         return projectId === undefined ? undefined : api.get(projectId);
       })
-      .then(setProject, (err: unknown) => setLoadError(errorText(err)));
+      .then(setProject, (err: unknown) => setProjectError(errorText(err)));
   }, [agentId]);
 
   const title = view ? `${KIND_LABEL[view.kind]} automaton` : "Automaton";

@@ -1,7 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { ProjectsApi } from "../api/projects-api.js";
-import { errorText } from "../projects/error-text.js";
 import { projectHref } from "../projects/project-route.js";
+import { usePolling } from "../ui/use-polling.js";
 import { AutomatonControls } from "./automaton-controls.js";
 import {
   type AutomatonRow,
@@ -22,28 +22,21 @@ const REFRESH_MS = 3000;
  */
 export function AutomatonsPage({ api }: { api: ProjectsApi }) {
   const [rows, setRows] = useState<AutomatonRow[] | undefined>(undefined);
-  const [loadError, setLoadError] = useState<string | undefined>(undefined);
   const [actionError, setActionError] = useState<string | undefined>(undefined);
-  const error = actionError ?? loadError;
 
-  const load = async () => {
-    try {
+  const { loadError, reload: load } = usePolling(
+    async () => {
       const [views, agentProjects, projects] = await Promise.all([
         api.automatons(),
         api.agentProjects(),
         api.list(),
       ]);
       setRows(automatonRows(views, agentProjects, new Map(projects.map((p) => [p.id, p.name]))));
-      setLoadError(undefined);
-    } catch (err) {
-      setLoadError(errorText(err));
-    }
-  };
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [api]);
+    },
+    REFRESH_MS,
+    [api],
+  );
+  const error = actionError ?? loadError;
 
   return (
     <section class="page" aria-labelledby="automatons-title">

@@ -1,10 +1,11 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { AutomatonView } from "../../../src/protocol/automatons.js";
 import type { Project, Spec, Task } from "../../../src/protocol/projects.js";
 import type { ProjectsApi } from "../api/projects-api.js";
 import { AutomatonControls } from "../automatons/automaton-controls.js";
 import { AutomatonEventLog } from "../automatons/automaton-event-log.js";
 import { projectAutomatons } from "../automatons/automaton-list.js";
+import { usePolling } from "../ui/use-polling.js";
 import { errorText } from "./error-text.js";
 import { NewTaskForm } from "./new-task-form.js";
 import { ProjectAutomatons } from "./project-automatons.js";
@@ -35,13 +36,11 @@ export function ProjectPage({
   const [tasks, setTasks] = useState<Task[] | undefined>(undefined);
   const [specs, setSpecs] = useState<Spec[] | undefined>(undefined);
   const [automatons, setAutomatons] = useState<AutomatonView[] | undefined>(undefined);
-  const [loadError, setLoadError] = useState<string | undefined>(undefined);
   const [actionError, setActionError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const error = actionError ?? loadError;
 
-  const load = async () => {
-    try {
+  const { loadError, reload: load } = usePolling(
+    async () => {
       const [p, t, s, views, agentProjects] = await Promise.all([
         api.get(projectId),
         api.tasks(projectId),
@@ -58,16 +57,11 @@ export function ProjectPage({
       setTasks(t);
       setSpecs(s);
       setAutomatons(projectAutomatons(views, agentProjects, projectId, loopId));
-      setLoadError(undefined);
-    } catch (err) {
-      setLoadError(errorText(err));
-    }
-  };
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [projectId]);
+    },
+    REFRESH_MS,
+    [projectId],
+  );
+  const error = actionError ?? loadError;
 
   const startDevLoop = async () => {
     setBusy(true);
