@@ -4,6 +4,7 @@ import type { ProjectsApi } from "../api/projects-api.js";
 import { AutomatonControls } from "../automatons/automaton-controls.js";
 import { KIND_LABEL, shortAutomatonId } from "../automatons/automaton-list.js";
 import { automatonHref } from "../automatons/automaton-route.js";
+import { OneFieldForm } from "../ui/one-field-form.js";
 import { errorText } from "./error-text.js";
 
 /**
@@ -40,22 +41,16 @@ export function ProjectAutomatons({
   return (
     <section aria-labelledby="project-automatons-title">
       <h2 id="project-automatons-title">Automatons</h2>
-      <form
-        class="toolbar"
-        aria-label="Generate specs"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void startSpecGen();
-        }}
-      >
-        <label>
-          Requirements file
-          <input value={path} maxLength={1000} onInput={(e) => setPath(e.currentTarget.value)} />
-        </label>
-        <button type="submit" disabled={busy || !path.trim()}>
-          Generate specs
-        </button>
-      </form>
+      <OneFieldForm
+        name="Generate specs"
+        label="Requirements file"
+        button="Generate specs"
+        value={path}
+        maxLength={1000}
+        busy={busy}
+        onInput={setPath}
+        onSubmit={() => void startSpecGen()}
+      />
       {error && (
         <p class="error" role="alert">
           {error}

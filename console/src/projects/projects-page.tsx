@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Project } from "../../../src/protocol/projects.js";
 import type { ProjectsApi } from "../api/projects-api.js";
 import { formatTime } from "../ui/format.js";
+import { OneFieldForm } from "../ui/one-field-form.js";
 import { projectHref } from "./project-route.js";
 import "./projects.css";
 
@@ -39,22 +40,16 @@ export function ProjectsPage({ api }: { api: ProjectsApi }) {
           Refresh
         </button>
       </div>
-      <form
-        class="toolbar"
-        aria-label="New project"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create();
-        }}
-      >
-        <label>
-          Project name
-          <input value={name} maxLength={200} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <button type="submit" disabled={busy || !name.trim()}>
-          New project
-        </button>
-      </form>
+      <OneFieldForm
+        name="New project"
+        label="Project name"
+        button="New project"
+        value={name}
+        maxLength={200}
+        busy={busy}
+        onInput={setName}
+        onSubmit={() => void create()}
+      />
       {error && (
         <p class="error" role="alert">
           {error}
