@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mintToken } from "../../scripts/lib/mint-token.mjs";
 import { cutProxy } from "../../scripts/lib/cut-proxy.mjs";
+import { mintToken } from "../../scripts/lib/mint-token.mjs";
 import { screenshot, watchedPage } from "./helpers/chromium.js";
 import { createAgent, sendMessage, signInAsDev, waitLive } from "./helpers/console-page.js";
 import { useConsoleStack } from "./helpers/console-stack.js";
