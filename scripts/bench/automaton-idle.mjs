@@ -1,6 +1,6 @@
+import { holdsOpen, objectFiles } from "../lib/open-files.mjs";
 import { automatonApi } from "./automaton-api.mjs";
 import { timelinesOf } from "./automaton-ticks.mjs";
-import { holdsOpen, objectFiles } from "./open-files.mjs";
 import { cpuMs } from "./proc-cpu.mjs";
 
 const POLL_MS = 250;

@@ -1,4 +1,4 @@
-import { holdsOpen, objectFiles } from "./open-files.mjs";
+import { holdsOpen, objectFiles } from "../lib/open-files.mjs";
 import { cpuMs } from "./proc-cpu.mjs";
 import { closeAll, openSessions } from "./stream-client.mjs";
 import { latencyOf, missingOf, spreadOf } from "./stream-measures.mjs";

@@ -4,9 +4,11 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
+import { holdsOpen, objectFiles } from "../../scripts/lib/open-files.mjs";
 import { client, expectShape } from "./helpers/api.js";
 import { type LocalStack, startLocalStack } from "./helpers/local-stack.js";
 import { freePort } from "./helpers/net.js";
+import { commandLineOf } from "./helpers/processes.js";
 import { connectStream } from "./helpers/stream-socket.js";
 
 const SECRET = "e2e-stream-secret-0123456789abcdefghijklmn";
@@ -15,6 +17,34 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** How long workerd gets, past its 10 s idle time, to be seen evicting an object. */
+const EVICTION_DEADLINE_MS = 40_000;
+
+/** The process of `stack` that holds `file` open: workerd, with the object in memory. */
+function holderOf(stack: LocalStack, file: string): number {
+  const holders = stack.processes().filter((p) => holdsOpen(p.pid, file) === true);
+  expect(holders).toHaveLength(1);
+  expect(commandLineOf(holders[0]!.pid)).toMatch(/\bworkerd\b/);
+  return holders[0]!.pid;
+}
+
+/**
+ * Waits until workerd no longer holds `file` open: the object is evicted, not merely idle.
+ * Fails when that cannot be observed or does not happen within {@link EVICTION_DEADLINE_MS}.
+ */
+async function waitForEviction(workerd: number, file: string): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const open = holdsOpen(workerd, file);
+    expect(open, "workerd's open files must be readable (/proc)").not.toBeUndefined();
+    if (open === false) return Date.now() - started;
+    if (Date.now() - started > EVICTION_DEADLINE_MS) {
+      throw new Error(`workerd still holds ${file} open after ${EVICTION_DEADLINE_MS} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 /** A `/stream` client of `stack`, closed after the test. */
 async function connect(stack: LocalStack, agentId?: string) {
@@ -96,16 +126,26 @@ describe("/stream against the running stack", () => {
     const file = await api.get(`/api/read-file?agent_id=${ready.agent_id}&path=proof.txt`);
     expect(file.body).toEqual({ ok: true, content: "streamed\n", path: "proof.txt" });
 
-    // When the socket stays idle long enough for workerd to evict the object (10 s without
-    // events: the object hibernates, the socket stays connected) and the client goes on
-    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    // When the socket stays idle until workerd evicts the object (10 s without events: the
+    // object hibernates, the socket stays connected), seen as workerd closing the agent's
+    // SQLite file, which it held open while the object was in memory
+    // (a fresh data dir: the only AgentDO file is this agent's)
+    const agentFiles = [...objectFiles(join(dataDir, "state"))].filter((f) =>
+      f.includes("AgentDO"),
+    );
+    expect(agentFiles).toHaveLength(1);
+    const agentFile = agentFiles[0]!;
+    const workerd = holderOf(stack, agentFile);
+    await waitForEviction(workerd, agentFile);
     expect(socket.isOpen()).toBe(true);
     const from = socket.frames.length;
     socket.send({ type: "user_message", content: "what did I ask?" });
 
-    // Then the woken object answers on the same socket, with the whole conversation
+    // Then the woken object (its file open again) answers on the same socket, with the whole
+    // conversation
     const next = await socket.next("assistant_message_end", from);
     expect(next.stop_reason).toBe("end_turn");
+    expect(holdsOpen(workerd, agentFile)).toBe(true);
     const lastCall = fake.requests().at(-1);
     const messages = (lastCall?.body as { messages: Array<{ role: string }> }).messages;
     expect(messages.length).toBeGreaterThanOrEqual(5);
