@@ -1,4 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
+import { DIRECTORY_SCHEMA } from "./directory-schema.js";
+import { upgradeSchema } from "./schema-upgrade.js";
 
 /**
  * One per org: the list of agents and projects the org owns. Agents register themselves when
@@ -8,12 +10,7 @@ import { DurableObject } from "cloudflare:workers";
 export class DirectoryDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS agents (agent_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL)",
-    );
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS projects (project_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL)",
-    );
+    upgradeSchema(ctx.storage, DIRECTORY_SCHEMA);
   }
 
   /** Adds a project; registering twice is harmless. */

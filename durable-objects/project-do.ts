@@ -57,7 +57,7 @@ export class ProjectDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    migrateProject(this.#sql);
+    migrateProject(ctx.storage);
   }
 
   /**

@@ -83,7 +83,7 @@ export class AgentStore {
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
     this.sql = storage.sql;
-    migrate(this.sql);
+    migrate(storage);
   }
 
   /** The metadata row, if the agent exists. Read-only: change it through this store. */

@@ -61,7 +61,7 @@ export async function applyImportStep(
     });
   } else {
     await storage.deleteAll();
-    migrate(store.sql);
+    migrate(storage);
   }
   return { ok: true, agent_id: step.agent_id };
 }

@@ -1,10 +1,12 @@
+import type { SchemaHistory } from "../../src/storage/schema-migrations.js";
 import { RECORD_SCHEMA } from "../record-schema.js";
+import { type SchemaUpgrade, type UpgradableStorage, upgradeSchema } from "../schema-upgrade.js";
 
 /**
- * The AgentDO's SQLite schema: the record (append-only, see {@link RECORD_SCHEMA}) and the
- * agent's own tables.
+ * Version 1 of the AgentDO's SQLite schema: the record (append-only, see
+ * {@link RECORD_SCHEMA}) and the agent's own tables. Shipped: never edit it.
  */
-const STATEMENTS = [
+const VERSION_1 = [
   `CREATE TABLE IF NOT EXISTS agent (
      id INTEGER PRIMARY KEY CHECK (id = 1),
      agent_id TEXT NOT NULL,
@@ -47,7 +49,31 @@ const STATEMENTS = [
    )`,
 ];
 
-/** Creates every table, index and trigger if missing. Idempotent. */
-export function migrate(sql: SqlStorage): void {
-  for (const statement of STATEMENTS) sql.exec(statement);
+/**
+ * The AgentDO's schema history (append-only: add a migration, never edit a shipped one).
+ * Version 2 indexes the `agent_msg` entries: a transaction's status finds the reply of its
+ * turn through it instead of scanning the record from the transaction on (the whole rest of
+ * it for a turn that ended without a reply). One index row per turn is its cost.
+ */
+export const AGENT_SCHEMA: SchemaHistory = {
+  kind: "agent",
+  legacyMarker: "agent",
+  migrations: [
+    { version: 1, name: "agent, record, inbox and side tables", statements: VERSION_1 },
+    {
+      version: 2,
+      name: "index of agent_msg entries",
+      statements: ["CREATE INDEX record_agent_msg ON record (seq) WHERE tx_type = 'agent_msg'"],
+    },
+  ],
+};
+
+/**
+ * Brings the agent's storage to the latest schema; one read when it is there already.
+ *
+ * @example
+ * migrate(ctx.storage);
+ */
+export function migrate(storage: UpgradableStorage): SchemaUpgrade {
+  return upgradeSchema(storage, AGENT_SCHEMA);
 }

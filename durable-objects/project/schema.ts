@@ -1,13 +1,15 @@
+import type { SchemaHistory } from "../../src/storage/schema-migrations.js";
 import { RECORD_SCHEMA } from "../record-schema.js";
+import { type SchemaUpgrade, type UpgradableStorage, upgradeSchema } from "../schema-upgrade.js";
 
 /**
  * The ProjectDO's SQLite schema: the record (append-only, shared with agents) and the
  * current state it folds to — the project row (with the record's head), specs and tasks,
  * each item stored as its JSON with the columns it is listed by. The state tables are a
  * projection of the record: `verify` refolds the record and compares. `project_action` keeps
- * the first outcome of each keyed mutation.
+ * the first outcome of each keyed mutation. Version 1: shipped, never edit it.
  */
-const STATEMENTS = [
+const VERSION_1 = [
   `CREATE TABLE IF NOT EXISTS project (
      id INTEGER PRIMARY KEY CHECK (id = 1),
      project_id TEXT NOT NULL,
@@ -40,12 +42,21 @@ const STATEMENTS = [
    )`,
 ];
 
+/** The ProjectDO's schema history (append-only: add a migration, never edit a shipped one). */
+export const PROJECT_SCHEMA: SchemaHistory = {
+  kind: "project",
+  legacyMarker: "project",
+  migrations: [
+    { version: 1, name: "project, record, specs, tasks and actions", statements: VERSION_1 },
+  ],
+};
+
 /**
- * Creates every table, index and trigger if missing. Idempotent.
+ * Brings the project's storage to the latest schema; one read when it is there already.
  *
  * @example
- * migrateProject(ctx.storage.sql);
+ * migrateProject(ctx.storage);
  */
-export function migrateProject(sql: SqlStorage): void {
-  for (const statement of STATEMENTS) sql.exec(statement);
+export function migrateProject(storage: UpgradableStorage): SchemaUpgrade {
+  return upgradeSchema(storage, PROJECT_SCHEMA);
 }
