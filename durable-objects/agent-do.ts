@@ -129,7 +129,8 @@ export class AgentDO extends DurableObject<Env> {
 
   /** A `/stream` or `/stream/automaton/:id` upgrade, accepted with the hibernation API. */
   override async fetch(request: Request): Promise<Response> {
-    return this.#watch.acceptUpgrade(request) ?? this.#hub.acceptUpgrade(request);
+    const maxSessions = loadConfig(this.env).maxSessionsPerAgent;
+    return this.#watch.acceptUpgrade(request) ?? this.#hub.acceptUpgrade(request, maxSessions);
   }
 
   /** A frame from a `/stream` client. */
@@ -161,14 +162,10 @@ export class AgentDO extends DurableObject<Env> {
   async admit(input: AdmitInput): Promise<Result<{ tx_id: string; duplicate: boolean }>> {
     const key = input.idempotency_key;
     const seen = key === undefined ? undefined : selectIdempotency(this.#store.sql, key);
-    const meta = this.#store.meta();
-    const plan = planAdmission(
-      input,
-      meta,
-      seen,
-      this.#store.nextAdmission(),
-      loadConfig(this.env).windowSize,
-    );
+    const nextAdmission = this.#store.nextAdmission();
+    const { windowSize, inboxLimit } = loadConfig(this.env);
+    const depth = { queued: this.#store.queuedCount(), limit: inboxLimit };
+    const plan = planAdmission(input, this.#store.meta(), seen, nextAdmission, windowSize, depth);
     if (plan.type === "refuse") return plan.failure;
     if (plan.type === "duplicate") return { ok: true, tx_id: plan.tx_id, duplicate: true };
     const { admission } = plan;

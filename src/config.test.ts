@@ -82,6 +82,30 @@ describe("loadConfig: policy and window", () => {
     });
   }
 
+  it("given nothing, when loaded, then the inbox limit is 1000 and the session cap 64", () => {
+    const config = loadConfig({ AURA_JWT_SECRET: SECRET });
+    expect([config.inboxLimit, config.maxSessionsPerAgent]).toEqual([1000, 64]);
+  });
+
+  it("given AURA_INBOX_LIMIT=5 and AURA_MAX_SESSIONS_PER_AGENT=2, when loaded, then they are the limits", () => {
+    const config = loadConfig({
+      AURA_JWT_SECRET: SECRET,
+      AURA_INBOX_LIMIT: "5",
+      AURA_MAX_SESSIONS_PER_AGENT: "2",
+    });
+    expect([config.inboxLimit, config.maxSessionsPerAgent]).toEqual([5, 2]);
+  });
+
+  for (const name of ["AURA_INBOX_LIMIT", "AURA_MAX_SESSIONS_PER_AGENT"]) {
+    for (const bad of ["many", "0", "-1", "2.5"]) {
+      it(`given ${name}=${bad}, when loaded, then the message names ${name}`, () => {
+        const err = configError({ AURA_JWT_SECRET: SECRET, [name]: bad });
+        expect(err.code).toBe("config_error");
+        expect(err.message).toMatch(new RegExp(`^${name}: `));
+      });
+    }
+  }
+
   it("given an unknown AURA_LLM_ROUTING, when loaded, then the message names AURA_LLM_ROUTING", () => {
     const err = configError({ AURA_JWT_SECRET: SECRET, AURA_LLM_ROUTING: "carrier-pigeon" });
     expect(err.message).toMatch(/^AURA_LLM_ROUTING: /);
@@ -218,9 +242,11 @@ describe("loadConfig: parsed once", () => {
         "anthropicBaseUrl",
         "anthropicFallbackModel",
         "anthropicModel",
+        "inboxLimit",
         "jwksUrl",
         "jwtSecret",
         "llmRouting",
+        "maxSessionsPerAgent",
         "modelTimeoutMs",
         "policy",
         "routerJwt",

@@ -37,6 +37,8 @@ const ConfigSchema = z
     AURA_ROUTER_URL: optionalUrl,
     AURA_ROUTER_JWT: optionalString,
     RECORD_WINDOW_SIZE: intFrom(DEFAULT_WINDOW_SIZE, 1, 1000),
+    AURA_INBOX_LIMIT: intFrom(1000, 1, 1_000_000),
+    AURA_MAX_SESSIONS_PER_AGENT: intFrom(64, 1, 10_000),
     SANDBOX_URL: optionalUrl,
     SANDBOX_TOKEN_SECRET: optionalString,
     AURA_TOOL_ENDPOINT_ALLOWLIST: optionalString.transform((raw, ctx) => {
@@ -110,6 +112,13 @@ export type Config = Readonly<{
   /** Proxy mode: the JWT sent when a call carries none of its own. */
   routerJwt?: string;
   windowSize: number;
+  /**
+   * Client transactions an agent holds queued (not yet processed, a paused agent's too)
+   * before it refuses more with `rate_limited` (`AURA_INBOX_LIMIT`).
+   */
+  inboxLimit: number;
+  /** Open `/stream` sockets an agent accepts at once (`AURA_MAX_SESSIONS_PER_AGENT`). */
+  maxSessionsPerAgent: number;
   /** Where tools are dispatched locally (the Node sandbox); absent: the Container binding. */
   sandboxUrl?: string;
   /** The secret sandbox tokens are signed with. */
@@ -155,6 +164,8 @@ export function loadConfig(env: object): Config {
     routerUrl: c.AURA_ROUTER_URL,
     routerJwt: c.AURA_ROUTER_JWT,
     windowSize: c.RECORD_WINDOW_SIZE,
+    inboxLimit: c.AURA_INBOX_LIMIT,
+    maxSessionsPerAgent: c.AURA_MAX_SESSIONS_PER_AGENT,
     sandboxUrl: c.SANDBOX_URL,
     sandboxTokenSecret: c.SANDBOX_TOKEN_SECRET,
     toolEndpointAllowlist: Object.freeze(c.AURA_TOOL_ENDPOINT_ALLOWLIST),

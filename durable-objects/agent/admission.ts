@@ -4,6 +4,7 @@ import type { ClientTxType, Transaction } from "../../src/core/record.js";
 import { admissionTxHash } from "../../src/kernel/tx-hash.js";
 import type { AgentSettings } from "../../src/protocol/agents.js";
 import type { Admission } from "./agent-store.js";
+import { type InboxDepth, inboxFull } from "./inbox-limit.js";
 import type { AgentMeta } from "./meta-table.js";
 
 /** Who is asking, and for which agent: every call names both. */
@@ -43,8 +44,8 @@ export type AdmissionPlan =
 
 /**
  * Decides what admitting `input` does, given the agent's metadata (absent for a new agent),
- * the idempotency record of its key and the number this admission would get. Reads nothing
- * else and writes nothing.
+ * the idempotency record of its key, the number this admission would get and the depth of its
+ * queue. Reads nothing else and writes nothing: a refusal (a full queue included) leaves no trace.
  */
 export function planAdmission(
   input: AdmitInput,
@@ -52,6 +53,7 @@ export function planAdmission(
   seen: { tx_id: string; request_digest: string } | undefined,
   admission: number,
   windowSize: number,
+  depth: Omit<InboxDepth, "status">,
 ): AdmissionPlan {
   if ((meta && meta.org !== input.org) || (!meta && input.existing_only === true))
     return { type: "refuse", failure: agentNotFound(input.agent_id) };
@@ -73,6 +75,8 @@ export function planAdmission(
     }
     return { type: "duplicate", tx_id: seen.tx_id };
   }
+  const full = inboxFull(input, meta ? { ...depth, status: meta.status } : depth);
+  if (full) return { type: "refuse", failure: full };
   const keyed = key === undefined ? {} : { idempotency_key: key };
   const submitter = input.sub === undefined ? {} : { sub: input.sub };
   const tx: Transaction = {

@@ -212,7 +212,12 @@ export class StreamSessions {
           sub: meta.sub,
           ...(meta.jwt === undefined ? {} : { caller_jwt: meta.jwt }),
         });
-        return admitted.ok ? { ok: true } : refused("internal_error", admitted.message);
+        if (admitted.ok) return { ok: true };
+        // A full queue (AURA_INBOX_LIMIT) recorded nothing: the client may send it again.
+        return refused(
+          admitted.code === "rate_limited" ? "rate_limited" : "internal_error",
+          admitted.message,
+        );
       }
       case "cancel_turn":
         host.cancel();

@@ -199,17 +199,20 @@ export const ReferenceErrorCode = z.enum([
 export type ReferenceErrorCode = z.infer<typeof ReferenceErrorCode>;
 
 /**
- * The codes of `error` frames: the reference's, and `not_found` for an `aura_agent_id` that
- * names no agent the caller may attach to (sent only to clients that opted in with
- * `aura_extensions`; see {@link REFERENCE_ERROR_CODE_OF}).
+ * The codes of `error` frames: the reference's, `not_found` for an `aura_agent_id` that
+ * names no agent the caller may attach to, and `rate_limited` for a `user_message` refused
+ * because the agent's queue is full (`AURA_INBOX_LIMIT`; nothing recorded, send it again
+ * later). Sent as they are only to clients that opted in with `aura_extensions`; see
+ * {@link REFERENCE_ERROR_CODE_OF}.
  */
-export const StreamErrorCode = z.enum([...ReferenceErrorCode.options, "not_found"]);
+export const StreamErrorCode = z.enum([...ReferenceErrorCode.options, "not_found", "rate_limited"]);
 export type StreamErrorCode = z.infer<typeof StreamErrorCode>;
 
 /**
  * The reference code a client that did not opt in gets for each code: its own for the
  * reference's codes, the closest one for ours (`not_found` names a `session_init` field the
- * server cannot accept, as `parse_error` does).
+ * server cannot accept, as `parse_error` does; `rate_limited` is a busy agent, as
+ * `turn_in_progress` is).
  */
 export const REFERENCE_ERROR_CODE_OF: Readonly<Record<StreamErrorCode, ReferenceErrorCode>> = {
   parse_error: "parse_error",
@@ -222,6 +225,8 @@ export const REFERENCE_ERROR_CODE_OF: Readonly<Record<StreamErrorCode, Reference
   stall_detected: "stall_detected",
   internal_error: "internal_error",
   not_found: "parse_error",
+  // Busy, try again later: what a reference client already waits out.
+  rate_limited: "turn_in_progress",
 };
 
 /** Why a turn stopped (`assistant_message_end.stop_reason`). */

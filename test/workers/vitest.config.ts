@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { LIMITS } from "./limits/limits.js";
 import { TEST_JWT_SECRET, TEST_SANDBOX_SECRET } from "./test-secret.js";
 
 // Miniflare would otherwise fetch request.cf data from workers.cloudflare.com: no test
@@ -40,15 +41,23 @@ const bindings = {
 };
 
 /**
+ * The per-org request limit (`ORG_RATE_LIMIT`) a project runs with. The Worker's own tests share
+ * orgs across files that run at once, so they get one no test reaches; `workers-limits` gets a
+ * small one to test.
+ */
+const UNREACHED_ORG_RATE_LIMIT = 1_000_000;
+
+/**
  * One Workers-tier project: tests run inside workerd next to the Worker and its Durable
- * Objects, configured from the real `wrangler.toml` plus `extra` bindings. Storage is
- * isolated per test file.
+ * Objects, configured from the real `wrangler.toml` plus `extra` bindings and its per-org
+ * request limit per 60 s. Storage is isolated per test file.
  */
 function workersProject(
   name: string,
   include: string[],
   exclude: string[],
   extra: Record<string, string>,
+  orgRateLimit = UNREACHED_ORG_RATE_LIMIT,
 ) {
   return {
     root,
@@ -56,7 +65,10 @@ function workersProject(
       cloudflareTest({
         wrangler: { configPath: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) },
         remoteBindings: false,
-        miniflare: { bindings: { ...bindings, ...extra } },
+        miniflare: {
+          bindings: { ...bindings, ...extra },
+          ratelimits: { ORG_RATE_LIMIT: { simple: { limit: orgRateLimit, period: 60 } } },
+        },
       }),
     ],
     test: {
@@ -90,8 +102,9 @@ function workersProject(
 }
 
 /**
- * The Workers tier: the default project, and `workers-strict` (`test/workers/strict/`), the
- * same Worker deployed with `AURA_POLICY=strict`, for what only the operator's floor changes.
+ * The Workers tier: the default project; `workers-strict` (`test/workers/strict/`), the
+ * same Worker deployed with `AURA_POLICY=strict`, for what only the operator's floor changes;
+ * and `workers-limits` (`test/workers/limits/`), with small backpressure limits ({@link LIMITS}).
  */
 export default defineConfig({
   root,
@@ -103,10 +116,25 @@ export default defineConfig({
       fileURLToPath(new URL("./sandbox.setup.ts", import.meta.url)),
     ],
     projects: [
-      workersProject("workers", ["test/workers/**/*.test.ts"], ["test/workers/strict/**"], {}),
+      workersProject(
+        "workers",
+        ["test/workers/**/*.test.ts"],
+        ["test/workers/strict/**", "test/workers/limits/**"],
+        {},
+      ),
       workersProject("workers-strict", ["test/workers/strict/**/*.test.ts"], [], {
         AURA_POLICY: "strict",
       }),
+      workersProject(
+        "workers-limits",
+        ["test/workers/limits/**/*.test.ts"],
+        [],
+        {
+          AURA_INBOX_LIMIT: String(LIMITS.inbox),
+          AURA_MAX_SESSIONS_PER_AGENT: String(LIMITS.sessions),
+        },
+        LIMITS.orgRequests,
+      ),
     ],
   },
 });
