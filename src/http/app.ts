@@ -4,6 +4,7 @@ import { loadConfig } from "../config.js";
 import { requireAuth } from "./auth.js";
 import type { AppEnv } from "./context.js";
 import { notFound, onError } from "./on-error.js";
+import { orgRateLimit } from "./org-rate-limit.js";
 import { agentRoutes } from "./routes/agents.js";
 import { automatonRoutes, referenceAutomatonRoutes } from "./routes/automatons.js";
 import { devSignInRoutes } from "./routes/dev-signin.js";
@@ -15,7 +16,8 @@ import { workspaceRoutes } from "./routes/workspace.js";
 
 /**
  * The Worker's HTTP API. Every route but `/health` (and `/dev/signin`, which mints a token
- * only on the local stack) requires a valid JWT.
+ * only on the local stack) requires a valid JWT and counts against its org's request rate
+ * limit (`ORG_RATE_LIMIT`, when bound).
  *
  * @example
  * await app.request("/health"); // 200 {"status":"ok","version":"0.1.0"}
@@ -36,21 +38,21 @@ app.get("/health", (c) => {
 // (AURA_DEV_SIGNIN=on), answers only its own loopback page; 404 everywhere else.
 app.route("/dev/signin", devSignInRoutes);
 
-app.use("/tx", requireAuth);
-app.use("/tx/*", requireAuth);
-app.use("/agents", requireAuth);
-app.use("/agents/*", requireAuth);
-app.use("/propose", requireAuth);
-app.use("/api/*", requireAuth);
-app.use("/ws/*", requireAuth);
-app.use("/workspace/*", requireAuth);
-app.use("/stream", requireAuth);
-app.use("/stream/*", requireAuth);
-app.use("/automatons", requireAuth);
-app.use("/automatons/*", requireAuth);
-app.use("/automaton/*", requireAuth);
-app.use("/projects", requireAuth);
-app.use("/projects/*", requireAuth);
+app.use("/tx", requireAuth, orgRateLimit);
+app.use("/tx/*", requireAuth, orgRateLimit);
+app.use("/agents", requireAuth, orgRateLimit);
+app.use("/agents/*", requireAuth, orgRateLimit);
+app.use("/propose", requireAuth, orgRateLimit);
+app.use("/api/*", requireAuth, orgRateLimit);
+app.use("/ws/*", requireAuth, orgRateLimit);
+app.use("/workspace/*", requireAuth, orgRateLimit);
+app.use("/stream", requireAuth, orgRateLimit);
+app.use("/stream/*", requireAuth, orgRateLimit);
+app.use("/automatons", requireAuth, orgRateLimit);
+app.use("/automatons/*", requireAuth, orgRateLimit);
+app.use("/automaton/*", requireAuth, orgRateLimit);
+app.use("/projects", requireAuth, orgRateLimit);
+app.use("/projects/*", requireAuth, orgRateLimit);
 
 app.route("/tx", txRoutes);
 app.route("/agents", agentRoutes);

@@ -5,5 +5,11 @@ import type { Config } from "../config.js";
 export interface AppEnv {
   Bindings: Env;
   /** `token` is the caller's raw JWT: proxy-mode model calls forward it to the router. */
-  Variables: { principal: Principal; config: Config; token: string };
+  Variables: {
+    principal: Principal;
+    config: Config;
+    token: string;
+    /** Set once the request was counted against its org's rate limit. */
+    orgRateCounted?: boolean;
+  };
 }
