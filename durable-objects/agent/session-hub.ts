@@ -8,6 +8,7 @@ import {
   type SessionState,
 } from "../../src/session/session-state.js";
 import { CALLER_HEADERS } from "../stubs.js";
+import { sessionCapRefusal } from "./session-cap.js";
 
 /**
  * What a socket's attachment holds (it survives hibernation; at most 16 KiB): who connected,
@@ -60,14 +61,17 @@ export class SessionHub {
 
   /**
    * Accepts a `/stream` upgrade the Worker forwarded (it checked the token and names the
-   * caller in headers only it can set): 101 with the client's end, or why not.
+   * caller in headers only it can set): 101 with the client's end, or why not — a 429
+   * `rate_limited` when `maxSessions` sessions are already open.
    */
-  acceptUpgrade(request: Request): Response {
+  acceptUpgrade(request: Request, maxSessions: number): Response {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade", { status: 426 });
     }
     const who = socketCaller(request.headers);
     if (!who) return new Response("missing caller", { status: 400 });
+    const full = sessionCapRefusal(this.#sessionCount(), maxSessions);
+    if (full) return full;
     const pair = new WebSocketPair();
     this.accept(pair[1], who);
     return new Response(null, { status: 101, webSocket: pair[0] });
@@ -160,6 +164,11 @@ export class SessionHub {
 
   #sockets(): WebSocket[] {
     return this.#ctx.getWebSockets();
+  }
+
+  /** `/stream` sessions open (sockets with session data; automaton watchers have none). */
+  #sessionCount(): number {
+    return this.#sockets().filter((ws) => this.meta(ws) !== undefined).length;
   }
 
   #audience(ws: WebSocket): FrameAudience | null {

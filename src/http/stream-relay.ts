@@ -57,7 +57,15 @@ export function relayStream(env: Env, caller: RelayCaller): Response {
         return;
       }
     }
-    agentSocket = await openAgentSocket(env, caller, named ?? newAgentId());
+    const opened = await openAgentSocket(env, caller, named ?? newAgentId());
+    if (!(opened instanceof WebSocket)) {
+      // The agent's sessions are at their cap: the client is told why, then the relay ends.
+      const full = errorFrame("rate_limited", opened.message, false);
+      send(server, frameFor(audienceOf(hints?.extensions), full) ?? full);
+      closeQuietly(server, TRY_AGAIN_LATER, "too many sessions for this agent");
+      return;
+    }
+    agentSocket = opened;
     agentSocket.addEventListener("message", (event) => forward(server, event.data));
     agentSocket.addEventListener("close", (event) =>
       closeQuietly(server, event.code, event.reason),
@@ -97,7 +105,15 @@ export function relayStream(env: Env, caller: RelayCaller): Response {
   return new Response(null, { status: 101, webSocket: client });
 }
 
-async function openAgentSocket(env: Env, caller: RelayCaller, agentId: string): Promise<WebSocket> {
+/** WebSocket close code 1013, "Try Again Later". */
+const TRY_AGAIN_LATER = 1013;
+
+/** The agent's socket, or the refusal of a full agent (`429 rate_limited`, its message). */
+async function openAgentSocket(
+  env: Env,
+  caller: RelayCaller,
+  agentId: string,
+): Promise<WebSocket | { message: string }> {
   const headers = new Headers({ Upgrade: "websocket" });
   headers.set(CALLER_HEADERS.org, caller.org);
   headers.set(CALLER_HEADERS.sub, caller.sub);
@@ -107,6 +123,10 @@ async function openAgentSocket(env: Env, caller: RelayCaller, agentId: string): 
     new Request(caller.request.url, { method: "GET", headers }),
   );
   const socket = response.webSocket;
+  if (!socket && response.status === 429) {
+    const body = (await response.json()) as { error?: { message?: string } };
+    return { message: body.error?.message ?? "too many sessions for this agent" };
+  }
   if (!socket) throw new Error(`the agent's object answered ${response.status}`);
   socket.accept();
   return socket;
