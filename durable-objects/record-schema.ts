@@ -4,6 +4,9 @@
  * texts are split into. The triggers refuse any UPDATE or DELETE of an entry, so the only way
  * to change history is to go around SQLite itself.
  *
+ * Part of version 1 of both kinds' schema histories (`agent/schema.ts`, `project/schema.ts`):
+ * shipped, so never edit it; a change is a new migration in each kind that needs it.
+ *
  * @example
  * for (const statement of RECORD_SCHEMA) sql.exec(statement);
  */
