@@ -49,7 +49,9 @@ type Container = NonNullable<RawConfig["containers"]>[number];
 
 /** The Durable Object bindings an environment of the config declares, as wrangler prints them. */
 function durableObjectLines(config: { durable_objects?: RawConfig["durable_objects"] }): string[] {
-  return (config.durable_objects?.bindings ?? []).map((b) => `env.${b.name} (${b.class_name})`);
+  const bindings: Array<{ name: string; class_name: string }> =
+    config.durable_objects?.bindings ?? [];
+  return bindings.map((b) => `env.${b.name} (${b.class_name})`);
 }
 
 /**
