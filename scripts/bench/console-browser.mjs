@@ -39,16 +39,25 @@ function chromiumPath() {
  * @param {unknown} [body]
  */
 async function api(url, token, path, body) {
-  const res = await fetch(`${url}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+  for (;;) {
+    const res = await fetch(`${url}${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    // Past the org's request limit nothing was admitted: wait as told and send it again.
+    if (res.status === 429) {
+      await res.text();
+      const seconds = Number(res.headers.get("retry-after") ?? "1");
+      await new Promise((r) => setTimeout(r, Math.max(1, seconds) * 1000));
+      continue;
+    }
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  }
 }
 
 /** Admits `count` trigger entries (one entry each), `concurrency` in flight, and waits for the head. */
