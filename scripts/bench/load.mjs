@@ -16,6 +16,9 @@
  * @property {(n: number) => LoadRequest} next Builds the n-th request (0-based).
  * @property {number} expectStatus The status that counts as success.
  * @property {(n: number, body: string) => void} [onOk] Sees each successful answer.
+ * @property {boolean} [waitOut429] A `429` (the agent's inbox or the org's request limit is
+ *   full; nothing was admitted) is waited out for the `retry_after` seconds it names and the
+ *   same request sent again, as a client should; counted in `refused`, not in `errors`.
  */
 
 /**
@@ -23,6 +26,7 @@
  * @property {number[]} latencies Milliseconds of each successful request.
  * @property {number} errors Requests that failed or had another status.
  * @property {string | undefined} firstError What the first failure looked like.
+ * @property {number} refused 429s waited out and sent again (with `waitOut429`).
  * @property {number} elapsedMs Wall time until the last in-flight request returned.
  */
 
@@ -42,6 +46,7 @@ export async function runLoad(options) {
   const minRequests = options.minRequests ?? 0;
   const latencies = [];
   let errors = 0;
+  let refused = 0;
   let firstError;
   let issued = 0;
   const started = performance.now();
@@ -52,7 +57,12 @@ export async function runLoad(options) {
       const n = issued++;
       const spec = next(n);
       try {
-        const res = await client.request(spec.method, spec.path, spec.body, spec.headers);
+        let res = await client.request(spec.method, spec.path, spec.body, spec.headers);
+        while (options.waitOut429 === true && res.status === 429) {
+          refused++;
+          await new Promise((r) => setTimeout(r, retryAfterMs(res.body)));
+          res = await client.request(spec.method, spec.path, spec.body, spec.headers);
+        }
         if (res.status === expectStatus) {
           latencies.push(res.ms);
           onOk?.(n, res.body);
@@ -68,5 +78,19 @@ export async function runLoad(options) {
   }
 
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, errors, firstError, elapsedMs: performance.now() - started };
+  return { latencies, errors, refused, firstError, elapsedMs: performance.now() - started };
+}
+
+/**
+ * How long a `429` answer says to wait: its error's `details.retry_after` seconds (the same
+ * as its `retry-after` header), 1 s when it names none.
+ * @param {string} body
+ */
+function retryAfterMs(body) {
+  try {
+    const seconds = Number(JSON.parse(body)?.error?.details?.retry_after);
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
+  } catch {
+    return 1000;
+  }
 }

@@ -38,6 +38,9 @@ export async function seedAgent(client, token, agentId, entries, timeoutMs) {
     maxRequests: entries,
     next: () => ({ method: "POST", path: "/tx", body, headers }),
     expectStatus: 202,
+    // 50 in flight outrun the drain: past the inbox limit (AURA_INBOX_LIMIT) the agent answers
+    // 429 and admits nothing, so the request is sent again once the queue has room.
+    waitOut429: true,
   });
   if (run.errors > 0)
     throw new Error(`seeding ${agentId}: ${run.errors} errors: ${run.firstError}`);

@@ -34,7 +34,9 @@ export async function startStack(dir, track) {
   // One at a time: each server finds its workerd as the one new child process.
   const productWorker = await serveWorker(
     product,
-    { AURA_JWT_SECRET: secret },
+    // The stream figures open 1,000 sessions on one agent: allowed here past the default cap
+    // of AURA_MAX_SESSIONS_PER_AGENT (64), which test/workers/limits/ tests.
+    { AURA_JWT_SECRET: secret, AURA_MAX_SESSIONS_PER_AGENT: "2000" },
     join(dir, "state-product"),
   );
   track(productWorker);
