@@ -246,6 +246,7 @@ describe("loadConfig: parsed once", () => {
         "jwksUrl",
         "jwtSecret",
         "llmRouting",
+        "logLevel",
         "maxSessionsPerAgent",
         "modelTimeoutMs",
         "policy",
@@ -258,6 +259,32 @@ describe("loadConfig: parsed once", () => {
       ].sort(),
     );
   });
+});
+
+describe("loadConfig: log level", () => {
+  it("given no AURA_LOG_LEVEL, when loaded, then lines from info up are logged", () => {
+    expect(loadConfig({ AURA_JWT_SECRET: SECRET }).logLevel).toBe("info");
+  });
+
+  for (const level of ["debug", "info", "warn", "error"]) {
+    it(`given AURA_LOG_LEVEL=${level}, when loaded, then the level is ${level}`, () => {
+      expect(loadConfig({ AURA_JWT_SECRET: SECRET, AURA_LOG_LEVEL: level }).logLevel).toBe(level);
+    });
+  }
+
+  it("given wrangler's AURA_LOG_LEVEL=log or none from npm start, when loaded, then they read as info and error", () => {
+    expect(loadConfig({ AURA_JWT_SECRET: SECRET, AURA_LOG_LEVEL: "log" }).logLevel).toBe("info");
+    expect(loadConfig({ AURA_JWT_SECRET: SECRET, AURA_LOG_LEVEL: "none" }).logLevel).toBe("error");
+  });
+
+  for (const bad of ["verbose", "INFO", "3"]) {
+    it(`given AURA_LOG_LEVEL=${bad}, when loaded, then the message names AURA_LOG_LEVEL`, () => {
+      const err = configError({ AURA_JWT_SECRET: SECRET, AURA_LOG_LEVEL: bad });
+      expect(err.code).toBe("config_error");
+      expect(err.message).toMatch(/^AURA_LOG_LEVEL: /);
+      expect(err.details).toEqual({ setting: "AURA_LOG_LEVEL" });
+    });
+  }
 });
 
 describe("loadConfig: installed-tool endpoint allowlist", () => {

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { AuraError } from "./core/errors.js";
 import { DEFAULT_WINDOW_SIZE } from "./kernel/version.js";
+import {
+  DEFAULT_LOG_LEVEL,
+  LOG_LEVEL_SETTINGS,
+  type LogLevel,
+  levelOfSetting,
+} from "./log/levels.js";
 import { parseOriginList } from "./tools/endpoint-guard.js";
 
 const optionalString = z
@@ -39,6 +45,9 @@ const ConfigSchema = z
     RECORD_WINDOW_SIZE: intFrom(DEFAULT_WINDOW_SIZE, 1, 1000),
     AURA_INBOX_LIMIT: intFrom(1000, 1, 1_000_000),
     AURA_MAX_SESSIONS_PER_AGENT: intFrom(64, 1, 10_000),
+    AURA_LOG_LEVEL: optionalString
+      .pipe(z.enum(LOG_LEVEL_SETTINGS).optional())
+      .transform((v) => (v === undefined ? DEFAULT_LOG_LEVEL : levelOfSetting(v))),
     SANDBOX_URL: optionalUrl,
     SANDBOX_TOKEN_SECRET: optionalString,
     AURA_TOOL_ENDPOINT_ALLOWLIST: optionalString.transform((raw, ctx) => {
@@ -119,6 +128,11 @@ export type Config = Readonly<{
   inboxLimit: number;
   /** Open `/stream` sockets an agent accepts at once (`AURA_MAX_SESSIONS_PER_AGENT`). */
   maxSessionsPerAgent: number;
+  /**
+   * The least severe log lines written (`AURA_LOG_LEVEL`: `debug`, `info`, `warn`, `error`;
+   * `log` reads as `info` and `none` as `error`, wrangler's names, which `npm start` passes on).
+   */
+  logLevel: LogLevel;
   /** Where tools are dispatched locally (the Node sandbox); absent: the Container binding. */
   sandboxUrl?: string;
   /** The secret sandbox tokens are signed with. */
@@ -166,6 +180,7 @@ export function loadConfig(env: object): Config {
     windowSize: c.RECORD_WINDOW_SIZE,
     inboxLimit: c.AURA_INBOX_LIMIT,
     maxSessionsPerAgent: c.AURA_MAX_SESSIONS_PER_AGENT,
+    logLevel: c.AURA_LOG_LEVEL,
     sandboxUrl: c.SANDBOX_URL,
     sandboxTokenSecret: c.SANDBOX_TOKEN_SECRET,
     toolEndpointAllowlist: Object.freeze(c.AURA_TOOL_ENDPOINT_ALLOWLIST),
