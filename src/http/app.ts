@@ -5,6 +5,7 @@ import { requireAuth } from "./auth.js";
 import type { AppEnv } from "./context.js";
 import { notFound, onError } from "./on-error.js";
 import { orgRateLimit } from "./org-rate-limit.js";
+import { requestLog } from "./request-log.js";
 import { agentRoutes } from "./routes/agents.js";
 import { automatonRoutes, referenceAutomatonRoutes } from "./routes/automatons.js";
 import { devSignInRoutes } from "./routes/dev-signin.js";
@@ -17,7 +18,7 @@ import { workspaceRoutes } from "./routes/workspace.js";
 /**
  * The Worker's HTTP API. Every route but `/health` (and `/dev/signin`, which mints a token
  * only on the local stack) requires a valid JWT and counts against its org's request rate
- * limit (`ORG_RATE_LIMIT`, when bound).
+ * limit (`ORG_RATE_LIMIT`, when bound). Every request leaves one `request` log line.
  *
  * @example
  * await app.request("/health"); // 200 {"status":"ok","version":"0.1.0"}
@@ -26,6 +27,7 @@ export const app = new Hono<AppEnv>();
 
 app.onError(onError);
 app.notFound(notFound);
+app.use("*", requestLog);
 
 // Healthy means configured: a missing or bad setting answers 503 `config_error` naming the
 // variable (in the message and as `details.setting`).

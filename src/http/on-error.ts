@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { AuraError } from "../core/errors.js";
+import { AuraError, type ErrorCode } from "../core/errors.js";
+import { loggerFor } from "../log/env-logger.js";
+import { errorFields } from "../log/error-fields.js";
 
 /**
  * The one error handler: every failure leaves as `{"error":{"code","message"}}`. A
@@ -14,16 +16,27 @@ export function onError(err: Error, c: Context): Response {
     return c.json(err.toBody(), err.status as ContentfulStatusCode);
   }
   if (err instanceof HTTPException) {
-    const code =
-      err.status === 413
-        ? "payload_too_large"
-        : err.status === 401
-          ? "unauthorized"
-          : "invalid_request";
-    return c.json({ error: { code, message: err.message } }, err.status);
+    return c.json({ error: { code: errorCodeOf(err), message: err.message } }, err.status);
   }
-  console.error("unhandled error", err);
+  loggerFor(c.env).log("error", "unhandled_error", {
+    method: c.req.method,
+    ...errorFields(err),
+  });
   return c.json({ error: { code: "internal", message: "internal error" } }, 500);
+}
+
+/**
+ * The code a failure answers with: an `AuraError`'s own; for Hono's `HTTPException`, by its
+ * status; `internal` for anything else.
+ */
+export function errorCodeOf(err: Error): ErrorCode {
+  if (err instanceof AuraError) return err.code;
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return "payload_too_large";
+    if (err.status === 401) return "unauthorized";
+    return "invalid_request";
+  }
+  return "internal";
 }
 
 /** Unknown routes. */
