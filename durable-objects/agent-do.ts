@@ -248,6 +248,10 @@ export class AgentDO extends DurableObject<Env> {
     return txStatusOf(this.#store, address, txId);
   }
 
+  metrics(address: AgentAddress) {
+    return this.#store.metrics.snapshot(address);
+  }
+
   /** Re-folds the whole record and reports the first entry that does not verify. */
   verify(address: AgentAddress): Result<{ report: VerifyReport }> {
     return verifyOf(this.#store, address);

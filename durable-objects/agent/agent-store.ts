@@ -9,6 +9,7 @@ import {
   type StepOutcome,
   stepSerialized,
 } from "../../src/kernel/step.js";
+import { CostMeter } from "./cost-meter.js";
 import { countInbox, peekInbox, pushInbox, removeFromInbox } from "./inbox-table.js";
 import {
   type AgentMeta,
@@ -21,6 +22,7 @@ import {
   updateHead,
   updateStatus,
 } from "./meta-table.js";
+import { MetricsKeeper } from "./metrics-keeper.js";
 import { deleteOutbox, insertOutbox, type OutboxMessage, selectOutbox } from "./outbox-table.js";
 import {
   insertEntry,
@@ -31,6 +33,7 @@ import {
   unreadableRow,
 } from "./record-table.js";
 import { migrate } from "./schema.js";
+import { SqlMeter } from "./sql-meter.js";
 
 /** How a commit changes the queue and the open-turn marker. */
 export interface CommitOptions {
@@ -79,11 +82,18 @@ export class AgentStore {
   onCommit?: (entries: readonly RecordEntry[]) => void;
   /** Whether messages to other agents wait in the outbox (read once, then kept). */
   #outboxPending?: boolean;
+  /** The record's metrics, folded in every commit's storage transaction. */
+  readonly metrics: MetricsKeeper;
+  /** Rows read and written per admission and per turn, through {@link sql}. */
+  readonly costs: CostMeter;
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
-    this.sql = storage.sql;
+    const meter = new SqlMeter(storage.sql);
+    this.sql = meter.sql;
     migrate(storage);
+    this.costs = new CostMeter(meter);
+    this.metrics = new MetricsKeeper(this, this.costs);
   }
 
   /** The metadata row, if the agent exists. Read-only: change it through this store. */
@@ -129,6 +139,7 @@ export class AgentStore {
     });
     this.#meta = meta;
     this.#queued = this.queuedCount() + 1;
+    this.costs.admitted();
   }
 
   /**
@@ -157,6 +168,7 @@ export class AgentStore {
         if (idempotency) insertIdempotency(this.sql, idempotency.key, tx.hash, idempotency.digest);
       },
     );
+    this.costs.admitted();
     return entry as RecordEntry;
   }
 
@@ -168,6 +180,7 @@ export class AgentStore {
 
   /** The number the next admission gets (1, 2, 3, … over the agent's life). */
   nextAdmission(): number {
+    this.costs.admissionStarted();
     return (this.meta()?.admissions ?? 0) + 1;
   }
 
@@ -267,12 +280,14 @@ export class AgentStore {
         admissions: meta.admissions,
         openTurnSeq: openTurn,
       });
+      this.metrics.committed(entries);
     });
     this.#chain = chain;
     this.#headEntry = last;
     this.#meta = { ...meta, head_seq: last.seq, head_hash: last.hash, open_turn_seq: openTurn };
     if (this.#queued !== undefined) this.#queued -= dequeued;
     if (items.some((item) => item.options.outbox !== undefined)) this.#outboxPending = true;
+    for (const { options } of items) this.costs.committed(options.turn);
     this.onCommit?.(entries);
     return entries;
   }

@@ -65,6 +65,17 @@ export const AGENT_SCHEMA: SchemaHistory = {
       name: "index of agent_msg entries",
       statements: ["CREATE INDEX record_agent_msg ON record (seq) WHERE tx_type = 'agent_msg'"],
     },
+    {
+      version: 3,
+      name: "metrics folded from the record",
+      statements: [
+        `CREATE TABLE metrics (
+           id INTEGER PRIMARY KEY CHECK (id = 1),
+           through_seq INTEGER NOT NULL,
+           state TEXT NOT NULL
+         )`,
+      ],
+    },
   ],
 };
 

@@ -16,6 +16,7 @@ import {
 import { readJson, validate } from "../body.js";
 import type { AppEnv } from "../context.js";
 import { agentTransferRoutes } from "./agent-transfer.js";
+import { agentMetricsRoutes } from "./metrics.js";
 
 const MAX_CREATE_BODY_BYTES = 256 * 1024;
 
@@ -30,10 +31,11 @@ const ListQuery = z.object({
 
 /**
  * `/agents` routes: list, create, head, record, verify, fork, pause, resume and approvals;
- * export and import ({@link agentTransferRoutes}).
+ * export and import ({@link agentTransferRoutes}); metrics ({@link agentMetricsRoutes}).
  */
 export const agentRoutes = new Hono<AppEnv>()
   .route("/", agentTransferRoutes)
+  .route("/", agentMetricsRoutes)
   .get("/", async (c) => {
     const query = validate(ListQuery, c.req.query(), "query");
     const { org } = c.get("principal");
