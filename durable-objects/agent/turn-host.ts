@@ -1,5 +1,7 @@
 import { loadConfig } from "../../src/config.js";
 import { setBounded } from "../../src/core/bounded-map.js";
+import { loggerFor } from "../../src/log/env-logger.js";
+import { type TurnEnd, turnFields, turnLevel } from "../../src/log/turn-end.js";
 import { selectProvider } from "../../src/reasoner/select-provider.js";
 import type { ModelProvider } from "../../src/reasoner/types.js";
 import { taskRunToolsFor } from "../automaton/task-run-turn.js";
@@ -29,7 +31,8 @@ export interface TurnHostDeps {
  * What the turn runner gets from one agent's object: the model provider, the conversation
  * cache, the callers' JWTs for the turns they start, the watchers' cancel request, and each
  * turn's session and tools. All of it is memory only: after an eviction a turn continues
- * from the record, without a cancel that no longer matters.
+ * from the record, without a cancel that no longer matters. Each run of a turn leaves one
+ * `turn` log line (timed by the object's clock, never recorded).
  *
  * @example
  * const turns = new TurnHost({ env, store, hub, session, turnGate });
@@ -72,7 +75,20 @@ export class TurnHost {
       isCancelled: (turnSeq) => this.#cancelTurnSeq === turnSeq,
       turnGate,
       now: () => Date.now(),
+      monitor: { clock: () => performance.now(), ended: (end) => this.#turnEnded(end) },
     });
+  }
+
+  /** Logs a run of a turn as one `turn` line. */
+  #turnEnded(end: TurnEnd): void {
+    const { env, store } = this.#deps;
+    try {
+      const meta = store.requireMeta();
+      const fields = turnFields(meta.org, meta.agent_id, end);
+      loggerFor(env).log(turnLevel(end.outcome), "turn", fields);
+    } catch {
+      // The agent's metadata is unreadable: the drain's own failure reports that.
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js"
 import type { Policy } from "../../src/kernel/policy.js";
 import { EMPTY_OUTCOME, type StepOutcome } from "../../src/kernel/step.js";
 import { derivedTransaction } from "../../src/kernel/tx-hash.js";
+import { outcomeOf, type TurnMonitor, type TurnRun, turnEndOf } from "../../src/log/turn-end.js";
 import { type AgentMessage, inboundTurnText } from "../../src/protocol/agent-message.js";
 import type { TurnTrace } from "../../src/protocol/tx.js";
 import type { ModelCallContext, ModelProvider, ToolDefinition } from "../../src/reasoner/types.js";
@@ -42,6 +43,8 @@ export interface RunnerHost {
   isCancelled?(turnSeq: number): boolean;
   /** Holds turn-starting transactions in the inbox until it allows one (an automaton's ticks). */
   turnGate?: TurnGate;
+  /** Told how each run of a turn ended, for the log; nothing it sees reaches the record. */
+  monitor?: TurnMonitor;
 }
 
 /** Whether the drain may open the next turn now; told when it opened one. */
@@ -123,11 +126,8 @@ export async function drainInbox(host: RunnerHost): Promise<void> {
  * together with the reply it leads to — and always before the next real call.
  */
 async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
-  const { store } = host;
-  const [inbound, ...rest] = store.entriesFrom(turnSeq);
+  const [inbound, ...rest] = host.store.entriesFrom(turnSeq);
   if (!inbound) throw new Error(`open turn at seq ${turnSeq} has no entry`);
-  const recorded = recordedTurn(rest);
-  const setup = host.turnSetup(turnSeq);
   const turn: TurnProgress = {
     host,
     inbound,
@@ -135,6 +135,31 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     pending: [],
     committed: [],
   };
+  const monitor = host.monitor;
+  if (!monitor) {
+    await runTurn(turn, turnSeq, rest);
+    return;
+  }
+  const started = monitor.clock();
+  let run: TurnRun = { outcome: "crashed" };
+  try {
+    run = await runTurn(turn, turnSeq, rest);
+  } finally {
+    const entries = [...rest, ...turn.committed];
+    monitor.ended(turnEndOf(inbound, entries, run, monitor.clock() - started));
+  }
+}
+
+/** The body of {@link continueTurn}: the turn's loop over what it recorded (`rest`). */
+async function runTurn(
+  turn: TurnProgress,
+  turnSeq: number,
+  rest: readonly RecordEntry[],
+): Promise<TurnRun> {
+  const { host, inbound } = turn;
+  const { store } = host;
+  const recorded = recordedTurn(rest);
+  const setup = host.turnSetup(turnSeq);
   const mayProceed = () => store.requireMeta().status === "active";
   // While the loop replays what the turn recorded, watchers already saw its events: only the
   // turn's end (and error) is new. The first call the record does not answer ends the replay.
@@ -198,12 +223,12 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   } catch (err) {
     if (!(err instanceof TurnSuspension)) throw err;
     flush(turn);
-    return;
+    return { outcome: "suspended" };
   }
   if (!mayProceed()) {
     // Paused while the model answered: keep what was recorded; the reply comes on resume.
     flush(turn);
-    return;
+    return { outcome: "paused", result };
   }
   const options: CommitOptions = { dequeue: false, turn: "close" };
   if (result.error)
@@ -222,6 +247,7 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
   flush(turn);
   const turnEntries = [inbound, ...rest, ...turn.committed];
   host.conversation.append(turnSeq, turnEntries, (turnEntries.at(-1)?.seq ?? turnSeq) + 1);
+  return { outcome: outcomeOf(result), result };
 }
 
 function measuredInput(measure: ContextMeasure | undefined): { context_measured?: ContextMeasure } {
