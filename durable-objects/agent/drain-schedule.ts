@@ -1,3 +1,6 @@
+import { failureLogger } from "../../src/log/env-logger.js";
+import { errorFields } from "../../src/log/error-fields.js";
+
 /** How long after an admission the durable backstop alarm fires if nothing drained first. */
 const BACKSTOP_MS = 1000;
 
@@ -31,7 +34,7 @@ export class DrainSchedule {
     this.#alarmArmed = true;
     this.#storage.setAlarm(Date.now() + BACKSTOP_MS).catch((err: unknown) => {
       this.#alarmArmed = false;
-      console.error("setAlarm failed", err);
+      failureLogger.log("error", "set_alarm_failed", errorFields(err));
     });
   }
 
@@ -49,7 +52,9 @@ export class DrainSchedule {
     this.#scheduled = true;
     setTimeout(() => {
       this.#scheduled = false;
-      this.now().catch((err: unknown) => console.error("drain failed", err));
+      this.now().catch((err: unknown) =>
+        failureLogger.log("error", "drain_failed", errorFields(err)),
+      );
     }, 0);
   }
 

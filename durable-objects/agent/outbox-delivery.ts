@@ -1,4 +1,6 @@
 import type { Result } from "../../src/core/errors.js";
+import { failureLogger } from "../../src/log/env-logger.js";
+import { errorFields } from "../../src/log/error-fields.js";
 import type { AdmitInput } from "./admission.js";
 import type { AgentStore } from "./agent-store.js";
 
@@ -35,7 +37,12 @@ export async function deliverOutbox(
       if (!admitted.ok && admitted.code !== "not_found") throw new Error(admitted.message);
       store.delivered(message.key);
     } catch (err) {
-      console.error("message delivery failed; the alarm retries it", err);
+      // The alarm retries it.
+      failureLogger.log("error", "message_delivery_failed", {
+        org: meta.org,
+        agent_id: meta.agent_id,
+        ...errorFields(err),
+      });
       return false;
     }
   }

@@ -2,6 +2,8 @@ import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { Result } from "../../src/core/errors.js";
 import type { RecordEntry } from "../../src/core/record.js";
+import { failureLogger } from "../../src/log/env-logger.js";
+import { errorFields } from "../../src/log/error-fields.js";
 import { errorFrame, type StreamErrorCode } from "../../src/protocol/stream.js";
 import { auraAgentRefOf } from "../../src/session/aura-agent-id.js";
 import { replayFrames } from "../../src/session/entry-events.js";
@@ -127,7 +129,7 @@ export class StreamSessions {
           return;
         }
       } catch (err) {
-        console.error("stream command failed", err);
+        failureLogger.log("error", "stream_command_failed", errorFields(err));
         const failed = errorFrame("internal_error", "the request could not be carried out", true);
         hub.send(ws, failed, audience);
         return;

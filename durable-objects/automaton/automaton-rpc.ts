@@ -1,6 +1,8 @@
 import { loadConfig } from "../../src/config.js";
 import type { Result } from "../../src/core/errors.js";
 import { fail } from "../../src/core/errors.js";
+import { loggerFor } from "../../src/log/env-logger.js";
+import { errorFields } from "../../src/log/error-fields.js";
 import type {
   AutomatonCommand,
   AutomatonView,
@@ -105,7 +107,9 @@ export class AutomatonRpc {
       builtins,
       now: () => Date.now(),
       wakeAt: (ms) => {
-        wakeAt(storage, ms).catch((err: unknown) => console.error("setAlarm failed", err));
+        wakeAt(storage, ms).catch((err: unknown) =>
+          loggerFor(env).log("error", "set_alarm_failed", errorFields(err)),
+        );
       },
       turnsReleased: () => deps.drainSoon(),
     });

@@ -6,6 +6,8 @@ import { beginRequested, wakeAtMs } from "../../src/automaton/tick-plan.js";
 import { fail, type Result } from "../../src/core/errors.js";
 import type { RecordEntry } from "../../src/core/record.js";
 import { EMPTY_OUTCOME } from "../../src/kernel/step.js";
+import { failureLogger } from "../../src/log/env-logger.js";
+import { errorFields } from "../../src/log/error-fields.js";
 import type {
   AutomatonKind,
   AutomatonStatus,
@@ -171,7 +173,9 @@ export class AutomatonRuntime {
   /** Runs the pump on the next tick of the event loop. */
   poke(): void {
     setTimeout(() => {
-      this.pump().catch((err: unknown) => console.error("automaton pump failed", err));
+      this.pump().catch((err: unknown) =>
+        failureLogger.log("error", "automaton_pump_failed", errorFields(err)),
+      );
     }, 0);
   }
 

@@ -1,6 +1,8 @@
 import { agentStub, CALLER_HEADERS } from "../../durable-objects/stubs.js";
 import { closeQuietly } from "../core/close-socket.js";
 import { newAgentId } from "../core/ids.js";
+import { loggerFor } from "../log/env-logger.js";
+import { errorFields } from "../log/error-fields.js";
 import { errorFrame } from "../protocol/stream.js";
 import { initHintsOf } from "../session/aura-agent-id.js";
 import { audienceOf, frameFor } from "../session/frame-audience.js";
@@ -79,7 +81,8 @@ export function relayStream(env: Env, caller: RelayCaller): Response {
     choosing = true;
     choose(pending[0]!)
       .catch((err: unknown) => {
-        console.error("stream relay failed", err);
+        const fields = { org: caller.org, ...errorFields(err) };
+        loggerFor(env).log("error", "stream_relay_failed", fields);
         closeQuietly(server, 1011, "the agent could not be reached");
       })
       .finally(() => {

@@ -4,6 +4,8 @@ import { agentStub } from "../../../durable-objects/stubs.js";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { AgentId } from "../../core/ids.js";
 import { slugOf } from "../../core/slug.js";
+import { loggerFor } from "../../log/env-logger.js";
+import { errorFields } from "../../log/error-fields.js";
 import type { SandboxClient } from "../../tools/sandbox-client.js";
 import { sandboxErrorOf } from "../../tools/sandbox-errors.js";
 import { agentWorkspaceOf } from "../../tools/workspace-id.js";
@@ -62,7 +64,12 @@ export const workspaceRoutes = new Hono<AppEnv>()
       const closing = stub
         .closeTerminal({ ...address, terminal_id, sub, opened_at, ...end })
         .then((closed) => unwrap(closed))
-        .catch((err: unknown) => console.error("terminal close not recorded", err));
+        .catch((err: unknown) =>
+          loggerFor(c.env).log("error", "terminal_close_not_recorded", {
+            ...address,
+            ...errorFields(err),
+          }),
+        );
       c.executionCtx.waitUntil(closing);
     };
     let response: Response;
