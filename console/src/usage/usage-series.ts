@@ -1,4 +1,5 @@
 import type { RecordEntry } from "../../../src/core/record.js";
+import { modelCallLatencyMs, toolCallDurationMs } from "../../../src/metrics/entry-timing.js";
 import { payloadJson } from "../record/record-store.js";
 
 /** One turn's tokens: the sum over its model calls' recorded `usage`. */
@@ -99,7 +100,7 @@ export function usageSeries(entries: readonly RecordEntry[]): UsageSeries {
         modelCalls.push({
           seq: entry.seq,
           model: typeof model === "string" ? model : "",
-          derivedLatencyMs: Math.max(0, tx.ts_ms - previous.tx.ts_ms),
+          derivedLatencyMs: modelCallLatencyMs(previous.tx.ts_ms, tx.ts_ms),
           ok: payload.error === undefined,
         });
       }
@@ -115,7 +116,7 @@ export function usageSeries(entries: readonly RecordEntry[]): UsageSeries {
             toolCalls.push({
               seq: entry.seq,
               tool: typeof payload.tool === "string" ? payload.tool : "",
-              derivedDurationMs: Math.max(0, tx.ts_ms - start),
+              derivedDurationMs: toolCallDurationMs(start, tx.ts_ms),
               isError: payload.is_error === true,
             });
           }
