@@ -2,6 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../src/config.js";
 import { fail, type Result } from "../src/core/errors.js";
 import type { AgentStatus, RecordEntry } from "../src/core/record.js";
+import { loggerFor } from "../src/log/env-logger.js";
+import { errorFields } from "../src/log/error-fields.js";
 import type {
   AgentHead,
   AgentSettings,
@@ -409,7 +411,8 @@ export class AgentDO extends DurableObject<Env> {
       await directoryStub(this.env, meta.org).register(meta.agent_id, meta.created_at);
       this.#store.markRegistered();
     } catch (err) {
-      console.error("directory registration failed; the alarm retries it", err);
+      const fields = { org: meta.org, agent_id: meta.agent_id, ...errorFields(err) };
+      loggerFor(this.env).log("error", "directory_registration_failed", fields); // alarm retries
       this.#schedule.armAlarm();
     }
   }
