@@ -1,5 +1,7 @@
 import type { Result } from "../../src/core/errors.js";
 import type { RecordEntry } from "../../src/core/record.js";
+import { failureLogger } from "../../src/log/env-logger.js";
+import { errorFields } from "../../src/log/error-fields.js";
 import { type AgentMetricsSnapshot, agentMetricsOf } from "../../src/metrics/metrics-view.js";
 import {
   foldEntry,
@@ -73,7 +75,8 @@ export class MetricsKeeper {
       this.#fold(entries);
     } catch (err) {
       this.#state = undefined;
-      console.error("metrics fold failed; the next read rebuilds it", err);
+      // The next read rebuilds the metrics from the record
+      failureLogger.log("error", "metrics_fold_failed", errorFields(err));
     }
   }
 

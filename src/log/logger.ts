@@ -17,7 +17,8 @@ export type LogEvent =
   | "set_alarm_failed"
   | "automaton_pump_failed"
   | "message_delivery_failed"
-  | "directory_registration_failed";
+  | "directory_registration_failed"
+  | "metrics_fold_failed";
 
 /** Writes structured log lines at or above its threshold. */
 export interface Logger {
