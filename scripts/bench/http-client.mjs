@@ -35,20 +35,22 @@ export function createClient(origin, maxSockets) {
       allHeaders["content-type"] = "application/json";
       allHeaders["content-length"] = String(Buffer.byteLength(body));
     }
-    return send(method, path, body, allHeaders, true);
+    return send(method, path, body, allHeaders, Math.max(1, Number(maxSockets) || 1));
   }
 
   /**
    * A request on a pooled socket the server has just closed fails with ECONNRESET before
-   * anything was read; Node documents retrying exactly that case once, on a fresh socket.
+   * anything was read; Node documents retrying exactly that case. The retry may be handed
+   * another such socket (a pool left idle, as while clients wait out a 429, has many), so it
+   * retries while the failure is that one, at most once per pooled socket.
    * @param {string} method
    * @param {string} path
    * @param {string | undefined} body
    * @param {Record<string, string>} headers
-   * @param {boolean} mayRetry
+   * @param {number} retriesLeft
    * @returns {Promise<HttpResult>}
    */
-  function send(method, path, body, headers, mayRetry) {
+  function send(method, path, body, headers, retriesLeft) {
     return new Promise((resolve, reject) => {
       const started = performance.now();
       const req = http.request({ host, port, path, method, agent, headers }, (res) => {
@@ -64,8 +66,8 @@ export function createClient(origin, maxSockets) {
       });
       req.on("error", (err) => {
         const code = /** @type {NodeJS.ErrnoException} */ (err).code;
-        if (mayRetry && req.reusedSocket && code === "ECONNRESET") {
-          send(method, path, body, headers, false).then(resolve, reject);
+        if (retriesLeft > 0 && req.reusedSocket && code === "ECONNRESET") {
+          send(method, path, body, headers, retriesLeft - 1).then(resolve, reject);
         } else reject(err);
       });
       req.end(body);
