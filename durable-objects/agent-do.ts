@@ -199,10 +199,7 @@ export class AgentDO extends DurableObject<Env> {
     if (this.#store.meta()) return fail("conflict", `agent ${input.agent_id} already exists`);
     const forked = await forkInto(this.env, this.#store, input);
     if (!forked.ok) return forked;
-    if (forked.openTurn) {
-      this.#schedule.armAlarm();
-      this.#schedule.soon();
-    }
+    if (forked.openTurn) this.#schedule.wake();
     await this.#register();
     return { ok: true, agent_id: input.agent_id };
   }
@@ -281,8 +278,7 @@ export class AgentDO extends DurableObject<Env> {
     await this.#schedule.idle();
     const decided = recordApproval(this.#store, input, Date.now());
     if (!decided.ok) return decided;
-    this.#schedule.armAlarm();
-    this.#schedule.soon();
+    this.#schedule.wake();
     return decided;
   }
 
@@ -311,8 +307,7 @@ export class AgentDO extends DurableObject<Env> {
     if (meta.status !== status) {
       this.#store.setStatus(status);
       if (status === "active") {
-        this.#schedule.armAlarm();
-        this.#schedule.soon();
+        this.#schedule.wake();
       }
     }
     return { ok: true, agent_id: meta.agent_id, status };

@@ -58,6 +58,12 @@ export class DrainSchedule {
     }, 0);
   }
 
+  /** There is work: arms the backstop alarm, then drains on the next tick ({@link soon}). */
+  wake(): void {
+    this.armAlarm();
+    this.soon();
+  }
+
   /** Drains now, or joins the drain already running. */
   now(): Promise<void> {
     this.#running ??= this.#drain().finally(() => {
