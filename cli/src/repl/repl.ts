@@ -7,6 +7,7 @@ import { openAgentSession } from "../api/open-session.js";
 import type { SessionSettings, StreamEvent, StreamSession } from "../api/stream-session.js";
 import type { Connection } from "../commands/context.js";
 import { rememberAgent } from "../config/credentials.js";
+import { readSecretLine } from "../config/prompt.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import { createOutput, type Output } from "../output/output.js";
 import { parseSlash } from "../slash/registry.js";
@@ -342,7 +343,25 @@ class Repl {
       server: { name: this.#options.connection.name, url: this.#options.connection.entry.url },
       ...(session ? { connection: { state: session.state, lastSeq: session.lastSeq } } : {}),
       lastFilesChanged: this.#lastFiles,
+      ...(this.#rl ? { readSecret: (prompt: string) => this.#readSecret(prompt) } : {}),
     };
+  }
+
+  /**
+   * A masked line for `/login URL` (config/prompt.ts): readline stops seeing keys while it is
+   * read, so the secret is neither echoed nor kept in the history.
+   */
+  async #readSecret(prompt: string): Promise<string> {
+    const input = (this.#options.input ?? process.stdin) as NodeJS.ReadStream;
+    const keypress = input.listeners("keypress") as Array<(...args: unknown[]) => void>;
+    input.removeAllListeners("keypress");
+    try {
+      return await readSecretLine(prompt, input);
+    } finally {
+      for (const listener of keypress) input.on("keypress", listener);
+      if (input.isTTY) input.setRawMode(true);
+      input.resume();
+    }
   }
 
   #print(text: { inline: string } | { line: string }): void {

@@ -63,8 +63,8 @@ export const SLASH_COMMANDS: readonly SlashSpec[] = [
   },
   {
     name: "login",
-    usage: "/login --local | /login URL TOKEN [NAME]",
-    help: "log in to a server and make it current",
+    usage: "/login --local | /login URL [TOKEN [NAME]]",
+    help: "log in to a server and make it current (asks for the token, masked, when left out)",
     minArgs: 1,
     maxArgs: 3,
   },

@@ -47,7 +47,7 @@ async function dispatch(name: SlashName, args: string[], ctx: SlashContext): Pro
     case "swarm":
       return { kind: "action", action: "toggle_swarm" };
     case "login":
-      return login(args, env);
+      return login(args, env, ctx.readSecret);
     case "logout": {
       const removed = removeServer(undefined, credentialsPath(env));
       return removed === undefined
@@ -198,7 +198,11 @@ export const AGENT_COLUMNS = [
   { key: "created", header: "CREATED" },
 ];
 
-async function login(args: string[], env: NodeJS.ProcessEnv): Promise<SlashResult> {
+async function login(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  readSecret: SlashContext["readSecret"],
+): Promise<SlashResult> {
   const path = credentialsPath(env);
   if (args[0] === "--local") {
     const token = await localDevToken(env);
@@ -211,9 +215,11 @@ async function login(args: string[], env: NodeJS.ProcessEnv): Promise<SlashResul
       lines: [`logged in to local (${url})`],
     };
   }
-  const [url, token, name = "default"] = args;
-  if (!url || !token || !/^https?:\/\//.test(url))
-    return error("usage: /login --local | /login URL TOKEN [NAME]");
+  const [url, given, name = "default"] = args;
+  if (!url || !/^https?:\/\//.test(url) || (given === undefined && !readSecret))
+    return error("usage: /login --local | /login URL [TOKEN [NAME]]");
+  const token = (given ?? (await readSecret?.("token: ")) ?? "").trim();
+  if (token === "") return error("no token given");
   saveServer(name, { url: url.replace(/\/+$/, ""), token }, path);
   return {
     kind: "action",

@@ -60,4 +60,9 @@ export interface SlashContext {
   lastFilesChanged?: { created: string[]; modified: string[]; deleted: string[] } | undefined;
   /** The environment (`AURA_HOME`, `AURA_PORT`, `AURA_DATA_DIR`); `process.env` by default. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Asks the person for a secret with masked input (`/login URL` without a token); a front
+   * end that cannot ask leaves it out, and `/login` then needs the token on its line.
+   */
+  readSecret?: (prompt: string) => Promise<string>;
 }

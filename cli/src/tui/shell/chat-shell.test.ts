@@ -187,6 +187,60 @@ describe("ChatShell", () => {
     expect(items[1]).toMatchObject({ kind: "assistant", messageId: HASH });
   });
 
+  it("switches to the agent /attach names: closes the old session, opens one on the new agent, shows its history and sends there", async () => {
+    const OTHER = "ef".repeat(32);
+    const text = (t: string) => Buffer.from(t).toString("base64");
+    const first = new FakeSession();
+    const second = new FakeSession();
+    second.agentId = OTHER;
+    const opened: Array<string | undefined> = [];
+    const sessions = [first, second];
+    const prompt = entry(2, "user_prompt", {});
+    prompt.tx.payload = text("asked on the other agent");
+    const api = {
+      record: vi.fn(async (agent: string) => (agent === OTHER ? [prompt] : [])),
+      head: vi.fn(async (agent: string) => ({ head_seq: agent === OTHER ? 2 : 0 })),
+    } as unknown as HttpClient;
+    const store = createChatStore(initialChatState());
+    const shell = new ChatShell({
+      url: "http://127.0.0.1:1",
+      token: "t",
+      settings: {},
+      store,
+      width: () => 80,
+      onQuit: vi.fn(),
+      open: async (options) => {
+        opened.push(options.agentId);
+        const next = sessions.shift();
+        if (!next) throw new Error("opened too often");
+        return next;
+      },
+      api,
+      env: { AURA_HOME: "/nonexistent/aura-home-for-tests" },
+    });
+    await shell.connect();
+    shell.submit("before the switch");
+    shell.submit(`/attach ${OTHER}`);
+    await settle();
+    expect(first.close).toHaveBeenCalled();
+    expect(opened).toEqual([undefined, OTHER]);
+    const state = store.getState();
+    expect(state.agentId).toBe(OTHER);
+    expect(api.record).toHaveBeenCalledWith(OTHER, 1, 200);
+    expect(state.items.map((i) => (i.kind === "user" ? i.text : i.kind))).toEqual([
+      "asked on the other agent",
+      "notice",
+    ]);
+    expect(state.items.at(-1)).toMatchObject({ kind: "notice", text: `attached to ${OTHER}` });
+    // Frames of the old session no longer reach the chat; the new session's do, and
+    // messages go to it.
+    first.frame({ type: "assistant_message_start", message_id: "old" });
+    expect(store.getState().items.some((i) => i.kind === "assistant")).toBe(false);
+    shell.submit("after the switch");
+    expect(second.sent).toEqual([{ type: "user_message", content: "after the switch" }]);
+    expect(first.sent).toEqual([{ type: "user_message", content: "before the switch" }]);
+  });
+
   it("says what is wrong with an unknown command", async () => {
     const { shell, store } = await setup();
     shell.submit("/nope");
