@@ -2,6 +2,7 @@ import { loadConfig } from "../../src/config.js";
 import { setBounded } from "../../src/core/bounded-map.js";
 import { loggerFor } from "../../src/log/env-logger.js";
 import { type TurnEnd, turnFields, turnLevel } from "../../src/log/turn-end.js";
+import { turnDataPoint, writePoint } from "../../src/metrics/analytics.js";
 import { selectProvider } from "../../src/reasoner/select-provider.js";
 import type { ModelProvider } from "../../src/reasoner/types.js";
 import { taskRunToolsFor } from "../automaton/task-run-turn.js";
@@ -32,7 +33,8 @@ export interface TurnHostDeps {
  * cache, the callers' JWTs for the turns they start, the watchers' cancel request, and each
  * turn's session and tools. All of it is memory only: after an eviction a turn continues
  * from the record, without a cancel that no longer matters. Each run of a turn leaves one
- * `turn` log line (timed by the object's clock, never recorded).
+ * `turn` log line and, when `AURA_ANALYTICS` is bound, one Analytics Engine data point
+ * (timed by the object's clock, never recorded).
  *
  * @example
  * const turns = new TurnHost({ env, store, hub, session, turnGate });
@@ -79,13 +81,17 @@ export class TurnHost {
     });
   }
 
-  /** Logs a run of a turn as one `turn` line. */
+  /**
+   * Logs a run of a turn as one `turn` line, and writes its data point to the Analytics
+   * Engine dataset when one is bound.
+   */
   #turnEnded(end: TurnEnd): void {
     const { env, store } = this.#deps;
     try {
       const meta = store.requireMeta();
       const fields = turnFields(meta.org, meta.agent_id, end);
       loggerFor(env).log(turnLevel(end.outcome), "turn", fields);
+      writePoint(env.AURA_ANALYTICS, turnDataPoint(meta.org, meta.agent_id, end));
     } catch {
       // The agent's metadata is unreadable: the drain's own failure reports that.
     }

@@ -12,7 +12,13 @@ function entry(seq: number, txType: TxType, hash = `${seq}`.padStart(64, "0")): 
 
 /** The parts of a loop result the turn's log line reads. */
 function loopResult(overrides: Partial<LoopResult>): LoopResult {
-  return { stop_reason: "end_turn", final_text: "the reply text", ...overrides } as LoopResult;
+  const usage = { input_tokens: 120, output_tokens: 30 };
+  return {
+    stop_reason: "end_turn",
+    final_text: "the reply text",
+    usage,
+    ...overrides,
+  } as LoopResult;
 }
 
 describe("outcomeOf", () => {
@@ -42,15 +48,19 @@ describe("turnEndOf", () => {
       lastSeq: 9,
       outcome: "completed",
       stopReason: "end_turn",
+      entries: 6,
       modelCalls: 2,
       toolCalls: 1,
+      inputTokens: 120,
+      outputTokens: 30,
       durationMs: 12.6,
     });
   });
 
-  it("given a run that crashed before recording anything, when summarised, then its last seq is the turn's first", () => {
+  it("given a run that crashed before recording anything, when summarised, then its last seq is the turn's first and it counts no tokens", () => {
     const end = turnEndOf(entry(4, "user_prompt", TX), [], { outcome: "crashed" }, 1);
     expect(end).toMatchObject({ turnSeq: 4, lastSeq: 4, outcome: "crashed", modelCalls: 0 });
+    expect(end).toMatchObject({ entries: 1, inputTokens: 0, outputTokens: 0 });
     expect(end.stopReason).toBeUndefined();
   });
 });

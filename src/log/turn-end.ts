@@ -23,9 +23,18 @@ export interface TurnEnd {
   stopReason?: LoopStopReason;
   /** The loop's error code, when it stopped on one. */
   errorCode?: string;
+  /** Entries the turn has recorded so far, the one that opened it included (earlier runs' too). */
+  entries: number;
   /** Model calls and tool calls the turn has recorded so far (earlier runs' too). */
   modelCalls: number;
   toolCalls: number;
+  /**
+   * Input and output tokens of the turn's model calls as the loop counted them when it
+   * returned (calls recorded by earlier runs included: the loop replays them); 0 when it did
+   * not return (a run that suspended or crashed).
+   */
+  inputTokens: number;
+  outputTokens: number;
   /** Wall time of this run, in milliseconds, by the monitor's clock. */
   durationMs: number;
 }
@@ -58,7 +67,7 @@ export function outcomeOf(result: LoopResult): TurnOutcome {
 /**
  * The log's view of a run of the turn opened by `inbound`, from the turn's entries after it
  * (recorded before the run, and by it): model calls are its `reasoning` entries, tool calls its
- * `tool_execution` entries.
+ * `tool_execution` entries, tokens the loop's usage.
  *
  * @example
  * turnEndOf(inbound, [...rest, ...committed], { outcome: "completed", result }, 42);
@@ -74,8 +83,11 @@ export function turnEndOf(
     txId: inbound.tx.hash,
     lastSeq: entries.at(-1)?.seq ?? inbound.seq,
     outcome: run.outcome,
+    entries: entries.length + 1,
     modelCalls: entries.filter((e) => e.tx.tx_type === "reasoning").length,
     toolCalls: entries.filter((e) => e.tx.tx_type === "tool_execution").length,
+    inputTokens: run.result?.usage.input_tokens ?? 0,
+    outputTokens: run.result?.usage.output_tokens ?? 0,
     durationMs,
   };
   if (run.result) end.stopReason = run.result.stop_reason;
