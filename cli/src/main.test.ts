@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { VerifyReport } from "../../src/protocol/agents.js";
 import { buildProgram, main } from "./main.js";
+import { serveJson } from "./testing/json-server.js";
 
 let home: string;
 let saved: NodeJS.ProcessEnv;
@@ -90,5 +92,35 @@ describe("the aura command line", () => {
     const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     expect(await main(["logout"])).toBe(0);
     expect(write).toHaveBeenCalledWith('{"logged_out":null}\n');
+  });
+
+  it("verify exits 4 with one line naming the first bad seq and why when the server reports a broken chain", async () => {
+    const agent = "c".repeat(64);
+    // The verify route's reply, checked against the protocol's schema of it
+    const report = VerifyReport.parse({
+      ok: false,
+      head_seq: 9,
+      checked: 4,
+      first_bad_seq: 5,
+      reason: "prev_hash_mismatch: entry 5 does not follow entry 4",
+    });
+    const server = await serveJson({ [`GET /agents/${agent}/verify`]: report });
+    try {
+      process.env.AURA_URL = server.url;
+      process.env.AURA_TOKEN = "t";
+      const stdout: string[] = [];
+      vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+        stdout.push(String(chunk));
+        return true;
+      });
+      expect(await main(["verify", agent, "--json"])).toBe(4);
+      expect(stdout.map((line) => JSON.parse(line))).toEqual([{ agent_id: agent, ...report }]);
+      expect(stderr).toEqual([
+        `aura: record of ${agent} does not verify at seq 5: prev_hash_mismatch: entry 5 does not follow entry 4\n`,
+      ]);
+      expect(server.requests).toEqual([`GET /agents/${agent}/verify`]);
+    } finally {
+      await server.close();
+    }
   });
 });

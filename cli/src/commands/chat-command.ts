@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { ChatOptions } from "../tui/run-chat.js";
 import { loginLocal } from "./auth-commands.js";
-import { connection, type GlobalOptions } from "./context.js";
+import { connection, type GlobalOptions, resolveAgent } from "./context.js";
 import type { Runner } from "./runner.js";
 
 const THEMES = ["cyber", "matrix", "synthwave", "minimal"] as const;
@@ -18,16 +18,22 @@ interface ChatFlags extends GlobalOptions {
 
 /**
  * The full-screen chat's options from the flags and the credentials (`--local` logs in to
- * the local stack first).
+ * the local stack first). `--agent` takes what `aura repl --agent` takes: an id, a unique
+ * prefix of one, or an agent's name.
  *
  * @example
  * const options = await chatOptions({ agent: "3f2a…", theme: "matrix" });
  */
 export async function chatOptions(flags: ChatFlags): Promise<ChatOptions> {
   if (flags.local) await loginLocal();
-  const { entry } = connection(flags);
+  const { entry, api } = connection(flags);
   const theme = THEMES.find((t) => t === flags.theme);
-  const agent = flags.agent ?? (flags.new ? undefined : entry.agent_id);
+  const agent =
+    flags.agent !== undefined
+      ? await resolveAgent(api, flags.agent)
+      : flags.new
+        ? undefined
+        : entry.agent_id;
   return {
     url: entry.url,
     token: entry.token,
@@ -43,7 +49,7 @@ export async function chatOptions(flags: ChatFlags): Promise<ChatOptions> {
 /** Adds the chat's flags to `command` (bare `aura` and `aura chat` take the same). */
 export function chatFlags(command: Command): Command {
   return command
-    .option("--agent <id>", "attach to this agent")
+    .option("--agent <id>", "attach to this agent (an id, a unique prefix, or its name)")
     .option("--new", "start a new agent even when one is remembered")
     .option("--model <model>", "model of the session")
     .option("--system <file>", "file whose text is the system prompt")

@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RecordEntry } from "../../../src/core/record.js";
 import { HttpClient } from "../api/http-client.js";
 import { writeCredentials } from "../config/credentials.js";
+import { type JsonServer, serveJson } from "../testing/json-server.js";
 import { AGENT_COLUMNS, runSlash } from "./run-slash.js";
 
 const AGENT = "a".repeat(64);
@@ -48,22 +47,10 @@ function tempHome(): { home: string; env: NodeJS.ProcessEnv } {
   return { home, env: { AURA_HOME: home } };
 }
 
-const servers: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) server.close();
+const servers: JsonServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
 });
-
-/** A real HTTP server on 127.0.0.1 answering `GET /health` with `health`; resolves with its URL. */
-async function healthServer(health: unknown): Promise<string> {
-  const server = createServer((req, res) => {
-    const found = req.url === "/health";
-    res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
-    res.end(JSON.stringify(found ? health : { error: { code: "not_found", message: "no" } }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 /** An unsigned JWT with `claims` (the client reads claims; only the server verifies). */
 function jwt(claims: Record<string, unknown>): string {
@@ -360,7 +347,9 @@ describe("runSlash", () => {
   });
 
   it("/whoami prints the current server, the token's user, org and expiry, and the server's health", async () => {
-    const url = await healthServer({ status: "ok", version: "9.9.9" });
+    const server = await serveJson({ "GET /health": { status: "ok", version: "9.9.9" } });
+    servers.push(server);
+    const { url } = server;
     const { env } = tempHome();
     const exp = Date.UTC(2030, 0, 2) / 1000;
     writeCredentials(
