@@ -14,6 +14,7 @@ import type {
   AutomatonCommand,
   AutomatonView,
   CreateAutomatonRequest,
+  TaskReadyEvent,
 } from "../src/protocol/automatons.js";
 import type { ExportInfo, ImportStep } from "../src/protocol/record-export.js";
 import type { TxStatus } from "../src/protocol/tx.js";
@@ -352,6 +353,11 @@ export class AgentDO extends DurableObject<Env> {
     command: AutomatonCommand,
   ): Result<ControlOutcome> {
     return this.#automatons.control(address, id, command);
+  }
+
+  /** A project's `task_ready` event for an automaton subscribed to it (admitted as a trigger). */
+  deliverTaskReady(address: AgentAddress, automatonId: string, event: TaskReadyEvent) {
+    return this.#automatons.deliverTaskReady(address, automatonId, event);
   }
 
   /** Begins a tick of a running automaton now (`on_demand`); its work follows. */
