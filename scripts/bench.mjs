@@ -7,55 +7,50 @@
 // WebSocket sessions (`GET /stream`): how far apart 100 watchers get each delta, commit →
 // delivery over 1,000 sessions, and a turn reaching them after the object hibernated; and
 // automatons: one evicted between its ticks and woken on time, then 1,000 ticking every
-// second over 100 agents for 60 s (lateness, lost and doubled ticks). The Workers are
-// bundled by wrangler and served by Miniflare on 127.0.0.1. Prints tables and a summary of
-// targets, and writes bench/results.json. Exits 1 when the run itself fails (an
-// error answer, a backlog that never drains, a timeout, an event some `/stream` client
-// missed); with --check-targets, also when a target is missed.
+// second over 100 agents for 60 s (lateness, lost and doubled ticks); then issue 13's
+// figures: retention (wake, head read and resume on 1,000,000 entries seeded straight into
+// storage by a fixture Worker against 100 entries, and the conversation a turn sends), the
+// metrics route on 100,000 entries, a flood of 5,000 `POST /tx` at 200 in flight on one
+// agent, and what a mock turn costs in rows, bytes and CPU. The Workers are bundled by
+// wrangler and served by Miniflare on 127.0.0.1. Prints tables and a summary of targets, and
+// writes bench/results.json (a run with --only writes it nowhere, or to --json FILE). Exits 1
+// when the run itself fails (an error answer, a backlog that never drains, a timeout, an
+// event some `/stream` client missed); with --check-targets, also when a target is missed.
 //
-// Usage: node scripts/bench.mjs [--quick] [--warmup-ms N] [--duration-ms N] [--rounds N]
+// Usage: node scripts/bench.mjs [--quick] [--only core,retention,metrics,flood,costs]
+//                               [--warmup-ms N] [--duration-ms N] [--rounds N]
 //                               [--head-entries N] [--small-entries N] [--verify-entries N]
 //                               [--verify-repetitions N] [--tools-requests N]
 //                               [--stream-turns N] [--stream-session-turns N]
 //                               [--stream-idle-ms N] [--stream-no-deflate] [--automatons N]
 //                               [--automaton-agents N] [--automaton-seconds N]
-//                               [--automaton-idle-ticks N] [--check-targets]
+//                               [--automaton-idle-ticks N] [--retention-entries N]
+//                               [--retention-small-entries N] [--retention-prompt-every N]
+//                               [--retention-rounds N] [--retention-head-reads N]
+//                               [--retention-resumes N] [--metrics-requests N]
+//                               [--flood-requests N] [--flood-concurrency N] [--cost-turns N]
+//                               [--json FILE] [--check-targets]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { automatonResults, formatAutomatons } from "./bench/automaton-report.mjs";
-import { automatonChecks, runAutomatons } from "./bench/automatons.mjs";
 import { runConsoleBench } from "./bench/console.mjs";
-import { runHeadScaling } from "./bench/head-scaling.mjs";
-import { formatIsolation, runIsolation } from "./bench/isolation.mjs";
+import { BUSY_WARNING, runCore } from "./bench/core.mjs";
+import { runCosts } from "./bench/costs.mjs";
+import { figureChecks } from "./bench/figure-checks.mjs";
+import { figuresResults, formatFigures } from "./bench/figures-report.mjs";
+import { runFlood } from "./bench/flood.mjs";
+import { runMetricsRoute } from "./bench/metrics-route.mjs";
 import { readOptions } from "./bench/options.mjs";
-import { formatReport } from "./bench/print.mjs";
-import { headRatios, rateAgainstBare } from "./bench/report.mjs";
-import { buildResults, busyShare, environment, loadAverage } from "./bench/results.mjs";
+import { busyShare, environment, loadAverage } from "./bench/results.mjs";
+import { runRetention } from "./bench/retention.mjs";
 import { startStack } from "./bench/stack.mjs";
-import { runStream } from "./bench/stream.mjs";
-import {
-  admissionChecks,
-  allMet,
-  streamChecks,
-  TARGETS,
-  toolChecks,
-  turnCheck,
-  verifyCheck,
-} from "./bench/target-checks.mjs";
-import { makeTargets } from "./bench/targets.mjs";
-import { runThroughput } from "./bench/throughput.mjs";
-import { runTools } from "./bench/tools.mjs";
 import { runTuiBench } from "./bench/tui.mjs";
-import { runVerifyRate } from "./bench/verify-rate.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = join(ROOT, "bench/results.json");
 /** The whole run is abandoned (and fails) past this. */
 const HARD_LIMIT_MS = 15 * 60_000;
-/** Above this share of busy CPU before the start, the report warns that others compete. */
-const BUSY_WARNING = 0.15;
 /** Longest wait for an agent to process what it admitted, and for seeding a record. */
 const DRAIN_TIMEOUT_MS = 120_000;
 const SEED_TIMEOUT_MS = 240_000;
@@ -81,186 +76,133 @@ const log = (line) => process.stderr.write(`${line}\n`);
 async function main() {
   const t0 = performance.now();
   const options = readOptions(process.argv.slice(2));
-  const timing = {
-    warmupMs: options.warmupMs,
-    durationMs: options.durationMs,
-    rounds: options.rounds,
-    maxRequests: 1_000_000,
-    drainTimeoutMs: DRAIN_TIMEOUT_MS,
-  };
   const busyBefore = await busyShare(1000);
   if (busyBefore > BUSY_WARNING)
     log(`warning: the CPUs were ${(busyBefore * 100).toFixed(0)}% busy before the bench started`);
 
   started.tempDir = mkdtempSync(join(tmpdir(), "aura-bench-"));
-  log("bundling the Worker and the bare fixture (wrangler deploy --dry-run), starting Miniflare…");
-  const stack = await startStack(started.tempDir, (thing) => started.things.push(thing));
-  log(
-    `serving: product ${stack.workers.product.url.origin}, bare ${stack.workers.bare.url.origin}`,
-  );
-
-  log(
-    `admission: ${timing.warmupMs} ms warm-up + ${timing.durationMs} ms in ${timing.rounds} rounds`,
-  );
-  const throughput = rateAgainstBare(
-    await runThroughput({ ...stack, targets: makeTargets(stack.token), timing, log }),
-  );
-
-  log(`head read: seeding ${options.headEntries} and ${options.smallEntries} entries…`);
-  const head = await runHeadScaling({
-    client: stack.clients.product,
-    pid: stack.pids.product,
-    token: stack.token,
-    large: options.headEntries,
-    small: options.smallEntries,
-    seedTimeoutMs: SEED_TIMEOUT_MS,
-    warmupMs: Math.min(500, timing.warmupMs),
-    durationMs: Math.min(2000, timing.durationMs),
-    rounds: timing.rounds,
-    log,
-  });
-  const ratios = headRatios(head);
-
-  log(
-    `verify rate: seeding ${options.verifyEntries} entries, verifying ${options.verifyRepetitions} times…`,
-  );
-  const verify = await runVerifyRate({
-    client: stack.clients.product,
-    pid: stack.pids.product,
-    token: stack.token,
-    entries: options.verifyEntries,
-    repetitions: options.verifyRepetitions,
-    seedTimeoutMs: SEED_TIMEOUT_MS,
-    log,
-  });
-  log(
-    `tools: starting the sandbox and the fixture Worker; ${options.toolsRequests} calls per operation and path…`,
-  );
-  const toolsTiming = { requests: options.toolsRequests, warmup: options.toolsWarmup };
-  const tools = await runTools({
-    dir: started.tempDir,
-    track: (thing) => started.things.push(thing),
-    ...toolsTiming,
-    rounds: timing.rounds,
-    log,
-  });
-  log(
-    `isolation: run_command through the Worker, bubblewrap vs unconfined; then 20 agents at once, with and without a hostile regex…`,
-  );
-  const isolation = await runIsolation({
-    dir: started.tempDir,
-    track: (thing) => started.things.push(thing),
-    requests: options.toolsRequests,
-    rounds: timing.rounds,
-    log,
-  });
-  log(
-    `stream: ${TARGETS.streamFanOutClients} sessions for ${options.streamTurns} turns, then ${TARGETS.streamSessions} for ${options.streamSessionTurns} turns and one after ${options.streamIdleMs / 1000} s idle…`,
-  );
-  const stream = await runStream({
-    origin: stack.workers.product.url,
-    http: stack.clients.product,
-    token: stack.token,
-    pid: stack.pids.product,
-    persistDir: stack.workers.product.persistDir,
-    fanOutClients: TARGETS.streamFanOutClients,
-    fanOutTurns: options.streamTurns,
-    sessions: TARGETS.streamSessions,
-    sessionTurns: options.streamSessionTurns,
-    idleMs: options.streamIdleMs,
-    deflate: options.streamDeflate,
-    track: (thing) => started.things.push(thing),
-    log,
-  });
-  log(
-    `automatons: one idle automaton watched between its ticks, then ${options.automatons} ticking every second over ${options.automatonAgents} agents for ${options.automatonSeconds} s…`,
-  );
-  const automatons = await runAutomatons({
-    http: stack.clients.product,
-    token: stack.token,
-    pid: stack.pids.product,
-    persistDir: stack.workers.product.persistDir,
-    automatons: options.automatons,
-    agents: options.automatonAgents,
-    windowSeconds: options.automatonSeconds,
-    idleTicks: options.automatonIdleTicks,
-    log,
-  });
-  const automatonCheck = automatonChecks(automatons);
-  const checks = {
-    admission: admissionChecks(throughput),
-    turn: turnCheck(throughput),
-    verify: verifyCheck(verify),
-    head: ratios,
-    tools: toolChecks(tools),
-    stream: streamChecks(stream),
-  };
-
-  const seconds = (performance.now() - t0) / 1000;
+  const needsStack = ["core", "metrics", "flood", "costs"].some((s) => options.only.has(s));
+  const stack = needsStack ? await startProductStack() : undefined;
+  const io = { dir: started.tempDir, track, log };
+  const core = stack && options.only.has("core") ? await runCore(stack, options, io) : undefined;
+  const figures = await runFigures(stack, options, core?.head);
+  const figureCheckList = figureChecks(figures);
   const env = {
     ...environment(ROOT),
     cpu_busy_before_start: Number(busyBefore.toFixed(2)),
     load_average_at_end: loadAverage(),
   };
-  const results = buildResults({
-    environment: env,
-    options,
-    targets: TARGETS,
-    throughput,
-    checks,
-    head,
-    verify,
-    tools,
-    stream,
-    seconds,
-  });
-  const automatonPart = automatonResults(automatons, automatonCheck);
-  writeFileSync(
-    RESULTS,
-    `${JSON.stringify({ ...results, isolation, automatons: automatonPart }, null, 2)}\n`,
-  );
-  const report = formatReport({
-    env,
-    timing,
-    busyWarning: BUSY_WARNING,
-    throughput,
-    head,
-    ratios,
-    verify,
-    tools,
-    toolsTiming,
-    stream,
-    checks,
-    seconds,
-  });
-  process.stdout.write(report);
-  process.stdout.write(formatIsolation(isolation));
-  process.stdout.write(formatAutomatons(automatons, automatonCheck));
-  await runTuiBench({
-    origin: stack.workers.product.url,
-    token: stack.token,
-    resultsFile: RESULTS,
-    log,
-  });
-  await runConsoleBench({ resultsFile: RESULTS, log });
-
-  const isolationErrors = [
-    isolation.isolated,
-    isolation.unconfined,
-    isolation.quiet,
-    isolation.underRegex,
-  ];
-  const errors = [...throughput, ...head.rows, ...tools, ...isolationErrors].reduce(
-    (n, r) => n + r.errors,
-    0,
-  );
-  if (errors > 0) throw new Error(`${errors} requests failed; see the errors column`);
-  const { fanOut, sessions, hibernation } = stream;
-  const missing = fanOut.missing + sessions.missing + hibernation.missing;
-  if (missing > 0 || [fanOut, sessions, hibernation].some((p) => p.timedOut))
-    throw new Error(`stream: ${missing} events did not reach every client; see the missing column`);
-  if (options.checkTargets && !(allMet(checks) && automatonCheck.met))
+  const seconds = (performance.now() - t0) / 1000;
+  const figuresPart = figuresResults(figures, figureCheckList);
+  if (core && stack) {
+    const { results, report } = core.finish(env, seconds);
+    writeFileSync(RESULTS, `${JSON.stringify({ ...results, figures: figuresPart }, null, 2)}\n`);
+    process.stdout.write(report);
+  } else if (options.json) {
+    const part = { generated_at: new Date().toISOString(), total_seconds: Math.round(seconds) };
+    const json = { ...part, environment: env, options: { ...options, only: [...options.only] } };
+    writeFileSync(options.json, `${JSON.stringify({ ...json, figures: figuresPart }, null, 2)}\n`);
+  }
+  process.stdout.write(formatFigures(figures, figureCheckList));
+  if (core && stack) {
+    await runTuiBench({
+      origin: stack.workers.product.url,
+      token: stack.token,
+      resultsFile: RESULTS,
+      log,
+    });
+    await runConsoleBench({ resultsFile: RESULTS, log });
+    core.throwOnFailure();
+  }
+  const figuresMet = figureCheckList.every((c) => c.met);
+  if (options.checkTargets && !((core?.targetsMet ?? true) && figuresMet))
     throw new Error("a target was missed (--check-targets)");
+}
+
+/** @param {{ dispose?: () => Promise<void>, close?: () => void }} thing */
+const track = (thing) => {
+  started.things.push(thing);
+};
+
+/** Bundles and serves the product Worker and the bare fixture. */
+async function startProductStack() {
+  log("bundling the Worker and the bare fixture (wrangler deploy --dry-run), starting Miniflare…");
+  const dir = /** @type {string} */ (started.tempDir);
+  const stack = await startStack(dir, track);
+  log(
+    `serving: product ${stack.workers.product.url.origin}, bare ${stack.workers.bare.url.origin}`,
+  );
+  return stack;
+}
+
+/**
+ * Issue 13's figures that `--only` selected: retention, the metrics route, a flood, what a
+ * turn costs.
+ * @param {import("./bench/stack.mjs").BenchStack | undefined} stack
+ * @param {import("./bench/options.mjs").BenchOptions} options
+ * @param {import("./bench/head-scaling.mjs").HeadScaling | undefined} head
+ * @returns {Promise<import("./bench/figures-report.mjs").Figures>}
+ */
+async function runFigures(stack, options, head) {
+  /** @type {import("./bench/figures-report.mjs").Figures} */
+  const figures = {};
+  if (options.only.has("retention")) {
+    log(
+      `retention: seeding ${options.retentionEntries} and ${options.retentionSmallEntries} entries straight into storage (fixture Worker), ${options.retentionRounds} eviction rounds…`,
+    );
+    figures.retention = await runRetention({
+      dir: /** @type {string} */ (started.tempDir),
+      track,
+      large: options.retentionEntries,
+      small: options.retentionSmallEntries,
+      promptEvery: options.retentionPromptEvery,
+      rounds: options.retentionRounds,
+      headReads: options.retentionHeadReads,
+      resumes: options.retentionResumes,
+      log,
+    });
+  }
+  if (!stack) return figures;
+  if (options.only.has("metrics")) {
+    const agent = head?.seeded[0];
+    log(
+      `metrics route: ${options.metricsRequests} requests on ${agent ? `the head-read agent (${agent.entries} entries)` : `an agent of ${options.headEntries} entries seeded through POST /tx`}…`,
+    );
+    figures.metrics = await runMetricsRoute({
+      client: stack.clients.product,
+      token: stack.token,
+      agent,
+      entries: options.headEntries,
+      requests: options.metricsRequests,
+      seedTimeoutMs: SEED_TIMEOUT_MS,
+      log,
+    });
+  }
+  if (options.only.has("flood")) {
+    log(
+      `flood: ${options.floodRequests} POST /tx, ${options.floodConcurrency} in flight, one agent…`,
+    );
+    figures.flood = await runFlood({
+      origin: stack.workers.product.url,
+      token: stack.token,
+      requests: options.floodRequests,
+      concurrency: options.floodConcurrency,
+      drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      track,
+      log,
+    });
+  }
+  if (options.only.has("costs")) {
+    log(`costs: ${options.costTurns} mock turns one after another…`);
+    figures.costs = await runCosts({
+      http: stack.clients.product,
+      origin: stack.workers.product.url,
+      token: stack.token,
+      pid: stack.pids.product,
+      turns: options.costTurns,
+    });
+  }
+  return figures;
 }
 
 const hardLimit = setTimeout(() => {

@@ -22,7 +22,30 @@ import { parseArgs } from "node:util";
  * @property {number} automatonSeconds How long they tick after the last install (issue 10: 60).
  * @property {number} automatonIdleTicks Ticks of the idle automaton, each after an eviction.
  * @property {boolean} checkTargets Exit 1 when a target is missed, not only on failures.
+ * @property {Set<Section>} only The sections to run (`--only a,b`; all without it).
+ * @property {number} retentionEntries Entries seeded into the long record of the retention
+ *   figures (issue 13: 1,000,000).
+ * @property {number} retentionSmallEntries Entries in its short record (issue 13: 100).
+ * @property {number} retentionPromptEvery Every this many seeded entries is a `user_prompt`.
+ * @property {number} retentionRounds Evictions, each followed by a wake, head reads and resumes.
+ * @property {number} retentionHeadReads Head reads per agent and round.
+ * @property {number} retentionResumes `/stream` resumes per agent and round.
+ * @property {number} metricsRequests `GET /agents/:id/metrics` requests timed.
+ * @property {number} floodRequests `POST /tx` of the flood (issue 13: 5,000).
+ * @property {number} floodConcurrency Kept in flight (issue 13: 200).
+ * @property {number} costTurns Mock turns the costs are measured over.
+ * @property {string | undefined} json Where `--only` writes its results (bench/results.json
+ *   is written by whole runs only).
  */
+
+/**
+ * What `--only` selects: `core` is every figure before issue 13 (admission, head read,
+ * verify, tools, isolation, stream, automatons, terminal and console), which run together.
+ * @typedef {"core" | "retention" | "metrics" | "flood" | "costs"} Section
+ */
+
+/** Every section, in the order a run takes them. */
+export const SECTIONS = /** @type {const} */ (["core", "retention", "metrics", "flood", "costs"]);
 
 /**
  * Parses `npm run bench -- [options]`. `--quick` shortens every phase (a smoke run).
@@ -54,6 +77,18 @@ export function readOptions(args) {
       "automaton-seconds": { type: "string" },
       "automaton-idle-ticks": { type: "string" },
       "check-targets": { type: "boolean", default: false },
+      only: { type: "string" },
+      "retention-entries": { type: "string" },
+      "retention-small-entries": { type: "string" },
+      "retention-prompt-every": { type: "string" },
+      "retention-rounds": { type: "string" },
+      "retention-head-reads": { type: "string" },
+      "retention-resumes": { type: "string" },
+      "metrics-requests": { type: "string" },
+      "flood-requests": { type: "string" },
+      "flood-concurrency": { type: "string" },
+      "cost-turns": { type: "string" },
+      json: { type: "string" },
     },
   });
   const quick = values.quick === true;
@@ -84,5 +119,35 @@ export function readOptions(args) {
     automatonSeconds: int("automaton-seconds", quick ? 15 : 60),
     automatonIdleTicks: int("automaton-idle-ticks", quick ? 1 : 2),
     checkTargets: values["check-targets"] === true,
+    only: readSections(values.only),
+    retentionEntries: int("retention-entries", quick ? 100_000 : 1_000_000),
+    retentionSmallEntries: int("retention-small-entries", 100),
+    retentionPromptEvery: int("retention-prompt-every", 10),
+    retentionRounds: int("retention-rounds", quick ? 2 : 3),
+    retentionHeadReads: int("retention-head-reads", quick ? 50 : 200),
+    retentionResumes: int("retention-resumes", quick ? 3 : 5),
+    metricsRequests: int("metrics-requests", 50),
+    floodRequests: int("flood-requests", 5000),
+    floodConcurrency: int("flood-concurrency", 200),
+    costTurns: int("cost-turns", quick ? 20 : 50),
+    json: values.json,
   };
+}
+
+/**
+ * @param {string | undefined} raw `--only`'s value: section names separated by commas.
+ * @returns {Set<Section>}
+ */
+function readSections(raw) {
+  if (raw === undefined) return new Set(SECTIONS);
+  const names = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!(/** @type {readonly string[]} */ (SECTIONS).includes(name)))
+      throw new Error(`--only: unknown section "${name}" (sections: ${SECTIONS.join(", ")})`);
+  }
+  if (names.length === 0) throw new Error(`--only needs a section (${SECTIONS.join(", ")})`);
+  return new Set(/** @type {Section[]} */ (names));
 }

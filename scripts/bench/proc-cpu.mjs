@@ -89,3 +89,22 @@ export function kernelThreadsCpuMs() {
   }
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
+
+/**
+ * Resident memory of a process in MiB, from `/proc/<pid>/status` (`VmRSS`); undefined when it
+ * cannot be read.
+ *
+ * @example
+ * rssMiB(workerdPid); // 182.4
+ * @param {number | undefined} pid
+ * @returns {number | undefined}
+ */
+export function rssMiB(pid) {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
