@@ -1,12 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasTmux, startTui } from "../../scripts/bench/tui-harness.mjs";
 import { startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
 import { cutProxy } from "../../scripts/lib/cut-proxy.mjs";
+import { JWT_SECRET_FILE } from "../../scripts/lib/dev-secret.mjs";
 import { jsonLines, runAura, startAura } from "./helpers/aura-cli.js";
 import { type LocalStack, ROOT } from "./helpers/local-stack.js";
 // Imported under another name: the linter's React rules take any `use…` call for a hook.
@@ -138,6 +140,37 @@ describe("the aura command against the running stack", () => {
     expect(jsonLines(login.stdout)[0]).toMatchObject({ server: "local", url: stack.url });
     const agents = await runAura(["agents"], { AURA_HOME: localEnv.AURA_HOME });
     expect(agents.code, agents.stderr).toBe(0);
+  });
+
+  it("login --local without AURA_JWT_SECRET signs its token with the dev secret in the data dir, and says where it looked when there is none", async () => {
+    // The data dir of a stack whose dev secret is the one this file's stack verifies with
+    const dataDir = mkdtempSync(join(tmpdir(), "aura-e2e-cli-data-"));
+    const localEnv = {
+      AURA_HOME: join(home, "dev-secret"),
+      AURA_PORT: String(stack.port),
+      AURA_DATA_DIR: dataDir,
+    };
+    try {
+      const none = await runAura(["login", "--local"], localEnv);
+      expect(none.code).toBe(5);
+      expect(none.stderr.trim().split("\n")).toEqual([
+        `aura: no dev secret in ${dataDir} and AURA_JWT_SECRET is not set: run \`npm start\` once first`,
+      ]);
+
+      writeFileSync(join(dataDir, JWT_SECRET_FILE), `${SECRET}\n`, { mode: 0o600 });
+      const login = await runAura(["login", "--local"], localEnv);
+      expect(login.code, login.stderr).toBe(0);
+      expect(jsonLines(login.stdout)).toEqual([
+        { server: "local", url: stack.url, path: join(localEnv.AURA_HOME, "credentials.json") },
+      ]);
+      const saved = JSON.parse(readFileSync(join(localEnv.AURA_HOME, "credentials.json"), "utf8"));
+      expect(decodeJwt(saved.servers.local.token)).toMatchObject({ org: "local", sub: "dev" });
+      // The stack accepts the token: it was signed with the data dir's secret
+      const agents = await runAura(["agents"], { AURA_HOME: localEnv.AURA_HOME });
+      expect(agents.code, agents.stderr).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("tx --wait prints the transaction once processed, and agents lists the agent it created", async () => {
@@ -391,5 +424,84 @@ describe("the aura command against the running stack", () => {
     });
     expect(run.code).toBe(5);
     expect(run.stderr).toContain("cannot reach http://127.0.0.1:9");
+  });
+});
+
+/**
+ * The commands that read keys from a terminal, each in a real pseudo-terminal (tmux), against
+ * the same stack.
+ */
+describe.skipIf(!hasTmux())("the aura command in a terminal", () => {
+  const sessions: Array<ReturnType<typeof startTui>> = [];
+  afterAll(() => {
+    for (const session of sessions) session.kill();
+  });
+  const terminal = (name: string, args: string[], auraHome: string) => {
+    const session = startTui({
+      socket: `aura-e2e-cli-${name}-${process.pid}`,
+      args,
+      env: { AURA_HOME: auraHome, TERM: "xterm-256color", NO_COLOR: "1" },
+    });
+    sessions.push(session);
+    return session;
+  };
+
+  it("login without --token asks for it with masked input, never shows it, and writes the credentials file 0600", async () => {
+    const ttyHome = join(home, "tty-login");
+    const login = terminal("login", ["login", "--url", stack.url, "--name", "tty"], ttyHome);
+    await login.waitFor(/^token:/m);
+    login.type(stack.token);
+    const stars = (screen: string) => screen.replace(/\s/g, "");
+    const typed = await login.waitFor((screen) =>
+      stars(screen).includes(`token:${"*".repeat(stack.token.length)}`),
+    );
+    login.keys("Enter");
+    const done = await login.waitFor("EXIT=");
+    expect(done).toContain("EXIT=0");
+    for (const screen of [typed, done]) {
+      expect(screen).not.toContain(stack.token.slice(0, 16));
+      expect(screen).not.toContain(stack.token.slice(-16));
+    }
+    const file = join(ttyHome, "credentials.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({
+      current: "tty",
+      servers: { tty: { url: stack.url, token: stack.token } },
+    });
+  });
+
+  it("repl: /login URL asks for the token masked and saves it; Ctrl-C twice then exits 0", async () => {
+    const replHome = join(home, "tty-repl");
+    mkdirSync(replHome, { recursive: true });
+    const given = await runAura(["login", "--url", stack.url, "--token", stack.token], {
+      AURA_HOME: replHome,
+    });
+    expect(given.code, given.stderr).toBe(0);
+    const repl = terminal("repl", ["repl"], replHome);
+    await repl.waitFor("Ctrl-C twice to quit");
+    await repl.waitFor(/agent [0-9a-f]{64}/);
+    repl.type(`/login ${stack.url}`);
+    repl.keys("Enter");
+    await repl.waitFor(/^token:/m);
+    repl.type(stack.token);
+    await repl.waitFor((screen) =>
+      screen.replace(/\s/g, "").includes(`token:${"*".repeat(stack.token.length)}`),
+    );
+    repl.keys("Enter");
+    const loggedIn = await repl.waitFor(`logged in to default (${stack.url})`);
+    expect(loggedIn).not.toContain(stack.token.slice(0, 16));
+    expect(loggedIn).not.toContain(stack.token.slice(-16));
+    const saved = JSON.parse(readFileSync(join(replHome, "credentials.json"), "utf8"));
+    expect(saved.servers.default).toMatchObject({ url: stack.url, token: stack.token });
+    // The REPL still reads lines after the masked prompt
+    repl.type("/verify");
+    repl.keys("Enter");
+    await repl.waitFor(/ok \(head seq \d+, \d+ checked\)/);
+
+    repl.keys("C-c");
+    await repl.waitFor("(Ctrl-C again to quit, or /quit)");
+    expect(repl.screen()).not.toContain("EXIT=");
+    repl.keys("C-c");
+    expect(await repl.waitFor("EXIT=")).toContain("EXIT=0");
   });
 });

@@ -99,6 +99,11 @@ describe("npm start", () => {
     const dataDir = tempDataDir();
     const first = await start(dataDir);
     expect(first.output()).toContain(join(dataDir, "dev-jwt-secret"));
+    // With the dev secret (no AURA_JWT_SECRET), the ready message opens the client with
+    // `npx aura --local`, naming the port and data dir that are not the defaults
+    expect(first.output()).toContain(
+      `AURA_PORT=${first.port} AURA_DATA_DIR=${dataDir} npx aura --local`,
+    );
     const api = client(first.url, first.token);
     const { agent_id } = expectShape(Created, (await api.post("/agents", {})).body);
     await prompt(api, agent_id, "remember me");
