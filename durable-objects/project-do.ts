@@ -10,6 +10,7 @@ import {
   type ProjectState,
   touchedBy,
 } from "../src/project/project-events.js";
+import { becameReady } from "../src/project/task-ready.js";
 import type { VerifyReport } from "../src/protocol/agents.js";
 import type { Project, Spec, Task } from "../src/protocol/projects.js";
 import { selectEntries, unreadableRow } from "./agent/record-table.js";
@@ -25,6 +26,14 @@ import {
   upsertMeta,
 } from "./project/project-tables.js";
 import { migrateProject } from "./project/schema.js";
+import { deliverOwed, RETRY_MS } from "./project/task-ready-delivery.js";
+import {
+  deleteSubscription,
+  insertSubscription,
+  oweDeliveries,
+  selectSubscriptions,
+  type TaskReadySubscription,
+} from "./project/task-ready-table.js";
 
 /** Which project of which org a call is for; checked against the stored owner. */
 export interface ProjectAddress {
@@ -89,6 +98,8 @@ export class ProjectDO extends DurableObject<Env> {
       head_hash: ZERO_HASH,
       deleted: false,
     };
+    const ready = becameReady(state.tasks, after.tasks);
+    let owed = 0;
     this.ctx.storage.transactionSync(() => {
       const head = appendMutation(this.#sql, current, {
         command: input.command,
@@ -102,7 +113,10 @@ export class ProjectDO extends DurableObject<Env> {
       );
       saveItems(this.#sql, after, touchedBy(decision.events));
       if (key !== undefined) insertAction(this.#sql, key, { ok: true, value }, head.head_seq);
+      if (ready.length > 0) owed = oweDeliveries(this.#sql, ready, head.head_seq);
     });
+    // Same synchronous block as the write above: the owed deliveries and their alarm commit together.
+    if (owed > 0) void this.ctx.storage.setAlarm(Date.now());
     return { ok: true, value };
   }
 
@@ -139,6 +153,46 @@ export class ProjectDO extends DurableObject<Env> {
     const state = loadState(this.#sql);
     if (!meta || !state) return projectNotFound(address.project_id);
     return { ok: true, report: verifyProject(this.#sql, meta, state) };
+  }
+
+  /**
+   * Subscribes an automaton (run by `agent_id`) to this project's `task_ready` events: each
+   * task that becomes ready from now on is delivered to the agent. Idempotent; `404` for a
+   * project of another org.
+   */
+  subscribeTaskReady(
+    address: ProjectAddress,
+    subscription: TaskReadySubscription,
+  ): Result<{ subscribed: true }> {
+    if (!this.#owned(address)) return projectNotFound(address.project_id);
+    insertSubscription(this.#sql, subscription, Date.now());
+    return { ok: true, subscribed: true };
+  }
+
+  /** Ends an automaton's subscription and drops what is still owed to it. */
+  unsubscribeTaskReady(address: ProjectAddress, automatonId: string): Result<{ ok: true }> {
+    const meta = selectMeta(this.#sql);
+    if (!meta || meta.org !== address.org || meta.project_id !== address.project_id) {
+      return projectNotFound(address.project_id);
+    }
+    deleteSubscription(this.#sql, automatonId);
+    return { ok: true };
+  }
+
+  /** The automatons subscribed to this project's `task_ready` events. */
+  taskReadySubscriptions(
+    address: ProjectAddress,
+  ): Result<{ subscriptions: TaskReadySubscription[] }> {
+    if (!this.#owned(address)) return projectNotFound(address.project_id);
+    return { ok: true, subscriptions: selectSubscriptions(this.#sql) };
+  }
+
+  /** Delivers the `task_ready` events still owed; what fails is tried again a second later. */
+  override async alarm(): Promise<void> {
+    const meta = selectMeta(this.#sql);
+    if (!meta) return;
+    const done = await deliverOwed(this.env, this.#sql, meta);
+    if (!done) await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
   }
 
   #owned(address: ProjectAddress) {

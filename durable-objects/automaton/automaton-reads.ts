@@ -1,9 +1,14 @@
 import { isTerminalTx } from "../../src/agent/terminal-record.js";
 import { decodeAutomatonEvent } from "../../src/automaton/automaton-record.js";
 import { type AutomatonState, evolveAutomatons } from "../../src/automaton/automaton-state.js";
+import { taskReadyOf } from "../../src/automaton/task-ready-event.js";
 import { wakeAtMs } from "../../src/automaton/tick-plan.js";
 import type { RecordEntry } from "../../src/core/record.js";
-import type { AutomatonView, EventFilter } from "../../src/protocol/automatons.js";
+import {
+  type AutomatonView,
+  type EventFilter,
+  filterTxType,
+} from "../../src/protocol/automatons.js";
 import type { AgentStore } from "../agent/agent-store.js";
 import { isTurnReply } from "./chat-builtin.js";
 
@@ -31,9 +36,11 @@ export function foldEntry(all: Map<string, AutomatonState>, entry: RecordEntry):
 
 /**
  * True when an entry is an event a filter ticks on: of the filter's type and from outside
- * the agent — never the runtime's own entries, a terminal's, or a turn's reply.
+ * the agent — never the runtime's own entries, a terminal's, or a turn's reply. A
+ * `task_ready` filter matches the triggers its project delivered (`taskReadyOf`).
  */
 export function matchesFilter(filter: EventFilter, entry: RecordEntry): boolean {
+  if (!("tx_type" in filter)) return taskReadyOf(entry.tx)?.project_id === filter.project_id;
   if (entry.tx.tx_type !== filter.tx_type) return false;
   if (decodeAutomatonEvent(entry.tx) || isTerminalTx(entry.tx)) return false;
   return !isTurnReply(entry);
@@ -47,7 +54,7 @@ export function latestEventSeq(
 ): number | undefined {
   const head = store.requireMeta().head_seq;
   if (head <= afterSeq) return undefined;
-  const entries = store.entriesOfTypes([filter.tx_type], afterSeq + 1, head + 1);
+  const entries = store.entriesOfTypes([filterTxType(filter)], afterSeq + 1, head + 1);
   return entries.filter((e) => matchesFilter(filter, e)).at(-1)?.seq;
 }
 

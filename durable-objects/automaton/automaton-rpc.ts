@@ -1,12 +1,17 @@
+import { isFinal } from "../../src/automaton/lifecycle.js";
 import { loadConfig } from "../../src/config.js";
+import { textToBase64 } from "../../src/core/base64.js";
+import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { Result } from "../../src/core/errors.js";
 import { fail } from "../../src/core/errors.js";
 import { loggerFor } from "../../src/log/env-logger.js";
 import { errorFields } from "../../src/log/error-fields.js";
+import { projectSub, taskReadyKey } from "../../src/project/task-ready.js";
 import type {
   AutomatonCommand,
   AutomatonView,
   CreateAutomatonRequest,
+  TaskReadyEvent,
 } from "../../src/protocol/automatons.js";
 import type { GitRequest, GitResponse } from "../../src/protocol/sandbox.js";
 import { sandboxClientOf } from "../../src/tools/sandbox-of-config.js";
@@ -71,10 +76,12 @@ export class AutomatonRpc {
   /** Holds turn-starting transactions for an automaton's ticks while one holds them. */
   readonly turnGate: TickTurnGate;
   readonly #store: AgentStore;
+  readonly #admit: AutomatonRpcDeps["admit"];
 
   constructor(deps: AutomatonRpcDeps) {
     const { storage, store } = deps;
     this.#store = store;
+    this.#admit = (input) => deps.admit(input);
     this.turnGate = new TickTurnGate(() => this.runtime.holdsTurns());
     const { env } = deps;
     const taskHost = {
@@ -112,6 +119,16 @@ export class AutomatonRpc {
         );
       },
       turnsReleased: () => deps.drainSoon(),
+      ended: (state) => {
+        const filter = state.schedule.type === "event_driven" ? state.schedule.event_filter : null;
+        if (filter === null || !("project_id" in filter)) return;
+        const project = { org: store.requireMeta().org, project_id: filter.project_id };
+        projectStub(env, project.org, project.project_id)
+          .unsubscribeTaskReady(project, state.automaton_id)
+          .catch((err: unknown) =>
+            loggerFor(env).log("error", "message_delivery_failed", errorFields(err)),
+          );
+      },
     });
   }
 
@@ -151,6 +168,41 @@ export class AutomatonRpc {
     if (!ownedMeta(this.#store, address)) return agentNotFound(address.agent_id);
     const reason = command === "stop" ? "stopped by request" : undefined;
     return this.runtime.control(id, command, reason);
+  }
+
+  /**
+   * Admits a project's `task_ready` event for an automaton subscribed to it: a `trigger`
+   * under the project's `sub` and a key of the change, so a re-delivery is recorded once and
+   * the tick it causes is recorded and replays. `subscribed: false` — the automaton is not
+   * here, is final, or no longer listens to that project — tells the project to forget it.
+   */
+  async deliverTaskReady(
+    address: AgentAddress,
+    automatonId: string,
+    event: TaskReadyEvent,
+  ): Promise<Result<{ subscribed: boolean }>> {
+    if (!ownedMeta(this.#store, address)) return { ok: true, subscribed: false };
+    const view = this.runtime.view(automatonId);
+    const filter =
+      view.ok && view.schedule.type === "event_driven" ? view.schedule.event_filter : null;
+    const listening =
+      view.ok &&
+      !isFinal(view.status) &&
+      filter !== null &&
+      "project_id" in filter &&
+      filter.project_id === event.project_id;
+    if (!listening) return { ok: true, subscribed: false };
+    const admitted = await this.#admit({
+      ...address,
+      kind: "trigger",
+      payload: textToBase64(canonicalJson(event)),
+      idempotency_key: taskReadyKey(event.project_id, event.project_seq, event.task_id),
+      now: Date.now(),
+      existing_only: true,
+      sub: projectSub(event.project_id),
+    });
+    if (!admitted.ok) return admitted;
+    return { ok: true, subscribed: true };
   }
 
   /** Begins a tick of a running automaton now (`on_demand`); its work follows. */

@@ -28,6 +28,8 @@ export interface RuntimeHost {
   wakeAt(ms: number): void;
   /** A holding automaton ended or started: the drain may have turns to run (or hold). */
   turnsReleased(): void;
+  /** An automaton became final (stopped, failed, completed): release what it held outside. */
+  ended?(state: Readonly<AutomatonState>): void;
 }
 
 /** A status change as the routes answer it. */
@@ -141,6 +143,7 @@ export class AutomatonRuntime {
     if (decided.reason !== undefined) event.reason = decided.reason;
     this.#record(this.#agentId(), [event]);
     this.#afterChange();
+    if (isFinal(to)) this.#host.ended?.(state);
     return { ok: true, automaton_id: id, status: to };
   }
 

@@ -149,12 +149,17 @@ function planFor(host: TickRunnerHost, state: AutomatonState): TickPlan {
   const s = state.schedule;
   const input = { now: now(), hasWork: s.type === "continuous" && builtin?.hasWork() === true };
   if (s.type !== "event_driven") return planTick(state, input);
+  // A project's `task_ready` trigger is committed as it is admitted (it opens no turn), so
+  // only a transaction-type filter waits on the inbox.
+  const txType = "tx_type" in s.event_filter ? s.event_filter.tx_type : undefined;
   const queued =
-    store.queuedCount() > 0 && store.queued(64).some((tx) => tx.tx_type === s.event_filter.tx_type);
+    txType !== undefined &&
+    store.queuedCount() > 0 &&
+    store.queued(64).some((tx) => tx.tx_type === txType);
   const latest = latestEventSeq(store, s.event_filter, state.cause_seq);
   return planTick(state, {
     ...input,
-    eventQueued: queued && builtin?.queuedMatch?.(s.event_filter.tx_type) === true,
+    eventQueued: queued && builtin?.queuedMatch?.(txType) === true,
     ...(latest === undefined ? {} : { latestEventSeq: latest }),
   });
 }

@@ -42,12 +42,34 @@ const VERSION_1 = [
    )`,
 ];
 
+/**
+ * Version 2: the automatons subscribed to the project's `task_ready` events, and the
+ * deliveries owed to them (written with the entry that made a task ready, deleted once the
+ * agent admitted it), so a subscription and an owed delivery survive eviction.
+ */
+const VERSION_2 = [
+  `CREATE TABLE IF NOT EXISTS task_ready_subscription (
+     automaton_id TEXT PRIMARY KEY,
+     agent_id TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS task_ready_outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     automaton_id TEXT NOT NULL,
+     agent_id TEXT NOT NULL,
+     task_id TEXT NOT NULL,
+     project_seq INTEGER NOT NULL,
+     UNIQUE (automaton_id, task_id, project_seq)
+   )`,
+];
+
 /** The ProjectDO's schema history (append-only: add a migration, never edit a shipped one). */
 export const PROJECT_SCHEMA: SchemaHistory = {
   kind: "project",
   legacyMarker: "project",
   migrations: [
     { version: 1, name: "project, record, specs, tasks and actions", statements: VERSION_1 },
+    { version: 2, name: "task_ready subscriptions and their outbox", statements: VERSION_2 },
   ],
 };
 

@@ -19,13 +19,51 @@ export const AutomatonStatus = z.enum([
 export type AutomatonStatus = z.infer<typeof AutomatonStatus>;
 
 /**
- * What an `event_driven` automaton ticks on: an entry of this type committed in its agent's
- * record from outside the agent (an admitted transaction, never the kernel's own replies).
+ * An `event_driven` filter on the agent's own record: an entry of this type committed from
+ * outside the agent (an admitted transaction, never the kernel's own replies).
  */
-export const EventFilter = z.strictObject({
+export const TxTypeFilter = z.strictObject({
   tx_type: z.enum(["user_prompt", "agent_msg", "trigger", "action_result", "system"]),
 });
+export type TxTypeFilter = z.infer<typeof TxTypeFilter>;
+
+/**
+ * An `event_driven` filter on a project of the org: a task of `project_id` becoming `ready`
+ * (created ready, made ready by its last dependency finishing, or given back). The project
+ * delivers each such change to the agent as a `trigger` ({@link TaskReadyEvent}), so the
+ * tick it causes is recorded and replays.
+ */
+export const TaskReadyFilter = z.strictObject({
+  project_id: ProjectId,
+  event: z.literal("task_ready"),
+});
+export type TaskReadyFilter = z.infer<typeof TaskReadyFilter>;
+
+/** What an `event_driven` automaton ticks on. */
+export const EventFilter = z.union([TxTypeFilter, TaskReadyFilter]);
 export type EventFilter = z.infer<typeof EventFilter>;
+
+/**
+ * The payload of the `trigger` a project admits into a subscribed agent when one of its
+ * tasks becomes `ready`; `project_seq` is the project's record entry that made it ready.
+ */
+export const TaskReadyEvent = z.strictObject({
+  event: z.literal("task_ready"),
+  project_id: ProjectId,
+  task_id: ItemId,
+  project_seq: z.number().int().positive(),
+});
+export type TaskReadyEvent = z.infer<typeof TaskReadyEvent>;
+
+/**
+ * The transaction type an `event_driven` filter reads in the agent's record.
+ *
+ * @example
+ * filterTxType({ project_id, event: "task_ready" }); // "trigger"
+ */
+export function filterTxType(filter: EventFilter): TxTypeFilter["tx_type"] {
+  return "tx_type" in filter ? filter.tx_type : "trigger";
+}
 
 /** How often an automaton ticks. */
 export const Schedule = z.discriminatedUnion("type", [

@@ -5,6 +5,10 @@ import {
   startTaskRun,
   taskRunTarget,
 } from "../../../durable-objects/automaton/project-automaton-start.js";
+import {
+  checkTaskReadyProject,
+  subscribeTaskReady,
+} from "../../../durable-objects/automaton/task-ready-subscription.js";
 import { directoryStub } from "../../../durable-objects/directory-do.js";
 import { agentStub } from "../../../durable-objects/stubs.js";
 import { cronProblem } from "../../automaton/schedule-clock.js";
@@ -84,6 +88,44 @@ function projectAutomaton(env: Env, org: string, body: CreateAutomatonRequest) {
   return startSpecGen(env, { org, project_id, requirements_path, schedule: body.schedule });
 }
 
+/** Installs the automaton a `POST /automatons` body asks for, in the agent that runs it. */
+async function createAutomaton(
+  env: Env,
+  org: string,
+  body: CreateAutomatonRequest,
+): Promise<AutomatonView> {
+  const { schedule } = body;
+  if (body.kind === "task-run") {
+    const task = taskRunTarget(body);
+    const { ok: _ok, ...view } = unwrap(await startTaskRun(env, { org, ...task, schedule }));
+    return view;
+  }
+  if (body.kind === "spec-gen" || body.kind === "dev-loop") {
+    const { ok: _ok, ...view } = unwrap(await projectAutomaton(env, org, body));
+    return view;
+  }
+  if (body.project_id !== undefined || body.task_id !== undefined) {
+    throw new AuraError("invalid_request", `project_id, task_id: not for ${body.kind}`);
+  }
+  if (body.requirements_path !== undefined) {
+    throw new AuraError("invalid_request", `requirements_path: not for ${body.kind}`);
+  }
+  let agentId = body.agent_id;
+  if (agentId === undefined) {
+    agentId = newAgentId();
+    const stub = agentStub(env, org, agentId);
+    unwrap(await stub.create({ org, agent_id: agentId, settings: {}, now: Date.now() }));
+  }
+  const suffix = bytesToHex(crypto.getRandomValues(new Uint8Array(8)));
+  const { ok: _ok, ...view } = unwrap(
+    await agentStub(env, org, agentId).createAutomaton(
+      { org, agent_id: agentId },
+      { kind: body.kind, schedule, automaton_id: `${agentId}${suffix}` },
+    ),
+  );
+  return view;
+}
+
 /**
  * `/automatons`: create (any built-in with a schedule), status, record, pause, resume, stop
  * and on-demand ticks. An automaton lives in the object of the agent that runs it; its id
@@ -99,34 +141,9 @@ export const automatonRoutes = new Hono<AppEnv>()
         throw new AuraError("invalid_request", `schedule.expression: ${problem}`);
     }
     const { org } = c.get("principal");
-    if (body.kind === "task-run") {
-      const task = taskRunTarget(body);
-      const { ok: _ok, ...view } = unwrap(await startTaskRun(c.env, { org, ...task, schedule }));
-      return c.json(view, 201);
-    }
-    if (body.kind === "spec-gen" || body.kind === "dev-loop") {
-      const { ok: _ok, ...view } = unwrap(await projectAutomaton(c.env, org, body));
-      return c.json(view, 201);
-    }
-    if (body.project_id !== undefined || body.task_id !== undefined) {
-      throw new AuraError("invalid_request", `project_id, task_id: not for ${body.kind}`);
-    }
-    if (body.requirements_path !== undefined) {
-      throw new AuraError("invalid_request", `requirements_path: not for ${body.kind}`);
-    }
-    let agentId = body.agent_id;
-    if (agentId === undefined) {
-      agentId = newAgentId();
-      const stub = agentStub(c.env, org, agentId);
-      unwrap(await stub.create({ org, agent_id: agentId, settings: {}, now: Date.now() }));
-    }
-    const suffix = bytesToHex(crypto.getRandomValues(new Uint8Array(8)));
-    const { ok: _ok, ...view } = unwrap(
-      await agentStub(c.env, org, agentId).createAutomaton(
-        { org, agent_id: agentId },
-        { kind: body.kind, schedule, automaton_id: `${agentId}${suffix}` },
-      ),
-    );
+    unwrap(await checkTaskReadyProject(c.env, org, schedule));
+    const view = await createAutomaton(c.env, org, body);
+    unwrap(await subscribeTaskReady(c.env, org, view));
     return c.json(view, 201);
   })
   .get("/", async (c) => c.json(await listAll(c.env, c.get("principal").org)))
