@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { hasTmux, startTui, type TuiDriver } from "../../scripts/bench/tui-harne
 import { type FakeAnthropic, startFakeAnthropic } from "../../scripts/fake-anthropic/server.mjs";
 import { type CutProxy, cutProxy } from "../../scripts/lib/cut-proxy.mjs";
 import { client } from "./helpers/api.js";
+import { jsonLines, runAura } from "./helpers/aura-cli.js";
 import { type LocalStack, startLocalStack } from "./helpers/local-stack.js";
 import { freePort } from "./helpers/net.js";
 
@@ -47,11 +48,16 @@ describe.skipIf(!hasTmux())("aura chat in a terminal", () => {
       },
     });
     proxy = await cutProxy(stack.port);
-    const credentials = {
-      current: "local",
-      servers: { local: { url: proxy.url, token: stack.token } },
-    };
-    writeFileSync(join(home, "credentials.json"), JSON.stringify(credentials), { mode: 0o600 });
+    // Log in as a person would, through the real CLI, to the proxy in front of the stack
+    const login = await runAura(
+      ["login", "--url", proxy.url, "--token", stack.token, "--name", "local"],
+      { AURA_HOME: home },
+    );
+    expect(login.code, login.stderr).toBe(0);
+    expect(jsonLines(login.stdout)).toEqual([
+      { server: "local", url: proxy.url, path: join(home, "credentials.json") },
+    ]);
+    expect(statSync(join(home, "credentials.json")).mode & 0o777).toBe(0o600);
     tui = startTui({
       socket: `aura-e2e-tui-${process.pid}`,
       args: ["chat", "--new", "--theme", "minimal"],
