@@ -361,7 +361,10 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   /** Begins a tick of a running automaton now (`on_demand`); its work follows. */
-  tickAutomaton(address: AgentAddress, id: string): Result<{ automaton_id: string; tick: number }> {
+  tickAutomaton(
+    address: AgentAddress,
+    id: string,
+  ): Promise<Result<{ automaton_id: string; tick: number }>> {
     return this.#automatons.tick(address, id);
   }
 
