@@ -249,6 +249,24 @@ describe.skipIf(!hasTmux())("aura chat in a terminal", () => {
     expect(count(after, "The notes are written.")).toBeLessThanOrEqual(1);
   });
 
+  it("asks for the token of /login URL with masked input, and reconnects with it", async () => {
+    tui.type(`/login ${proxy.url}`);
+    tui.keys("Enter");
+    await tui.waitFor(/^token:/m);
+    tui.type(stack.token);
+    const typed = await tui.waitFor((s) => s.includes(`token: ${"*".repeat(100)}`));
+    tui.keys("Enter");
+    const screen = await tui.waitFor(`logged in to default (${proxy.url})`);
+    for (const shown of [typed, screen]) {
+      expect(shown).not.toContain(stack.token.slice(0, 16));
+      expect(shown).not.toContain(stack.token.slice(-16));
+    }
+    await tui.waitFor("connected");
+    const saved = JSON.parse(readFileSync(join(home, "credentials.json"), "utf8"));
+    expect(saved.current).toBe("default");
+    expect(saved.servers.default).toMatchObject({ url: proxy.url, token: stack.token });
+  });
+
   it("exits 0 on Ctrl-C twice", async () => {
     tui.keys("C-c");
     tui.keys("C-c");

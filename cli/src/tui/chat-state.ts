@@ -119,6 +119,8 @@ export interface ChatState {
   sentBeforeDrop?: boolean;
   /** Seqs of `user_prompt` entries another client sent: the shell reads their text. */
   foreignPrompts: number[];
+  /** The prompt of a masked question the input line asks (`/login URL`'s token). */
+  secretPrompt?: string;
   nextId: number;
 }
 
@@ -134,6 +136,8 @@ export type ChatEvent =
   | { type: "toggle_thinking" }
   | { type: "toggle_panel"; panel: "record" | "swarm"; open?: boolean }
   | { type: "clear" }
+  /** The input line asks for a secret with `prompt` (masked), or stops asking (no prompt). */
+  | { type: "secret"; prompt?: string }
   | { type: "reset"; agentId?: string; model?: string }
   | { type: "prompt_loaded"; seq: number; messageId: string; text: string }
   | {
@@ -281,6 +285,10 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
         }
       }
       return { ...state, items: [...earlier, ...state.items], records, nextId: id };
+    }
+    case "secret": {
+      const { secretPrompt: _asked, ...rest } = state;
+      return event.prompt === undefined ? rest : { ...rest, secretPrompt: event.prompt };
     }
     case "reset":
       return {

@@ -16,6 +16,7 @@ function setup(size = { columns: 100, rows: 30 }) {
     cancel: vi.fn(),
     answer: vi.fn(),
     quit: vi.fn(),
+    answerSecret: vi.fn(),
   };
   let clock = 0;
   const app = render(
@@ -232,5 +233,42 @@ describe("ChatApp", () => {
     expect(screen()).toContain("swarm \u00b7 2 agents");
     expect(screen()).toMatch(/\u25b8 abababab main/);
     expect(screen()).toMatch(/cdcdcdcd .*3 paused/);
+  });
+
+  it("asks a masked question on the input line: shows * for each character, answers on Enter, keeps it out of the history", async () => {
+    const { store, controller, app, screen } = setup();
+    store.dispatch({ type: "secret", prompt: "token: " });
+    await tick();
+    app.stdin.write("s3cr");
+    await tick();
+    app.stdin.write("et");
+    await tick();
+    expect(screen()).toContain("token: ******");
+    expect(screen()).not.toContain("s3cret");
+    app.stdin.write("\u007f");
+    await tick();
+    expect(screen()).toContain("token: *****");
+    expect(screen()).not.toContain("token: ******");
+    app.stdin.write(KEYS.enter);
+    await tick();
+    expect(controller.answerSecret).toHaveBeenCalledWith("s3cre");
+    expect(controller.submit).not.toHaveBeenCalled();
+    store.dispatch({ type: "secret" });
+    await tick();
+    app.stdin.write(KEYS.up);
+    await tick();
+    expect(screen()).not.toContain("s3cre");
+  });
+
+  it("cancels a masked question on Ctrl-C instead of counting toward exit", async () => {
+    const { store, controller, app } = setup();
+    store.dispatch({ type: "secret", prompt: "token: " });
+    await tick();
+    app.stdin.write("abc");
+    await tick();
+    app.stdin.write(KEYS.ctrlC);
+    await tick();
+    expect(controller.answerSecret).toHaveBeenCalledWith(undefined);
+    expect(controller.quit).not.toHaveBeenCalled();
   });
 });

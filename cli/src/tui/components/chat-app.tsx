@@ -22,6 +22,8 @@ export interface ChatController {
   answer(toolUseId: string, approved: boolean, always: boolean): void;
   /** Leave with this exit code (Ctrl-C twice). */
   quit(code: number): void;
+  /** The answer to the masked question the state asks (`secretPrompt`); undefined cancels it. */
+  answerSecret?(text: string | undefined): void;
 }
 
 export interface ChatAppProps {
@@ -87,6 +89,8 @@ export function ChatApp({
   const editor = editorRef.current;
   const [scroll, setScroll] = useState(0);
   const lastCtrlC = useRef<number | undefined>(undefined);
+  // A masked answer is kept apart from the line editor, so it never reaches its history.
+  const secretRef = useRef("");
   const approval = currentApproval(state);
 
   const height = Math.max(6, size.rows - 1);
@@ -96,6 +100,10 @@ export function ChatApp({
   const bodyHeight = height - 2 - (approval ? APPROVAL_ROWS : 0);
 
   useInput((input, key) => {
+    if (store.getState().secretPrompt !== undefined) {
+      readSecretKey(input, key);
+      return;
+    }
     if (key.ctrl && input === "c") {
       const t = now();
       if (lastCtrlC.current !== undefined && t - lastCtrlC.current <= exitWindowMs) {
@@ -152,6 +160,34 @@ export function ChatApp({
     }
   });
 
+  /** Keys while a masked question is asked: text, backspace, Enter answers, Ctrl-C cancels. */
+  function readSecretKey(input: string, key: Key): void {
+    const answer = (text: string | undefined) => {
+      secretRef.current = "";
+      rerender();
+      controller.answerSecret?.(text);
+    };
+    if (key.ctrl && input === "c") {
+      answer(undefined);
+      return;
+    }
+    if (key.return) {
+      answer(secretRef.current);
+      return;
+    }
+    if (key.backspace || key.delete) secretRef.current = secretRef.current.slice(0, -1);
+    else if (!key.ctrl && !key.meta && !key.escape && input) {
+      // Text and Enter read together (a paste ending in a newline) answer at once
+      const typed = input.replace(/[\r\n]+$/, "");
+      secretRef.current += typed;
+      if (typed !== input) {
+        answer(secretRef.current);
+        return;
+      }
+    }
+    rerender();
+  }
+
   const hint = approval
     ? "y / n / a to answer the approval"
     : state.turn.running
@@ -191,7 +227,15 @@ export function ChatApp({
           theme={theme}
         />
       ) : null}
-      <InputLine editor={editor} width={size.columns} theme={theme} hint={hint} />
+      <InputLine
+        editor={editor}
+        width={size.columns}
+        theme={theme}
+        hint={hint}
+        {...(state.secretPrompt === undefined
+          ? {}
+          : { secret: { prompt: state.secretPrompt, length: secretRef.current.length } })}
+      />
       <StatusBar state={state} width={size.columns} theme={theme} />
     </Box>
   );

@@ -11,12 +11,27 @@ export function InputLine({
   width,
   theme,
   hint,
+  secret,
 }: {
   editor: LineEditor;
   width: number;
   theme: Theme;
   hint?: string;
+  /** A masked question: its prompt and how many characters are typed (shown as `*`). */
+  secret?: { prompt: string; length: number };
 }) {
+  if (secret) {
+    const room = Math.max(8, width - secret.prompt.length - 4);
+    return (
+      <Box width={width}>
+        <Text wrap="truncate-end">
+          <Text {...theme.look.accent}>{secret.prompt}</Text>
+          <Text>{"*".repeat(Math.min(secret.length, room))}</Text>
+          <Text inverse> </Text>
+        </Text>
+      </Box>
+    );
+  }
   const before = editor.text.slice(0, editor.cursor);
   const at = editor.text.slice(editor.cursor, editor.cursor + 1) || " ";
   const after = editor.text.slice(editor.cursor + 1);

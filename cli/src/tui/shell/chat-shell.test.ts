@@ -1,4 +1,7 @@
 import { EventEmitter } from "node:events";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import type { RecordEntry } from "../../../../src/core/record.js";
 import type { ServerFrame } from "../../../../src/protocol/stream.js";
@@ -246,5 +249,62 @@ describe("ChatShell", () => {
     shell.submit("/nope");
     await settle();
     expect(store.getState().items.at(-1)).toMatchObject({ kind: "notice", tone: "error" });
+  });
+
+  it("/login URL asks for the token on the masked input line, then saves it and reconnects to that server", async () => {
+    const home = mkdtempSync(join(tmpdir(), "aura-shell-login-"));
+    try {
+      const store = createChatStore(initialChatState());
+      const opened: string[] = [];
+      const shell = new ChatShell({
+        url: "http://127.0.0.1:1",
+        token: "t",
+        settings: {},
+        store,
+        width: () => 80,
+        onQuit: vi.fn(),
+        open: async (options) => {
+          opened.push(`${options.url} ${options.token} ${options.agentId ?? "new agent"}`);
+          return new FakeSession();
+        },
+        api: { record: vi.fn(), head: vi.fn() } as unknown as HttpClient,
+        env: { AURA_HOME: home },
+      });
+      await shell.connect();
+      shell.submit("/login http://aura.test");
+      await settle();
+      expect(store.getState().secretPrompt).toBe("token: ");
+      shell.answerSecret("typed-token");
+      await settle();
+      expect(store.getState().secretPrompt).toBeUndefined();
+      const saved = JSON.parse(readFileSync(join(home, "credentials.json"), "utf8"));
+      expect(saved.current).toBe("default");
+      expect(saved.servers.default).toMatchObject({
+        url: "http://aura.test",
+        token: "typed-token",
+      });
+      // A new agent on the new server: the previous server's agent id means nothing there
+      expect(opened).toEqual([
+        "http://127.0.0.1:1 t new agent",
+        "http://aura.test typed-token new agent",
+      ]);
+      expect(store.getState().items.at(-1)).toMatchObject({
+        kind: "notice",
+        text: "logged in to default (http://aura.test)",
+      });
+
+      shell.submit("/login http://other.test");
+      await settle();
+      shell.answerSecret(undefined);
+      await settle();
+      expect(store.getState().secretPrompt).toBeUndefined();
+      expect(store.getState().items.at(-1)).toMatchObject({
+        kind: "notice",
+        text: "cancelled",
+        tone: "error",
+      });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -61,6 +61,8 @@ export class ChatShell implements ChatController {
   #filesChanged: SlashContext["lastFilesChanged"];
   #wasReconnecting = false;
   #generation = 0;
+  /** The masked question the input line asks, until the person answers it. */
+  #secret: { resolve(text: string): void; reject(err: Error): void } | undefined;
 
   constructor(options: ChatShellOptions) {
     this.#options = options;
@@ -147,6 +149,23 @@ export class ChatShell implements ChatController {
   answer(toolUseId: string, approved: boolean, always: boolean): void {
     this.#session?.send({ type: "approval_response", tool_use_id: toolUseId, approved });
     this.#options.store.dispatch({ type: "approval_answered", toolUseId, approved, always });
+  }
+
+  answerSecret(text: string | undefined): void {
+    const asked = this.#secret;
+    this.#secret = undefined;
+    this.#options.store.dispatch({ type: "secret" });
+    if (text === undefined) asked?.reject(new Error("cancelled"));
+    else asked?.resolve(text);
+  }
+
+  /** Asks for a secret on the input line, masked (`/login URL` without a token). */
+  #readSecret(prompt: string): Promise<string> {
+    this.#secret?.reject(new Error("cancelled"));
+    return new Promise<string>((resolve, reject) => {
+      this.#secret = { resolve, reject };
+      this.#options.store.dispatch({ type: "secret", prompt });
+    });
   }
 
   quit(code: number): void {
@@ -282,6 +301,7 @@ export class ChatShell implements ChatController {
       lastFilesChanged: this.#filesChanged,
       server: { name: "current", url: this.#options.url },
       env: this.#options.env ?? process.env,
+      readSecret: (prompt) => this.#readSecret(prompt),
     });
     if (result.kind === "action") {
       switch (result.action) {
@@ -363,9 +383,16 @@ export class ChatShell implements ChatController {
       this.#session = undefined;
       return;
     }
+    // The agent this server remembers; else, on the same server, the agent in view; else a
+    // new one (an agent id of another server means nothing there)
+    const sameServer = entry.url === this.#options.url;
+    this.#agentId = entry.agent_id ?? (sameServer ? this.#agentId : undefined);
     this.#options = { ...this.#options, url: entry.url, token: entry.token };
     this.#api = new HttpClient(entry.url, entry.token);
-    this.#options.store.dispatch({ type: "reset", agentId: entry.agent_id });
-    void this.connect(entry.agent_id);
+    this.#options.store.dispatch({
+      type: "reset",
+      ...(this.#agentId ? { agentId: this.#agentId } : {}),
+    });
+    void this.connect(this.#agentId);
   }
 }
