@@ -1,4 +1,4 @@
-import type { RecordEntry, Transaction } from "../../src/core/record.js";
+import { CLIENT_TX_TYPES, type RecordEntry, type Transaction } from "../../src/core/record.js";
 import type { SerializedEntry } from "../../src/kernel/step.js";
 import { loadText, storeText } from "./blob-store.js";
 
@@ -158,10 +158,23 @@ export function selectWindow(sql: SqlStorage, n: number): string[] {
     .reverse();
 }
 
-/** The seq at which a transaction was committed, if it was. */
+/**
+ * The transaction types an agent admits (`AdmitInput.kind`): the only entries whose transaction
+ * id anyone looks up. As the SQL term of the partial index `record_admitted_tx_id` (agent
+ * schema version 4) and of {@link seqOfTx}'s query: SQLite uses a partial index only for a
+ * query carrying its WHERE term, so both are this one text.
+ */
+export const ADMITTED_TX_TYPES_TERM = `tx_type IN (${[...CLIENT_TX_TYPES, "session_start"]
+  .map((type) => `'${type}'`)
+  .join(", ")})`;
+
+/** The seq at which an admitted transaction was committed, if it was. */
 export function seqOfTx(sql: SqlStorage, txId: string): number | undefined {
   const row = sql
-    .exec<{ seq: number }>("SELECT seq FROM record WHERE tx_id = ? ORDER BY seq LIMIT 1", txId)
+    .exec<{ seq: number }>(
+      `SELECT seq FROM record WHERE tx_id = ? AND ${ADMITTED_TX_TYPES_TERM} ORDER BY seq LIMIT 1`,
+      txId,
+    )
     .toArray()[0];
   return row?.seq;
 }

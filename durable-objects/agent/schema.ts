@@ -1,6 +1,7 @@
 import type { SchemaHistory } from "../../src/storage/schema-migrations.js";
 import { RECORD_SCHEMA } from "../record-schema.js";
 import { type SchemaUpgrade, type UpgradableStorage, upgradeSchema } from "../schema-upgrade.js";
+import { ADMITTED_TX_TYPES_TERM } from "./record-table.js";
 
 /**
  * Version 1 of the AgentDO's SQLite schema: the record (append-only, see
@@ -54,6 +55,10 @@ const VERSION_1 = [
  * Version 2 indexes the `agent_msg` entries: a transaction's status finds the reply of its
  * turn through it instead of scanning the record from the transaction on (the whole rest of
  * it for a turn that ended without a reply). One index row per turn is its cost.
+ * Version 4 narrows the transaction-id index to the entries a transaction id is asked about:
+ * the admitted ones (a client's, another agent's message, a session's start). The entries a
+ * turn commits itself (model answers, tool results) were an index row each, a second row
+ * written per entry, for a lookup that never comes.
  */
 export const AGENT_SCHEMA: SchemaHistory = {
   kind: "agent",
@@ -74,6 +79,14 @@ export const AGENT_SCHEMA: SchemaHistory = {
            through_seq INTEGER NOT NULL,
            state TEXT NOT NULL
          )`,
+      ],
+    },
+    {
+      version: 4,
+      name: "transaction ids indexed for admitted entries only",
+      statements: [
+        "DROP INDEX record_tx_id",
+        `CREATE INDEX record_admitted_tx_id ON record (tx_id) WHERE ${ADMITTED_TX_TYPES_TERM}`,
       ],
     },
   ],

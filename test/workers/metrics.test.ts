@@ -218,10 +218,13 @@ describe("GET /agents/:id/metrics", () => {
     scriptWork();
     const agentId = await createAgent(token);
     await runTurns(agentId, ["work", "hello"]);
-    // Its storage as the deploy before schema version 3 left it
+    // Its storage as the deploy before schema version 3 left it (and so before version 4's
+    // narrower transaction-id index)
     await runInDurableObject(agentStub(ORG, agentId), (_i, state) => {
       state.storage.sql.exec("DROP TABLE metrics");
-      state.storage.sql.exec("DELETE FROM schema_migration WHERE version = 3");
+      state.storage.sql.exec("DROP INDEX record_admitted_tx_id");
+      state.storage.sql.exec("CREATE INDEX record_tx_id ON record (tx_id)");
+      state.storage.sql.exec("DELETE FROM schema_migration WHERE version >= 3");
     });
     await evictAgents();
     // A turn after the upgrade, before any read of its metrics

@@ -68,12 +68,15 @@ describe("agent schema upgrade", () => {
     expect(before.map((e) => e.tx.tx_type)).toContain("agent_msg");
 
     // And its storage as the deploy before schema versions left it: version 1's tables, no
-    // version recorded, no version-2 index, no version-3 metrics table (the rows of the
-    // record are written the same way by every version)
+    // version recorded, no version-2 index, no version-3 metrics table, version 1's index of
+    // every entry's transaction id in place of version 4's (the rows of the record are
+    // written the same way by every version)
     const latest = await runInDurableObject(agentStub(ORG, agentId), (_i, state) => {
       const names = schemaNames(state.storage.sql);
       state.storage.sql.exec("DROP INDEX record_agent_msg");
       state.storage.sql.exec("DROP TABLE metrics");
+      state.storage.sql.exec("DROP INDEX record_admitted_tx_id");
+      state.storage.sql.exec("CREATE INDEX record_tx_id ON record (tx_id)");
       state.storage.sql.exec("DROP TABLE schema_migration");
       expect(storedVersion(state.storage.sql)).toBeUndefined();
       return names;
@@ -87,14 +90,16 @@ describe("agent schema upgrade", () => {
       plan: replyLookupPlan(state.storage.sql),
     }));
 
-    // Then version 1 was recognised (its DDL not run again), versions 2 and 3 applied, and
+    // Then version 1 was recognised (its DDL not run again), versions 2 to 4 applied, and
     // the schema is the one a new agent gets; the reply lookup goes through the new index
     expect(woken.rows).toEqual([
       { version: 1, name: AGENT_SCHEMA.migrations[0]?.name, how: "recognised" },
       { version: 2, name: "index of agent_msg entries", how: "applied" },
       { version: 3, name: "metrics folded from the record", how: "applied" },
+      { version: 4, name: "transaction ids indexed for admitted entries only", how: "applied" },
     ]);
     expect(woken.names).toEqual(latest);
+    expect(woken.names).not.toContain("record_tx_id");
     expect(woken.names).toContain("record_agent_msg");
     expect(woken.plan).toContain("record_agent_msg");
 
@@ -112,7 +117,7 @@ describe("agent schema upgrade", () => {
       upgrade: upgradeSchema(state.storage, AGENT_SCHEMA),
     }));
     expect(again.rows).toEqual(woken.rows);
-    expect(again.upgrade).toEqual({ from: 3, to: 3, applied: [], recognised: false });
+    expect(again.upgrade).toEqual({ from: 4, to: 4, applied: [], recognised: false });
     expect((await getVerify(token, agentId)).ok).toBe(true);
   });
 
@@ -125,6 +130,7 @@ describe("agent schema upgrade", () => {
       [1, "applied"],
       [2, "applied"],
       [3, "applied"],
+      [4, "applied"],
     ]);
   });
 });
