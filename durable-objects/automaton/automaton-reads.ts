@@ -84,6 +84,7 @@ export function automatonView(state: AutomatonState, agentId: string, now: numbe
     installed_seq,
   };
   if (reason !== undefined) view.reason = reason;
+  if (state.workspace_path !== undefined) view.workspace_path = state.workspace_path;
   const next = wakeAtMs(state, now);
   if (next !== undefined) view.next_due_ms = next;
   return view;

@@ -1,4 +1,5 @@
 import { isFinal } from "../../src/automaton/lifecycle.js";
+import { workspacePathOf } from "../../src/automaton/workspace-root.js";
 import { loadConfig } from "../../src/config.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
@@ -141,7 +142,14 @@ export class AutomatonRpc {
     if (!input.automaton_id.startsWith(address.agent_id)) {
       return fail("invalid_request", "automaton_id must start with the agent's id");
     }
-    return this.runtime.install(address.agent_id, input.automaton_id, input.kind, input.schedule);
+    const { automaton_id, kind, schedule, workspace_root } = input;
+    let workspacePath: string | undefined;
+    if (workspace_root !== undefined) {
+      const mapped = workspacePathOf(workspace_root);
+      if (!mapped.ok) return mapped;
+      workspacePath = mapped.path;
+    }
+    return this.runtime.install(address.agent_id, automaton_id, kind, schedule, workspacePath);
   }
 
   /** Every automaton of this agent, finished ones too, with its recorded status. */
@@ -206,7 +214,10 @@ export class AutomatonRpc {
   }
 
   /** Begins a tick of a running automaton now (`on_demand`); its work follows. */
-  tick(address: AgentAddress, id: string): Result<{ automaton_id: string; tick: number }> {
+  async tick(
+    address: AgentAddress,
+    id: string,
+  ): Promise<Result<{ automaton_id: string; tick: number }>> {
     if (!ownedMeta(this.#store, address)) return agentNotFound(address.agent_id);
     return this.runtime.requestTick(id);
   }

@@ -17,7 +17,7 @@ import type {
 import type { AgentStore } from "../agent/agent-store.js";
 import { automatonView, foldEntry, loadAutomatons, matchesFilter } from "./automaton-reads.js";
 import type { BuiltinRegistry } from "./builtin.js";
-import { runDueTicks, type TickRunnerHost, tickEvent } from "./tick-runner.js";
+import { intentOf, runDueTicks, type TickRunnerHost, tickEvent } from "./tick-runner.js";
 
 /** What the runtime needs from the agent's object. */
 export interface RuntimeHost {
@@ -112,6 +112,7 @@ export class AutomatonRuntime {
     automatonId: string,
     kind: AutomatonKind,
     schedule: Schedule,
+    workspacePath?: string,
   ): Result<AutomatonView> {
     if (!this.#host.builtins[kind]) {
       return fail("unavailable", `the ${kind} built-in is not available in this object`);
@@ -119,7 +120,13 @@ export class AutomatonRuntime {
     if (this.#all().has(automatonId)) return fail("conflict", `automaton ${automatonId} exists`);
     const base = { type: "automaton_lifecycle", automaton_id: automatonId, kind } as const;
     this.#record(agentId, [
-      { ...base, from: null, to: "installing", schedule },
+      {
+        ...base,
+        from: null,
+        to: "installing",
+        schedule,
+        ...(workspacePath === undefined ? {} : { workspace_path: workspacePath }),
+      },
       { ...base, from: "installing", to: "running" },
     ]);
     this.#afterChange();
@@ -147,16 +154,34 @@ export class AutomatonRuntime {
     return { ok: true, automaton_id: id, status: to };
   }
 
-  /** Begins a tick now (what `on_demand` schedules tick on); its work runs in the pump. */
-  requestTick(id: string): Result<{ automaton_id: string; tick: number }> {
+  /**
+   * Begins a tick now (what `on_demand` schedules tick on); its work runs in the pump. A
+   * built-in that chooses its work first (a dev loop's task) chooses before the tick is
+   * recorded, so the `automaton_tick` entry names it as a scheduled tick's does.
+   */
+  async requestTick(id: string): Promise<Result<{ automaton_id: string; tick: number }>> {
+    const first = this.#requested(id);
+    if (!first.ok) return first;
+    const chooser = this.#host.builtins[first.state.kind]?.intent;
+    const intent = chooser ? await intentOf(chooser, first.state) : undefined;
+    // The state may have moved while the built-in chose (another request, a stop): decide again.
+    const again = this.#requested(id);
+    if (!again.ok) return again;
+    if (again.plan.tick !== first.plan.tick) return fail("conflict", "cannot tick: tick moved");
+    this.#record(this.#agentId(), [
+      tickEvent(id, { ...again.plan, ...(intent ? { intent } : {}) }),
+    ]);
+    this.poke();
+    return { ok: true, automaton_id: id, tick: again.plan.tick };
+  }
+
+  #requested(id: string) {
     const state = this.#all().get(id);
     if (!state) return fail("not_found", `automaton ${id} not found`);
     const plan = beginRequested(state, this.#host.now());
     if (plan.type === "refuse") return fail("conflict", `cannot tick: ${plan.reason}`);
     if (plan.type !== "begin") return fail("internal", "unexpected tick plan");
-    this.#record(this.#agentId(), [tickEvent(id, plan)]);
-    this.poke();
-    return { ok: true, automaton_id: id, tick: plan.tick };
+    return { ok: true as const, state, plan };
   }
 
   /** One automaton as the routes report it. */

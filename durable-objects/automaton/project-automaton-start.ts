@@ -26,6 +26,8 @@ export interface ProjectAutomatonStart {
   model?: string | undefined;
   /** The automaton's id, when the caller drew it first (to claim it); else drawn here. */
   automaton_id?: string;
+  /** The client's host directory (`workspace_root`), mapped and recorded on the install. */
+  workspace_root?: string | undefined;
 }
 
 /**
@@ -66,7 +68,12 @@ export async function startProjectAutomaton(
   if (!created.ok) return failureOf(created);
   const installed = await stub.createAutomaton(
     { org, agent_id: agentId },
-    { kind: start.kind, schedule: start.schedule, automaton_id: automatonId },
+    {
+      kind: start.kind,
+      schedule: start.schedule,
+      automaton_id: automatonId,
+      ...(start.workspace_root === undefined ? {} : { workspace_root: start.workspace_root }),
+    },
   );
   if (!installed.ok) return failureOf(installed);
   const { ok: _ok, ...view } = installed;
@@ -86,6 +93,7 @@ export interface TaskRunStart {
   task_id: string;
   schedule: Schedule;
   model?: string | undefined;
+  workspace_root?: string | undefined;
 }
 
 /**
@@ -110,6 +118,7 @@ export async function startTaskRun(env: Env, start: TaskRunStart): Promise<Resul
     settings: { task_run: { task_id } },
     schedule: start.schedule,
     model: start.model,
+    workspace_root: start.workspace_root,
   });
 }
 
@@ -121,11 +130,14 @@ export interface DevLoopStart {
   /** The remote the workspace is cloned from first (else the project's `git_repo_url`). */
   git_repo_url?: string | undefined;
   git_branch?: string | undefined;
+  /** One task per tick on this schedule; `continuous` when absent. */
+  schedule?: Schedule | undefined;
+  workspace_root?: string | undefined;
 }
 
 /**
- * Starts the project's `dev-loop` (a `continuous` schedule: it ticks while tasks are
- * ready). One runs per project: while the loop the project names is not finished, a second
+ * Starts the project's `dev-loop`: one task per tick, on `schedule` (`continuous` when absent:
+ * it ticks while tasks are ready). One runs per project: while the loop the project names is not finished, a second
  * start is `409 conflict` naming it. The claim is a recorded change of the project, made
  * against the loop the caller saw, so two concurrent starts never both win.
  *
@@ -190,9 +202,10 @@ export async function startDevLoop(env: Env, start: DevLoopStart): Promise<Resul
         ...(branch === undefined ? {} : { git_branch: branch }),
       },
     },
-    schedule: { type: "continuous" },
+    schedule: start.schedule ?? { type: "continuous" },
     model: start.model,
     automaton_id: automatonId,
+    workspace_root: start.workspace_root,
   });
 }
 
@@ -232,7 +245,13 @@ export async function controlDevLoop(
  */
 export async function startSpecGen(
   env: Env,
-  start: { org: string; project_id: string; requirements_path: string; schedule: Schedule },
+  start: {
+    org: string;
+    project_id: string;
+    requirements_path: string;
+    schedule: Schedule;
+    workspace_root?: string | undefined;
+  },
 ): Promise<Result<AutomatonView>> {
   const { org, project_id } = start;
   const found = await projectStub(env, org, project_id).project({ org, project_id });
@@ -244,6 +263,7 @@ export async function startSpecGen(
     name: found.project.name,
     settings: { spec_gen: { requirements_path: start.requirements_path } },
     schedule: start.schedule,
+    workspace_root: start.workspace_root,
   });
 }
 

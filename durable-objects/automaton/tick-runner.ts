@@ -86,8 +86,13 @@ export function tickEvent(
   return event;
 }
 
-/** The built-in's choice for a tick; a throw becomes `{error}` for the tick to answer. */
-async function intentOf(
+/**
+ * The built-in's choice for a tick; a throw becomes `{error}` for the tick to answer.
+ *
+ * @example
+ * const intent = await intentOf(builtin.intent, state); // { task_id, title, attempt }
+ */
+export async function intentOf(
   chooser: (state: AutomatonState) => Promise<Record<string, unknown>>,
   state: AutomatonState,
 ): Promise<Record<string, unknown>> {

@@ -17,6 +17,11 @@ export const AutomatonLifecycle = z.object({
   to: AutomatonStatus,
   reason: z.string().optional(),
   schedule: Schedule.optional(),
+  /**
+   * On the install: the folder a reference client's `workspace_root` (a host path) maps to,
+   * `projects/<slug>-<hash>` (the mapping `/stream` gives `project_path`).
+   */
+  workspace_path: z.string().min(1).optional(),
 });
 export type AutomatonLifecycle = z.infer<typeof AutomatonLifecycle>;
 

@@ -27,6 +27,8 @@ export interface AutomatonState {
   status: AutomatonStatus;
   reason?: string;
   installed_seq: number;
+  /** The folder the client's `workspace_root` maps to, when it sent one. */
+  workspace_path?: string;
   /** Ticks begun so far (the last tick's number). */
   ticks: number;
   open_tick?: OpenTick;
@@ -74,6 +76,7 @@ export function evolveAutomatons(
         ticks: 0,
         anchor_ms: intervalAnchorMs(event.schedule, event.automaton_id, place.ts_ms),
         cause_seq: place.seq,
+        ...(event.workspace_path === undefined ? {} : { workspace_path: event.workspace_path }),
       });
       return all;
     }

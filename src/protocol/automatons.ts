@@ -87,6 +87,17 @@ export const Schedule = z.discriminatedUnion("type", [
 export type Schedule = z.infer<typeof Schedule>;
 
 /**
+ * The schedules a `dev-loop` runs on, one task per tick: `continuous` (the next task as soon
+ * as one ends, its default), `interval`, `cron`, `on_demand`. An event-driven loop is refused.
+ */
+export const DEV_LOOP_SCHEDULES: readonly Schedule["type"][] = [
+  "continuous",
+  "interval",
+  "cron",
+  "on_demand",
+];
+
+/**
  * An automaton id: the id of the agent that runs it (64 hex) followed by 16 hex of its own,
  * so the Worker finds the agent's object from the id alone — within the caller's org.
  */
@@ -106,14 +117,21 @@ export const CreateAutomatonRequest = z.strictObject({
   task_id: ItemId.optional(),
   /** `spec-gen` only: the workspace file holding the requirements (default `requirements.md`). */
   requirements_path: z.string().min(1).max(1000).optional(),
+  /**
+   * The client's directory on its own machine (as `POST /automaton/start` takes it): mapped
+   * to `projects/<slug>-<hash>` and recorded on the install as `workspace_path`.
+   */
+  workspace_root: z.string().min(1).max(1000).optional(),
 });
 export type CreateAutomatonRequest = z.infer<typeof CreateAutomatonRequest>;
 
 /**
  * `POST /automaton/start` body (the reference's): with `task_id`, a `task-run` of that task
  * (`schedule` defaults to `on_demand`, and a first tick starts at once); without it, a
- * `dev-loop` over the project. `model` is the running agent's model. The workspace is the
- * project's: `workspace_root`, `git_repo_url` and `git_branch` are the dev loop's.
+ * `dev-loop` over the project. `model` is the running agent's model; `git_repo_url` and
+ * `git_branch` are the dev loop's. `workspace_root` is the client's directory on its own
+ * machine: mapped like `/stream`'s `project_path` to `projects/<slug>-<hash>` and recorded
+ * on the automaton's install (`workspace_path`); the work happens in the project's workspace.
  */
 export const StartAutomatonRequest = z.strictObject({
   project_id: ProjectId,
@@ -148,6 +166,11 @@ export const AutomatonView = z.object({
   next_due_ms: z.number().int().optional(),
   /** Seq of the entry that installed it. */
   installed_seq: z.number().int().positive(),
+  /**
+   * The folder of the workspace a `POST /automaton/start` `workspace_root` (a host path)
+   * maps to, `projects/<slug>-<hash>`, as recorded on its install; absent when none was sent.
+   */
+  workspace_path: z.string().optional(),
 });
 export type AutomatonView = z.infer<typeof AutomatonView>;
 

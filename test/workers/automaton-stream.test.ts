@@ -190,7 +190,7 @@ describe("/stream/automaton/:id", () => {
     let tickSeq: number | undefined;
     await wakeFreshInstance(ORG, agentId, async (fresh, sockets) => {
       expect(sockets).toHaveLength(1);
-      expect(fresh.tickAutomaton(address, id).ok).toBe(true);
+      expect((await fresh.tickAutomaton(address, id)).ok).toBe(true);
       await fresh.alarm();
       await waitFor("the tick's reply", async () =>
         watcher.events.some((e) => e.type === "text_delta") ? true : undefined,

@@ -96,15 +96,18 @@ describe("task-run recovery and routes", () => {
       json: { project_id: project.id, task_id: task.id },
     });
     expect(foreign.status).toBe(404);
-    // Without task_id it is the project's dev loop, which takes no schedule.
+    // Without task_id it is the project's dev loop, which runs on no event-driven schedule.
     const devLoop = await call("POST", "/automaton/start", {
       token,
-      json: { project_id: project.id, schedule: { type: "on_demand" } },
+      json: {
+        project_id: project.id,
+        schedule: { type: "event_driven", event_filter: { tx_type: "trigger" } },
+      },
     });
     expect(devLoop.status).toBe(400);
-    expect((await bodyOf<ErrorResponse>(devLoop)).error.message).toContain(
-      "schedule: not for dev-loop",
-    );
+    const refused = (await bodyOf<ErrorResponse>(devLoop)).error;
+    expect(refused.code).toBe("invalid_request");
+    expect(refused.message).toContain("schedule.type: a dev-loop runs on");
   });
 
   it("repeats nothing when the object is evicted mid-turn while a command runs", async () => {

@@ -12,6 +12,7 @@ import {
 import { directoryStub } from "../../../durable-objects/directory-do.js";
 import { agentStub } from "../../../durable-objects/stubs.js";
 import { cronProblem } from "../../automaton/schedule-clock.js";
+import { workspacePathOf } from "../../automaton/workspace-root.js";
 import { AuraError, unwrap } from "../../core/errors.js";
 import { bytesToHex } from "../../core/hash.js";
 import { newAgentId } from "../../core/ids.js";
@@ -21,6 +22,8 @@ import {
   type AutomatonView,
   agentOfAutomaton,
   CreateAutomatonRequest,
+  DEV_LOOP_SCHEDULES,
+  type Schedule,
   StartAutomatonRequest,
 } from "../../protocol/automatons.js";
 import { readJson, validate } from "../body.js";
@@ -50,6 +53,29 @@ async function control(c: Ctx, command: AutomatonCommand) {
   return unwrap(await stub.controlAutomaton(address, id, command));
 }
 
+/**
+ * Refuses what the body's schema cannot: a cron expression or zone that does not parse, a
+ * schedule the built-in does not run on, a `workspace_root` that does not map.
+ */
+function checkStart(kind: string, schedule: Schedule | undefined, workspaceRoot?: string): void {
+  if (schedule?.type === "cron") {
+    const problem = cronProblem(schedule.expression, schedule.timezone);
+    if (problem !== undefined)
+      throw new AuraError("invalid_request", `schedule.expression: ${problem}`);
+  }
+  if (
+    kind === "dev-loop" &&
+    schedule !== undefined &&
+    !DEV_LOOP_SCHEDULES.includes(schedule.type)
+  ) {
+    throw new AuraError(
+      "invalid_request",
+      `schedule.type: a dev-loop runs on ${DEV_LOOP_SCHEDULES.join(", ")}, not ${schedule.type}`,
+    );
+  }
+  if (workspaceRoot !== undefined) unwrap(workspacePathOf(workspaceRoot));
+}
+
 /** Every automaton of the org's agents, finished ones too (the directory lists the agents). */
 async function listAll(env: Env, org: string): Promise<AutomatonView[]> {
   const agents = await directoryStub(env, org).list(undefined, 1000);
@@ -66,8 +92,8 @@ async function listAll(env: Env, org: string): Promise<AutomatonView[]> {
 
 /**
  * A `spec-gen` or `dev-loop` of `POST /automatons`: each runs in a new agent made for the
- * project it names (`project_id` required, `agent_id` and `task_id` refused). A dev loop
- * ticks on its own schedule (`continuous`) whatever the body asks.
+ * project it names (`project_id` required, `agent_id` and `task_id` refused), on the body's
+ * schedule (a dev loop does one task per tick).
  */
 function projectAutomaton(env: Env, org: string, body: CreateAutomatonRequest) {
   if (body.agent_id !== undefined || body.task_id !== undefined) {
@@ -77,15 +103,15 @@ function projectAutomaton(env: Env, org: string, body: CreateAutomatonRequest) {
   if (body.project_id === undefined) {
     throw new AuraError("invalid_request", `project_id: required for ${body.kind}`);
   }
-  const { project_id } = body;
+  const { project_id, schedule, workspace_root } = body;
   if (body.kind === "dev-loop") {
     if (body.requirements_path !== undefined) {
       throw new AuraError("invalid_request", "requirements_path: not for dev-loop");
     }
-    return startDevLoop(env, { org, project_id });
+    return startDevLoop(env, { org, project_id, schedule, workspace_root });
   }
   const requirements_path = body.requirements_path ?? "requirements.md";
-  return startSpecGen(env, { org, project_id, requirements_path, schedule: body.schedule });
+  return startSpecGen(env, { org, project_id, requirements_path, schedule, workspace_root });
 }
 
 /** Installs the automaton a `POST /automatons` body asks for, in the agent that runs it. */
@@ -97,7 +123,10 @@ async function createAutomaton(
   const { schedule } = body;
   if (body.kind === "task-run") {
     const task = taskRunTarget(body);
-    const { ok: _ok, ...view } = unwrap(await startTaskRun(env, { org, ...task, schedule }));
+    const { workspace_root } = body;
+    const { ok: _ok, ...view } = unwrap(
+      await startTaskRun(env, { org, ...task, schedule, workspace_root }),
+    );
     return view;
   }
   if (body.kind === "spec-gen" || body.kind === "dev-loop") {
@@ -120,7 +149,12 @@ async function createAutomaton(
   const { ok: _ok, ...view } = unwrap(
     await agentStub(env, org, agentId).createAutomaton(
       { org, agent_id: agentId },
-      { kind: body.kind, schedule, automaton_id: `${agentId}${suffix}` },
+      {
+        kind: body.kind,
+        schedule,
+        automaton_id: `${agentId}${suffix}`,
+        ...(body.workspace_root === undefined ? {} : { workspace_root: body.workspace_root }),
+      },
     ),
   );
   return view;
@@ -135,11 +169,7 @@ export const automatonRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
     const body = await readJson(c, CreateAutomatonRequest, MAX_BODY_BYTES);
     const { schedule } = body;
-    if (schedule.type === "cron") {
-      const problem = cronProblem(schedule.expression, schedule.timezone);
-      if (problem !== undefined)
-        throw new AuraError("invalid_request", `schedule.expression: ${problem}`);
-    }
+    checkStart(body.kind, schedule, body.workspace_root);
     const { org } = c.get("principal");
     unwrap(await checkTaskReadyProject(c.env, org, schedule));
     const view = await createAutomaton(c.env, org, body);
@@ -181,12 +211,7 @@ export const referenceAutomatonRoutes = new Hono<AppEnv>()
         `kind: /automaton/start runs task-run or dev-loop, not ${kind}`,
       );
     }
-    if (body.workspace_root !== undefined) {
-      throw new AuraError(
-        "invalid_request",
-        "workspace_root: an automaton works in its project's workspace, which the sandbox chooses",
-      );
-    }
+    checkStart(kind, body.schedule, body.workspace_root);
     let view: AutomatonView;
     if (kind === "task-run") {
       if (body.task_id === undefined) {
@@ -206,16 +231,17 @@ export const referenceAutomatonRoutes = new Hono<AppEnv>()
           task_id: body.task_id,
           schedule: body.schedule ?? { type: "on_demand" },
           model: body.model,
+          workspace_root: body.workspace_root,
         }),
       );
       view = started;
       const stub = agentStub(c.env, org, view.agent_id);
       unwrap(await stub.tickAutomaton({ org, agent_id: view.agent_id }, view.automaton_id));
     } else {
-      if (body.task_id !== undefined || body.schedule !== undefined) {
-        const field = body.task_id !== undefined ? "task_id" : "schedule";
-        throw new AuraError("invalid_request", `${field}: not for dev-loop`);
+      if (body.task_id !== undefined) {
+        throw new AuraError("invalid_request", "task_id: not for dev-loop");
       }
+
       const { ok: _ok, ...started } = unwrap(
         await startDevLoop(c.env, {
           org,
@@ -223,6 +249,8 @@ export const referenceAutomatonRoutes = new Hono<AppEnv>()
           model: body.model,
           git_repo_url: body.git_repo_url,
           git_branch: body.git_branch,
+          schedule: body.schedule,
+          workspace_root: body.workspace_root,
         }),
       );
       view = started;
