@@ -14,7 +14,7 @@ import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js"
 import type { Policy } from "../../src/kernel/policy.js";
 import { EMPTY_OUTCOME, type StepOutcome } from "../../src/kernel/step.js";
 import { derivedTransaction } from "../../src/kernel/tx-hash.js";
-import { outcomeOf, type TurnMonitor, type TurnRun, turnEndOf } from "../../src/log/turn-end.js";
+import { monitoredRun, outcomeOf, type TurnMonitor, type TurnRun } from "../../src/log/turn-end.js";
 import { type AgentMessage, inboundTurnText } from "../../src/protocol/agent-message.js";
 import type { TurnTrace } from "../../src/protocol/tx.js";
 import type { ModelCallContext, ModelProvider, ToolDefinition } from "../../src/reasoner/types.js";
@@ -135,19 +135,12 @@ async function continueTurn(host: RunnerHost, turnSeq: number): Promise<void> {
     pending: [],
     committed: [],
   };
-  const monitor = host.monitor;
-  if (!monitor) {
-    await runTurn(turn, turnSeq, rest);
-    return;
-  }
-  const started = monitor.clock();
-  let run: TurnRun = { outcome: "crashed" };
-  try {
-    run = await runTurn(turn, turnSeq, rest);
-  } finally {
-    const entries = [...rest, ...turn.committed];
-    monitor.ended(turnEndOf(inbound, entries, run, monitor.clock() - started));
-  }
+  await monitoredRun(
+    host.monitor,
+    inbound,
+    () => [...rest, ...turn.committed],
+    () => runTurn(turn, turnSeq, rest),
+  );
 }
 
 /** The body of {@link continueTurn}: the turn's loop over what it recorded (`rest`). */

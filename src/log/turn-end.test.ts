@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { LoopResult } from "../agent/loop-types.js";
 import type { RecordEntry, TxType } from "../core/record.js";
-import { outcomeOf, turnEndOf, turnFields, turnLevel } from "./turn-end.js";
+import {
+  monitoredRun,
+  outcomeOf,
+  type TurnEnd,
+  turnEndOf,
+  turnFields,
+  turnLevel,
+} from "./turn-end.js";
 
 const TX = "b".repeat(64);
 
@@ -97,5 +104,64 @@ describe("turnFields", () => {
       stop_reason: "error",
       error_code: "llm_error",
     });
+  });
+});
+
+describe("monitoredRun", () => {
+  function recordingMonitor(times: number[]) {
+    const ended: TurnEnd[] = [];
+    return {
+      ended,
+      monitor: { clock: () => times.shift() ?? 0, ended: (e: TurnEnd) => ended.push(e) },
+    };
+  }
+
+  it("given a run that returns, when monitored, then its end is reported once with the entries after it and its time", async () => {
+    const { ended, monitor } = recordingMonitor([100, 142]);
+    const committed: RecordEntry[] = [];
+    await monitoredRun(
+      monitor,
+      entry(4, "user_prompt", TX),
+      () => committed,
+      async () => {
+        committed.push(entry(5, "reasoning"), entry(6, "agent_msg"));
+        return { outcome: "completed", result: loopResult({}) };
+      },
+    );
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({
+      outcome: "completed",
+      lastSeq: 6,
+      modelCalls: 1,
+      durationMs: 42,
+    });
+  });
+
+  it("given a run that throws, when monitored, then it is reported crashed and the error goes on", async () => {
+    const { ended, monitor } = recordingMonitor([0, 5]);
+    const failing = monitoredRun(
+      monitor,
+      entry(4, "user_prompt", TX),
+      () => [],
+      async () => {
+        throw new Error("storage gone");
+      },
+    );
+    await expect(failing).rejects.toThrow("storage gone");
+    expect(ended.map((e) => e.outcome)).toEqual(["crashed"]);
+  });
+
+  it("given no monitor, when run, then the run happens and nothing is timed", async () => {
+    let ran = 0;
+    await monitoredRun(
+      undefined,
+      entry(4, "user_prompt", TX),
+      () => [],
+      async () => {
+        ran++;
+        return { outcome: "completed" };
+      },
+    );
+    expect(ran).toBe(1);
   });
 });

@@ -96,6 +96,33 @@ export function turnEndOf(
 }
 
 /**
+ * Runs one run of the turn opened by `inbound` under `monitor` (or plainly, without one):
+ * times it, and reports its end however it ends, a throw included (as `crashed`, rethrown).
+ * `entries` gives the turn's entries after `inbound` once the run is over.
+ *
+ * @example
+ * await monitoredRun(host.monitor, inbound, () => [...rest, ...turn.committed], () => runTurn(…));
+ */
+export async function monitoredRun(
+  monitor: TurnMonitor | undefined,
+  inbound: RecordEntry,
+  entries: () => readonly RecordEntry[],
+  run: () => Promise<TurnRun>,
+): Promise<void> {
+  if (!monitor) {
+    await run();
+    return;
+  }
+  const started = monitor.clock();
+  let ended: TurnRun = { outcome: "crashed" };
+  try {
+    ended = await run();
+  } finally {
+    monitor.ended(turnEndOf(inbound, entries(), ended, monitor.clock() - started));
+  }
+}
+
+/**
  * The level of a `turn` line: `error` when the run crashed, `warn` when the turn failed,
  * `info` otherwise.
  *
