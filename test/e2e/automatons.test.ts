@@ -79,6 +79,34 @@ function watchToDone(url: string, token: string, path: string): Promise<Automato
   });
 }
 
+/**
+ * Opens `/stream/automaton/:id` with no `after_seq`, sends `resume {after_seq}` and collects
+ * what it is sent until the server closes it (a finished automaton's socket closes after the
+ * replay).
+ */
+function resumeAfter(
+  url: string,
+  token: string,
+  path: string,
+  afterSeq: number,
+): Promise<AutomatonStreamEvent[]> {
+  const ws = new WebSocket(`${url.replace("http", "ws")}${path}?token=${token}`);
+  const events: AutomatonStreamEvent[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ws.close();
+      reject(new Error(`not closed; got ${events.map((e) => e.type).join(",")}`));
+    }, 30_000);
+    ws.once("error", reject);
+    ws.once("open", () => ws.send(JSON.stringify({ type: "resume", after_seq: afterSeq })));
+    ws.on("message", (data) => events.push(AutomatonStreamEvent.parse(JSON.parse(String(data)))));
+    ws.once("close", () => {
+      clearTimeout(timer);
+      resolve(events);
+    });
+  });
+}
+
 describe("automatons through npm start", () => {
   it("runs a dev loop from POST /automaton/start to done on /stream/automaton/:id, cloning its remote and committing each task", async () => {
     const api = client(stack.url, stack.token);
@@ -144,6 +172,16 @@ describe("automatons through npm start", () => {
       failed_count: 0,
     });
     expect(events.at(-1)).toMatchObject({ type: "done", status: "completed" });
+
+    // A second socket that saw nothing sends resume {after_seq} with the seq of the first
+    // task's completion: it is sent exactly the events after it, then closed.
+    const missedFrom = events.find((e) => e.type === "task_completed")?.seq ?? 0;
+    expect(missedFrom).toBeGreaterThan(0);
+    const resumed = await resumeAfter(stack.url, stack.token, event_stream_url, missedFrom);
+    const recorded = (list: AutomatonStreamEvent[]) => list.filter((e) => e.type !== "text_delta");
+    expect(recorded(resumed)).toEqual(recorded(events).filter((e) => e.seq > missedFrom));
+    expect(recorded(resumed)[0]).toMatchObject({ type: "task_started", task_id: second.id });
+    expect(resumed.at(-1)).toMatchObject({ type: "done", status: "completed" });
 
     const status = await api.get(`/automaton/${automaton_id}/status`);
     expect(status.body).toMatchObject({ ok: true, automaton_id, status: "completed" });
