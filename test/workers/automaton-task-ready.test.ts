@@ -200,6 +200,20 @@ describe("event_driven {project_id, event: task_ready}", () => {
     expect(await subscriptions("org-task-ready-other", theirs.id)).toEqual([]);
   });
 
+  it("refuses another org's project in a task-run's filter on /automaton/start too", async () => {
+    const theirs = await createProject(otherToken, { name: "not yours either" });
+    const mine = await createProject(token, { name: "mine" });
+    const task = await createTask(token, mine.id, { title: "t" });
+    const response = await call("POST", "/automaton/start", {
+      token,
+      json: { project_id: mine.id, task_id: task.id, schedule: taskReady(theirs.id) },
+    });
+    expect(response.status).toBe(404);
+    const body = await bodyOf<ErrorResponse>(response);
+    expect(body.error.message).toContain("schedule.event_filter.project_id");
+    expect(await subscriptions("org-task-ready-other", theirs.id)).toEqual([]);
+  });
+
   it("refuses a filter that is neither a transaction type nor a task_ready project", async () => {
     const response = await call("POST", "/automatons", {
       token,

@@ -224,24 +224,26 @@ export const referenceAutomatonRoutes = new Hono<AppEnv>()
           `${remote}: a task-run works in the project's workspace as it is`,
         );
       }
+      const schedule = body.schedule ?? { type: "on_demand" };
+      unwrap(await checkTaskReadyProject(c.env, org, schedule));
       const { ok: _ok, ...started } = unwrap(
         await startTaskRun(c.env, {
           org,
           project_id: body.project_id,
           task_id: body.task_id,
-          schedule: body.schedule ?? { type: "on_demand" },
+          schedule,
           model: body.model,
           workspace_root: body.workspace_root,
         }),
       );
       view = started;
+      unwrap(await subscribeTaskReady(c.env, org, view));
       const stub = agentStub(c.env, org, view.agent_id);
       unwrap(await stub.tickAutomaton({ org, agent_id: view.agent_id }, view.automaton_id));
     } else {
       if (body.task_id !== undefined) {
         throw new AuraError("invalid_request", "task_id: not for dev-loop");
       }
-
       const { ok: _ok, ...started } = unwrap(
         await startDevLoop(c.env, {
           org,
