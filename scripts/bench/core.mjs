@@ -21,8 +21,8 @@ import { runTools } from "./tools.mjs";
 import { runVerifyRate } from "./verify-rate.mjs";
 
 /** Longest wait for an agent to process what it admitted, and for seeding a record. */
-const DRAIN_TIMEOUT_MS = 120_000;
-const SEED_TIMEOUT_MS = 240_000;
+export const DRAIN_TIMEOUT_MS = 120_000;
+export const SEED_TIMEOUT_MS = 240_000;
 /** Above this share of busy CPU before the start, the report warns that others compete. */
 export const BUSY_WARNING = 0.15;
 

@@ -123,7 +123,7 @@ export function readOptions(args) {
     retentionEntries: int("retention-entries", quick ? 100_000 : 1_000_000),
     retentionSmallEntries: int("retention-small-entries", 100),
     retentionPromptEvery: int("retention-prompt-every", 10),
-    retentionRounds: int("retention-rounds", quick ? 2 : 3),
+    retentionRounds: int("retention-rounds", quick ? 2 : 5),
     retentionHeadReads: int("retention-head-reads", quick ? 50 : 200),
     retentionResumes: int("retention-resumes", quick ? 3 : 5),
     metricsRequests: int("metrics-requests", 50),

@@ -84,6 +84,15 @@ export async function runRetention(options) {
       turnInputTokens: undefined,
     });
   }
+  // The seeded entries are the kernel's own: the short record re-folds through the product's
+  // verify route (the long one is built by the same code, one chunk after another).
+  const small = /** @type {RetentionRow} */ (rows[1]);
+  const verified = await client.request("GET", `/agents/${small.agentId}/verify`, undefined, {
+    authorization: `Bearer ${token}`,
+  });
+  const report = verified.status === 200 ? JSON.parse(verified.body) : undefined;
+  if (!report?.ok || report.checked !== small.entries)
+    throw new Error(`retention: the seeded record does not verify: ${verified.body}`);
   const pilotId = agentIdFor("retention", "pilot");
   const pilotSeed = await seedRecord(fixture, pilotId, 1, options.promptEvery, log);
   files.push(pilotSeed.file);
