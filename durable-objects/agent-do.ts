@@ -2,8 +2,6 @@ import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../src/config.js";
 import { fail, type Result } from "../src/core/errors.js";
 import type { AgentStatus, RecordEntry } from "../src/core/record.js";
-import { loggerFor } from "../src/log/env-logger.js";
-import { errorFields } from "../src/log/error-fields.js";
 import type {
   AgentHead,
   AgentSettings,
@@ -25,8 +23,8 @@ import {
   agentNotFound,
   newAgentMeta,
   ownedMeta,
-  planAdmission,
 } from "./agent/admission.js";
+import { type AdmitHost, admitTransaction, registerInDirectory } from "./agent/admit.js";
 import {
   forkInfoOf,
   headOf,
@@ -45,7 +43,6 @@ import {
 import { DrainSchedule } from "./agent/drain-schedule.js";
 import { type ForkInput, forkInto } from "./agent/fork-into.js";
 import type { ForkInfo } from "./agent/fork-source.js";
-import { selectIdempotency } from "./agent/meta-table.js";
 import { deliverOutbox } from "./agent/outbox-delivery.js";
 import { applyImportStep, exportInfoOf } from "./agent/record-transfer.js";
 import { SessionHub } from "./agent/session-hub.js";
@@ -60,11 +57,9 @@ import type {
 } from "./agent/terminal-gate.js";
 import { closeOwnedTerminal, openOwnedTerminal, terminalGateOf } from "./agent/terminal-rpc.js";
 import { TurnHost } from "./agent/turn-host.js";
-import { startsTurn } from "./agent/turn-runner.js";
 import { AutomatonRpc } from "./automaton/automaton-rpc.js";
 import type { ControlOutcome } from "./automaton/automaton-runtime.js";
 import { AutomatonWatch } from "./automaton/automaton-watch.js";
-import { directoryStub } from "./directory-do.js";
 import { agentStub } from "./stubs.js";
 
 export type { AdmitInput, AgentAddress } from "./agent/admission.js";
@@ -101,6 +96,7 @@ export class AgentDO extends DurableObject<Env> {
   readonly #watch: AutomatonWatch;
   /** The provider, caches and cancel request the agent's turns run with. */
   readonly #turns: TurnHost;
+  readonly #admitHost: AdmitHost;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -126,6 +122,13 @@ export class AgentDO extends DurableObject<Env> {
       session: this.#session,
       turnGate: this.#automatons.turnGate,
     });
+    this.#admitHost = {
+      env,
+      store: this.#store,
+      schedule: this.#schedule,
+      automatons: this.#automatons.runtime,
+      turns: this.#turns,
+    };
     this.#store.onCommit = (entries) => this.#afterCommit(entries);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
@@ -157,38 +160,9 @@ export class AgentDO extends DurableObject<Env> {
     return { ok: true, agent_id: input.agent_id };
   }
 
-  /**
-   * Admits a client transaction: assigns `ts_ms` and its id, queues it and arms the alarm in
-   * one storage write, so a transaction acknowledged here is processed even if the object is
-   * evicted right after. An unknown agent is created in the caller's org.
-   */
-  async admit(input: AdmitInput): Promise<Result<{ tx_id: string; duplicate: boolean }>> {
-    const key = input.idempotency_key;
-    const seen = key === undefined ? undefined : selectIdempotency(this.#store.sql, key);
-    const nextAdmission = this.#store.nextAdmission();
-    const { windowSize, inboxLimit } = loadConfig(this.env);
-    const depth = { queued: this.#store.queuedCount(), limit: inboxLimit };
-    const plan = planAdmission(input, this.#store.meta(), seen, nextAdmission, windowSize, depth);
-    if (plan.type === "refuse") return plan.failure;
-    if (plan.type === "duplicate") return { ok: true, tx_id: plan.tx_id, duplicate: true };
-    const { admission } = plan;
-    const opensTurn = startsTurn(admission.tx);
-    const held = opensTurn && this.#automatons.runtime.holdsTurns();
-    if (this.#store.canCommitOnAdmission() && !held) {
-      // Nothing is queued ahead and no turn runs: the inbound entry commits with the admission.
-      this.#store.admitCommitted(admission, opensTurn ? "open" : "close");
-    } else {
-      this.#store.admit(admission);
-    }
-    // Same synchronous block as the write above: SQLite-backed storage commits both together.
-    const workToDo = opensTurn || this.#store.queuedCount() > 0;
-    if (workToDo) this.#schedule.armAlarm();
-    if (admission.create) await this.#register();
-    if (opensTurn && input.caller_jwt !== undefined)
-      this.#turns.rememberCaller(admission.tx.hash, input.caller_jwt);
-    if (workToDo) this.#schedule.soon();
-    if (this.#automatons.runtime.active()) this.#automatons.runtime.poke();
-    return { ok: true, tx_id: admission.tx.hash, duplicate: false };
+  /** Admits a client transaction (see {@link admitTransaction}). */
+  admit(input: AdmitInput): Promise<Result<{ tx_id: string; duplicate: boolean }>> {
+    return admitTransaction(this.#admitHost, input);
   }
 
   /**
@@ -408,16 +382,7 @@ export class AgentDO extends DurableObject<Env> {
     });
   }
 
-  async #register(): Promise<void> {
-    const meta = this.#store.meta();
-    if (!meta || meta.registered) return;
-    try {
-      await directoryStub(this.env, meta.org).register(meta.agent_id, meta.created_at);
-      this.#store.markRegistered();
-    } catch (err) {
-      const fields = { org: meta.org, agent_id: meta.agent_id, ...errorFields(err) };
-      loggerFor(this.env).log("error", "directory_registration_failed", fields); // alarm retries
-      this.#schedule.armAlarm();
-    }
+  #register(): Promise<void> {
+    return registerInDirectory(this.#admitHost);
   }
 }
