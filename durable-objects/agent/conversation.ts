@@ -3,6 +3,7 @@ import { decodeReasoning } from "../../src/agent/reasoning-record.js";
 import type { ToolResultBlock } from "../../src/agent/tool-executor.js";
 import { decodeToolExecution, executionText } from "../../src/agent/tool-record.js";
 import type { RecordEntry } from "../../src/core/record.js";
+import { opensTurn } from "../../src/metrics/entry-timing.js";
 import { inboundTurnText } from "../../src/protocol/agent-message.js";
 import type { ModelMessage, Usage } from "../../src/reasoner/types.js";
 import { decodeSessionStart } from "../../src/session/session-record.js";
@@ -83,74 +84,157 @@ function resultBlock(toolUseId: string, content: string, isError: boolean): Tool
 export type ReadTurns = (fromSeq: number, beforeSeq: number) => RecordEntry[];
 
 /**
- * The conversation before a turn, and the tokens spent before it, kept per Durable Object
- * instance: built from the record once after a wake, then extended with each turn's entries
- * as later turns start.
+ * How far back, in entries, a turn's conversation reaches: the turns (and session starts) that
+ * began in the last this-many entries before the turn. Fixed, so the conversation is a
+ * function of the record alone; older turns are no longer sent (compaction then shortens the
+ * older of the ones that are), so what a turn sends and reads stays bounded however long the
+ * record grows.
+ */
+export const CONVERSATION_WINDOW_ENTRIES = 1000;
+
+/**
+ * The first seq whose entries the conversation of the turn at `turnSeq` may hold: the window
+ * starts at the first turn (or session start) at or after it.
+ *
+ * @example
+ * conversationWindowStart(5000); // 4000
+ */
+export function conversationWindowStart(turnSeq: number): number {
+  return Math.max(1, turnSeq - CONVERSATION_WINDOW_ENTRIES);
+}
+
+/**
+ * True when an entry starts a piece of the conversation: a turn's inbound entry (a prompt, a
+ * message that is not a turn's reply, told apart by the reply's recorded trace) or a session's
+ * start. Decided from the entry alone, so a window may start at any of them and give the
+ * conversation that reading the whole record would from there.
+ */
+export function startsConversationPiece(entry: RecordEntry): boolean {
+  return entry.tx.tx_type === "session_start" || opensTurn(entry);
+}
+
+/** One piece of the conversation: a turn, or a session start, from its first entry. */
+interface Piece {
+  startSeq: number;
+  messages: ModelMessage[];
+  measured?: ContextMeasure;
+}
+
+/**
+ * Splits entries into conversation pieces; `leading` are the entries before the first piece
+ * starts (the end of a turn that began earlier).
+ */
+function piecesOf(entries: readonly RecordEntry[]): { leading: number; pieces: Piece[] } {
+  const pieces: Piece[] = [];
+  const first = entries.findIndex(startsConversationPiece);
+  if (first < 0) return { leading: entries.length, pieces };
+  let from = first;
+  for (let i = first + 1; i <= entries.length; i++) {
+    const entry = entries[i];
+    if (entry !== undefined && !startsConversationPiece(entry)) continue;
+    const part = conversationOf(entries.slice(from, i));
+    const piece: Piece = { startSeq: (entries[from] as RecordEntry).seq, messages: part.messages };
+    if (part.measured) piece.measured = part.measured;
+    pieces.push(piece);
+    from = i;
+  }
+  return { leading: first, pieces };
+}
+
+/**
+ * The conversation before a turn, kept per Durable Object instance: the pieces of the turns
+ * that began within {@link CONVERSATION_WINDOW_ENTRIES} entries before it. After a wake it is
+ * read from the record once — the window only, never the whole record — then extended with
+ * each turn's entries as later turns start, the oldest pieces dropped as the window moves.
+ * Built either way, it is the same conversation.
  */
 export class ConversationCache {
+  /** Entries before this seq are covered. */
   #beforeSeq = 1;
-  #messages: ModelMessage[] = [];
-  #usage: Usage = { input_tokens: 0, output_tokens: 0 };
-  #measured?: ContextMeasure;
+  #pieces: Piece[] = [];
 
   /**
-   * The conversation of every turn recorded before `turnSeq`. The array is extended in
-   * place by later calls: callers use it for one turn and do not keep it.
+   * The conversation of the turns recorded in the window before `turnSeq`. A new array each
+   * call: callers use it for one turn.
    */
   before(turnSeq: number, read: ReadTurns): ModelMessage[] {
     this.#extend(turnSeq, read);
-    return this.#messages;
+    return this.#pieces.flatMap((piece) => piece.messages);
   }
 
-  /** Tokens (input + output) that the model calls recorded before `turnSeq` used. */
-  tokensUsedBefore(turnSeq: number, read: ReadTurns): number {
-    this.#extend(turnSeq, read);
-    return this.#usage.input_tokens + this.#usage.output_tokens;
-  }
-
-  /** What the last model call recorded before `turnSeq` measured of its context, if any. */
+  /**
+   * What the last model call recorded in the window before `turnSeq` measured of its
+   * context, with the messages its request held counted within the window's conversation.
+   */
   measuredBefore(turnSeq: number, read: ReadTurns): ContextMeasure | undefined {
     this.#extend(turnSeq, read);
-    return this.#measured;
-  }
-
-  /** Input and output tokens the model calls recorded before `turnSeq` used. */
-  usageBefore(turnSeq: number, read: ReadTurns): Usage {
-    this.#extend(turnSeq, read);
-    return { ...this.#usage };
+    let offset = this.#pieces.reduce((n, piece) => n + piece.messages.length, 0);
+    for (let i = this.#pieces.length - 1; i >= 0; i--) {
+      const piece = this.#pieces[i] as Piece;
+      offset -= piece.messages.length;
+      if (piece.measured)
+        return { tokens: piece.measured.tokens, messages: offset + piece.measured.messages };
+    }
+    return undefined;
   }
 
   /**
    * Adds the entries of the turn at `turnSeq`, which this object just finished, without
    * reading them back; `nextSeq` is the seq after its last entry. Ignored unless the cache
-   * already covers everything before the turn (it is then rebuilt from the record).
+   * already covers everything before the turn (it is then read from the record).
    */
   append(turnSeq: number, entries: readonly RecordEntry[], nextSeq: number): void {
     if (this.#beforeSeq !== turnSeq) return;
-    this.#add(conversationOf(entries));
+    const { leading, pieces } = piecesOf(entries);
+    if (leading > 0) {
+      this.#reset();
+      return;
+    }
+    this.#pieces.push(...pieces);
     this.#beforeSeq = nextSeq;
   }
 
   #extend(turnSeq: number, read: ReadTurns): void {
-    if (turnSeq < this.#beforeSeq) {
-      this.#beforeSeq = 1;
-      this.#messages = [];
-      this.#usage = { input_tokens: 0, output_tokens: 0 };
-      this.#measured = undefined;
-    }
+    if (turnSeq < this.#beforeSeq) this.#reset();
+    const from = conversationWindowStart(turnSeq);
     if (turnSeq > this.#beforeSeq) {
-      this.#add(conversationOf(read(this.#beforeSeq, turnSeq)));
+      // What the cache ends with is older than the window: read the window alone.
+      if (this.#beforeSeq < from) this.#reset(from);
+      const { leading, pieces } = piecesOf(read(this.#beforeSeq, turnSeq));
+      if (leading > 0 && this.#pieces.length > 0) {
+        // The read began inside a piece the cache holds: read the whole window again.
+        this.#reset(from);
+        this.#pieces = piecesOf(read(from, turnSeq)).pieces;
+      } else {
+        this.#pieces.push(...pieces);
+      }
       this.#beforeSeq = turnSeq;
     }
+    const firstKept = this.#pieces.findIndex((piece) => piece.startSeq >= from);
+    this.#pieces = firstKept < 0 ? [] : this.#pieces.slice(firstKept);
   }
 
-  #add(part: ConversationPart): void {
-    if (part.measured) {
-      const { tokens, messages } = part.measured;
-      this.#measured = { tokens, messages: this.#messages.length + messages };
-    }
-    for (const message of part.messages) this.#messages.push(message);
-    this.#usage.input_tokens += part.usage.input_tokens;
-    this.#usage.output_tokens += part.usage.output_tokens;
+  #reset(beforeSeq = 1): void {
+    this.#beforeSeq = beforeSeq;
+    this.#pieces = [];
   }
+}
+
+/**
+ * Input and output tokens the model calls recorded before the turn opened at `turnEntries[0]`
+ * used, from the record's totals through its head (the metrics fold) less what the turn's own
+ * entries (every entry from the turn's first to the head) recorded: no read of the record.
+ *
+ * @example
+ * usageBeforeTurn(store.metrics.read(), store.entriesFrom(turnSeq));
+ */
+export function usageBeforeTurn(
+  total: { tokens_in: number; tokens_out: number },
+  turnEntries: readonly RecordEntry[],
+): Usage {
+  const { usage } = conversationOf(turnEntries);
+  return {
+    input_tokens: total.tokens_in - usage.input_tokens,
+    output_tokens: total.tokens_out - usage.output_tokens,
+  };
 }

@@ -21,7 +21,7 @@ import type { ModelCallContext, ModelProvider, ToolDefinition } from "../../src/
 import type { SessionStartRecord } from "../../src/session/session-record.js";
 import type { ArgsCheck } from "../../src/tools/validate-args.js";
 import type { AgentStore, CommitItem, CommitOptions } from "./agent-store.js";
-import type { ConversationCache, ReadTurns } from "./conversation.js";
+import { type ConversationCache, type ReadTurns, usageBeforeTurn } from "./conversation.js";
 import { RecordingModelGateway } from "./model-gateway.js";
 import type { OutboxMessage } from "./outbox-table.js";
 import { RecordingToolGateway, type ToolDispatch } from "./tool-gateway.js";
@@ -194,12 +194,13 @@ async function runTurn(
   });
   const readTurns: ReadTurns = (fromSeq, beforeSeq) =>
     store.entriesOfTypes(CONVERSATION_TYPES, fromSeq, beforeSeq);
+  const usedBefore = usageBeforeTurn(store.metrics.read(), [inbound, ...rest]);
   let result: LoopResult;
   try {
     result = await runAgentLoop(
       {
-        settings: loopSettings(host, setup, host.conversation.tokensUsedBefore(turnSeq, readTurns)),
-        usage_baseline: host.conversation.usageBefore(turnSeq, readTurns),
+        settings: loopSettings(host, setup, usedBefore.input_tokens + usedBefore.output_tokens),
+        usage_baseline: usedBefore,
         ...measuredInput(host.conversation.measuredBefore(turnSeq, readTurns)),
         conversation: host.conversation.before(turnSeq, readTurns),
         user_message: inboundTurnText(inbound.tx),
