@@ -55,10 +55,13 @@ export function figureChecks({ retention, metrics, flood, costs }) {
         met,
       });
     }
-    const tokens = (large?.turnInputTokens ?? Number.NaN) / (small?.turnInputTokens ?? Number.NaN);
+    // Bounded whatever the record's length: as much sent on the large record as on one ten
+    // times the conversation's window (the small record is inside the window, so less).
+    const past = retention.pastWindow;
+    const tokens = (large?.turnInputTokens ?? Number.NaN) / past.turnInputTokens;
     checks.push({
-      name: `retention: conversation a turn sends, ${at}`,
-      value: `${large?.turnInputTokens} / ${small?.turnInputTokens} tokens = ${tokens.toFixed(1)}x`,
+      name: `retention: conversation a turn sends, ${large?.entries.toLocaleString("en-US")} vs ${past.entries.toLocaleString("en-US")} entries`,
+      value: `${large?.turnInputTokens} / ${past.turnInputTokens} tokens = ${tokens.toFixed(2)}x (${small?.turnInputTokens} on ${small?.entries})`,
       target: `<= ${T.conversationRatio}x (bounded)`,
       met: tokens <= T.conversationRatio,
     });

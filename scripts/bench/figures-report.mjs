@@ -174,6 +174,11 @@ export function figuresResults(f, checks) {
         turn_ms: r2(row.turnMs),
         turn_input_tokens: row.turnInputTokens ?? null,
       })),
+      past_window: {
+        entries: f.retention.pastWindow.entries,
+        turn_ms: r2(f.retention.pastWindow.turnMs),
+        turn_input_tokens: f.retention.pastWindow.turnInputTokens,
+      },
       ratios: retentionRatios(f.retention).map((x) => ({
         figure: x.figure,
         large_p50_ms: r2(x.largeMs),

@@ -32,7 +32,17 @@ const RESUME_BACK = 10;
  * @property {number} rounds
  * @property {boolean} evictionSeen Every round saw both objects evicted before the wake.
  * @property {RetentionRow[]} rows The large record, then the small one.
+ * @property {{ entries: number, turnMs: number, turnInputTokens: number }} pastWindow One
+ *   mock turn on a third record, {@link PAST_WINDOW_ENTRIES} long: past the conversation's
+ *   window, as the large one is, so a conversation bounded whatever the record's length
+ *   sends as much on the large record as on this one.
  */
+
+/**
+ * Entries of the record the large one's conversation is compared with: ten times the
+ * conversation window of `durable-objects/agent/conversation.ts` (1,000 entries).
+ */
+export const PAST_WINDOW_ENTRIES = 10_000;
 
 /**
  * Does an agent with a long record wake, resume and answer a head read as fast as one with a
@@ -97,6 +107,15 @@ export async function runRetention(options) {
   const pilotSeed = await seedRecord(fixture, pilotId, 1, options.promptEvery, log);
   files.push(pilotSeed.file);
   const pilot = { agentId: pilotId };
+  const pastWindowId = agentIdFor("retention", "past-window");
+  const pastWindowSeed = await seedRecord(
+    fixture,
+    pastWindowId,
+    PAST_WINDOW_ENTRIES,
+    options.promptEvery,
+    log,
+  );
+  files.push(pastWindowSeed.file);
   const auth = { authorization: `Bearer ${token}` };
   const read = async (/** @type {{ agentId: string }} */ row) => {
     const res = await client.request("GET", `/agents/${row.agentId}/head`, undefined, auth);
@@ -132,7 +151,22 @@ export async function runRetention(options) {
       `  a turn on ${row.entries} entries: ${turn.ms.toFixed(0)} ms, ${turn.inputTokens} input tokens`,
     );
   }
-  return { promptEvery: options.promptEvery, rounds: options.rounds, evictionSeen, rows };
+  const pastTurn = await timeTurn(fixture, pastWindowId);
+  log(
+    `  a turn on ${PAST_WINDOW_ENTRIES} entries: ${pastTurn.ms.toFixed(0)} ms, ${pastTurn.inputTokens} input tokens`,
+  );
+  const pastWindow = {
+    entries: PAST_WINDOW_ENTRIES,
+    turnMs: pastTurn.ms,
+    turnInputTokens: pastTurn.inputTokens,
+  };
+  return {
+    promptEvery: options.promptEvery,
+    rounds: options.rounds,
+    evictionSeen,
+    rows,
+    pastWindow,
+  };
 }
 
 /**
