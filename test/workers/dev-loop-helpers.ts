@@ -7,12 +7,13 @@ import { done, plan, write } from "./task-run-helpers.js";
 /**
  * Scripts every dev-loop task turn by its title: `failing[title]` is how many attempts fail
  * (the model just answers text) before one plans, writes `<title>.txt` and calls task_done.
- * Returns the titles in the order their turns opened (restore with `vi.restoreAllMocks()`).
+ * Returns the titles in the order their turns opened (restore with `vi.restoreAllMocks()`);
+ * each turn's opening prompt is pushed to `prompts` when one is given.
  *
  * @example
  * const opened = scriptTasks({ beta: 2 }); // beta fails twice, then succeeds
  */
-export function scriptTasks(failing: Record<string, number> = {}): string[] {
+export function scriptTasks(failing: Record<string, number> = {}, prompts?: string[]): string[] {
   const opened: string[] = [];
   const tried = new Map<string, number>();
   scriptModel(({ opening, step, request }) => {
@@ -20,6 +21,7 @@ export function scriptTasks(failing: Record<string, number> = {}): string[] {
     if (title === undefined) return undefined;
     if (step === 0) {
       opened.push(title);
+      prompts?.push(opening);
       tried.set(title, (tried.get(title) ?? 0) + 1);
     }
     const attempt = tried.get(title) ?? 1;

@@ -5,7 +5,7 @@ import type { RecordEntry } from "../../src/core/record.js";
 import type { AutomatonView } from "../../src/protocol/automatons.js";
 import type { Commit, Project, Task } from "../../src/protocol/projects.js";
 import { MockProvider } from "../../src/reasoner/mock.js";
-import type { ModelResponse } from "../../src/reasoner/types.js";
+import { scriptTasks } from "./dev-loop-helpers.js";
 import {
   agentStub,
   bodyOf,
@@ -34,11 +34,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/**
- * Scripts every task turn by its title: `attempts[title]` is how many attempts fail (the
- * model just answers text) before one plans, writes `<title>.txt` and calls task_done.
- * Returns the titles in the order their turns opened.
- */
+/** The opening prompts of the task turns the scripted model saw, in order. */
 const prompts: string[] = [];
 
 /** A promise the test resolves when it chooses (a model call held until then). */
@@ -48,33 +44,6 @@ function gate(): { held: Promise<void>; release: () => void } {
     release = resolve;
   });
   return { held, release };
-}
-
-function scriptTasks(failing: Record<string, number> = {}): string[] {
-  const opened: string[] = [];
-  const tried = new Map<string, number>();
-  scriptModel(({ opening, step, request }) => {
-    const title = /^# Task: (.*)\n/.exec(opening)?.[1];
-    if (title === undefined) return undefined;
-    if (step === 0) {
-      opened.push(title);
-      prompts.push(opening);
-      tried.set(title, (tried.get(title) ?? 0) + 1);
-    }
-    const attempt = tried.get(title) ?? 1;
-    const id = `${title.replace(/\W/g, "")}-${attempt}-${step}`;
-    const reply = (calls: Array<{ name: string; input: Record<string, unknown> }>): ModelResponse =>
-      toolCalls(
-        request.model,
-        calls.map((c, i) => ({ id: `${id}-${i}`, ...c })),
-      );
-    if (attempt <= (failing[title] ?? 0)) return finalText(request.model, `cannot do ${title} yet`);
-    if (step === 0) return reply([plan]);
-    if (step === 1) return reply([write(`${title}.txt`, `the ${title} part\n`)]);
-    if (step === 2) return reply([done()]);
-    return finalText(request.model, `${title} finished`);
-  });
-  return opened;
 }
 
 async function startLoop(projectId: string, extra: object = {}): Promise<Response> {
@@ -129,7 +98,7 @@ describe("dev-loop", () => {
     const b = await createTask(token, project.id, { title: "beta", dependency_ids: [a.id] });
     const c = await createTask(token, project.id, { title: "gamma", dependency_ids: [b.id] });
     const d = await createTask(token, project.id, { title: "delta", dependency_ids: [a.id] });
-    const opened = scriptTasks({ beta: 2 });
+    const opened = scriptTasks({ beta: 2 }, prompts);
 
     const id = await started(await startLoop(project.id));
     const view = await finalOf(id);
@@ -194,7 +163,7 @@ describe("dev-loop", () => {
     const x = await createTask(token, project.id, { title: "xray" });
     const y = await createTask(token, project.id, { title: "yankee", dependency_ids: [x.id] });
     const z = await createTask(token, project.id, { title: "zulu" });
-    const opened = scriptTasks({ xray: 3 });
+    const opened = scriptTasks({ xray: 3 }, prompts);
     const id = await started(await startLoop(project.id));
     const view = await finalOf(id);
     expect(view.status).toBe("failed");
@@ -222,7 +191,7 @@ describe("dev-loop", () => {
   it("clones git_repo_url into the workspace first and commits on top of it", async () => {
     const project = await createProject(token, { name: "cloned" });
     const t = await createTask(token, project.id, { title: "readme" });
-    scriptTasks();
+    scriptTasks({}, prompts);
     const id = await started(
       await startLoop(project.id, { git_repo_url: inject("gitRemoteUrl"), git_branch: "main" }),
     );
@@ -258,7 +227,7 @@ describe("dev-loop", () => {
     const stopped = await call("POST", `/automaton/${first}/stop`, { token });
     expect(await bodyOf(stopped)).toMatchObject({ ok: true, status: "stopped" });
     vi.restoreAllMocks();
-    scriptTasks();
+    scriptTasks({}, prompts);
     const next = await started(await startLoop(project.id));
     expect((await finalOf(next)).status).toBe("completed");
   });
