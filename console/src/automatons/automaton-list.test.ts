@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { AutomatonView } from "../../../src/protocol/automatons.js";
 import { ApiError } from "../api/api-error.js";
 import { errorText } from "../projects/error-text.js";
-import { automatonRows, projectAutomatons, shortAutomatonId } from "./automaton-list.js";
+import {
+  automatonRows,
+  projectAutomatons,
+  scheduleText,
+  shortAutomatonId,
+} from "./automaton-list.js";
 import { automatonHref, parseAutomatonRoute } from "./automaton-route.js";
 
 const agent = (c: string) => c.repeat(64);
@@ -98,5 +103,25 @@ describe("an error said to a person", () => {
     expect(errorText(new ApiError(0, "network", "cannot reach the server"))).toBe(
       "cannot reach the server",
     );
+  });
+});
+
+describe("scheduleText", () => {
+  it("says each kind of schedule in words, both kinds of event filter included", () => {
+    expect(scheduleText({ type: "interval", seconds: 60 })).toBe("every 60 s");
+    expect(scheduleText({ type: "cron", expression: "0 * * * *", timezone: "UTC" })).toBe(
+      "cron 0 * * * * (UTC)",
+    );
+    expect(scheduleText({ type: "on_demand" })).toBe("on demand");
+    expect(scheduleText({ type: "continuous" })).toBe("continuous");
+    expect(scheduleText({ type: "event_driven", event_filter: { tx_type: "agent_msg" } })).toBe(
+      "on agent_msg",
+    );
+    expect(
+      scheduleText({
+        type: "event_driven",
+        event_filter: { project_id: "p1", event: "task_ready" },
+      }),
+    ).toBe("when a task of project p1 becomes ready");
   });
 });

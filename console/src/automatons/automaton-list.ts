@@ -1,4 +1,4 @@
-import type { AutomatonKind, AutomatonView } from "../../../src/protocol/automatons.js";
+import type { AutomatonKind, AutomatonView, Schedule } from "../../../src/protocol/automatons.js";
 
 /** How each built-in is named on the pages. */
 export const KIND_LABEL: Record<AutomatonKind, string> = {
@@ -69,4 +69,27 @@ export function projectAutomatons(
  */
 export function shortAutomatonId(id: string): string {
   return `${id.slice(0, 8)}…${id.slice(-4)}`;
+}
+
+/**
+ * A schedule in words.
+ *
+ * @example
+ * scheduleText({ type: "interval", seconds: 60 }); // "every 60 s"
+ */
+export function scheduleText(schedule: Schedule): string {
+  switch (schedule.type) {
+    case "interval":
+      return `every ${schedule.seconds} s`;
+    case "cron":
+      return `cron ${schedule.expression}${schedule.timezone ? ` (${schedule.timezone})` : ""}`;
+    case "event_driven":
+      return "tx_type" in schedule.event_filter
+        ? `on ${schedule.event_filter.tx_type}`
+        : `when a task of project ${schedule.event_filter.project_id} becomes ready`;
+    case "on_demand":
+      return "on demand";
+    default:
+      return "continuous";
+  }
 }

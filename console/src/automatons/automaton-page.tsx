@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import type { AutomatonView, Schedule } from "../../../src/protocol/automatons.js";
+import type { AutomatonView } from "../../../src/protocol/automatons.js";
 import type { Project } from "../../../src/protocol/projects.js";
 import type { ProjectsApi } from "../api/projects-api.js";
 import { errorText } from "../projects/error-text.js";
@@ -8,28 +8,12 @@ import { formatTime } from "../ui/format.js";
 import { usePolling } from "../ui/use-polling.js";
 import { AutomatonControls } from "./automaton-controls.js";
 import { AutomatonEventLog } from "./automaton-event-log.js";
-import { KIND_LABEL } from "./automaton-list.js";
+import { KIND_LABEL, scheduleText } from "./automaton-list.js";
 import { automatonHref } from "./automaton-route.js";
 import "./automatons.css";
 
 /** How often the automaton's status is read again while the page is open. */
 const REFRESH_MS = 3000;
-
-/** A schedule in words. */
-function scheduleText(schedule: Schedule): string {
-  switch (schedule.type) {
-    case "interval":
-      return `every ${schedule.seconds} s`;
-    case "cron":
-      return `cron ${schedule.expression}${schedule.timezone ? ` (${schedule.timezone})` : ""}`;
-    case "event_driven":
-      return `on ${schedule.event_filter.tx_type}`;
-    case "on_demand":
-      return "on demand";
-    default:
-      return "continuous";
-  }
-}
 
 /**
  * One automaton, live: its kind, status, ticks, schedule, project and agent, the controls its
