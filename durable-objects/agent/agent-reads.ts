@@ -132,15 +132,16 @@ export function txStatusOf(
   if (!meta) return agentNotFound(address.agent_id);
   const sql = store.sql;
   if (isQueued(sql, txId)) return { ok: true, tx_id: txId, status: "pending" };
-  const seq = seqOfTx(sql, txId);
-  if (seq === undefined) return { ok: true, tx_id: txId, status: "unknown" };
+  const committed = seqOfTx(sql, txId);
+  if (committed === undefined) return { ok: true, tx_id: txId, status: "unknown" };
+  const { seq } = committed;
   if (meta.open_turn_seq === seq) return { ok: true, tx_id: txId, status: "pending", seq };
   const error = selectTxFailure(sql, txId);
   const status: TxStatus =
     error === undefined
       ? { tx_id: txId, status: "processed", seq }
       : { tx_id: txId, status: "failed", seq, error };
-  const files = turnFilesChanged(sql, txId, seq);
+  const files = turnFilesChanged(sql, txId, committed);
   if (files) status.files_changed = files;
   return { ok: true, ...status };
 }

@@ -18,9 +18,9 @@ import {
   insertTxFailure,
   markRegistered,
   selectMeta,
-  updateAdmissions,
   updateHead,
   updateStatus,
+  withRecordHead,
 } from "./meta-table.js";
 import { MetricsKeeper } from "./metrics-keeper.js";
 import { deleteOutbox, insertOutbox, type OutboxMessage, selectOutbox } from "./outbox-table.js";
@@ -98,7 +98,10 @@ export class AgentStore {
 
   /** The metadata row, if the agent exists. Read-only: change it through this store. */
   meta(): Readonly<AgentMeta> | undefined {
-    if (this.#meta === undefined) this.#meta = selectMeta(this.sql) ?? null;
+    if (this.#meta === undefined) {
+      const row = selectMeta(this.sql);
+      this.#meta = row ? withRecordHead(this.sql, row) : null;
+    }
     return this.#meta ?? undefined;
   }
 
@@ -133,7 +136,15 @@ export class AgentStore {
     const meta = { ...(create ?? this.requireMeta()), admissions: pos };
     this.#storage.transactionSync(() => {
       if (create) insertMeta(this.sql, meta);
-      else updateAdmissions(this.sql, pos);
+      // The head with the count: entries after the row's head are then only admissions
+      // committed with their entry (see withRecordHead).
+      else
+        updateHead(this.sql, {
+          seq: meta.head_seq,
+          hash: meta.head_hash,
+          admissions: pos,
+          openTurnSeq: meta.open_turn_seq,
+        });
       pushInbox(this.sql, pos, tx);
       if (idempotency) insertIdempotency(this.sql, idempotency.key, tx.hash, idempotency.digest);
     });
@@ -155,7 +166,10 @@ export class AgentStore {
 
   /**
    * Admits a transaction and commits its entry in the same storage transaction (see
-   * {@link canCommitOnAdmission}); the head row records the admission count with the head.
+   * {@link canCommitOnAdmission}). The entry is the only row it writes (with its index row and
+   * an idempotency key's): the metadata row keeps the head of the last commit before, and a
+   * woken object catches it up from the record ({@link withRecordHead}). A new agent's first
+   * admission writes the row whole.
    */
   admitCommitted(admission: Admission, turn: "open" | "close"): RecordEntry {
     const { tx, create, pos, idempotency } = admission;
@@ -167,6 +181,7 @@ export class AgentStore {
         if (create) insertMeta(this.sql, meta);
         if (idempotency) insertIdempotency(this.sql, idempotency.key, tx.hash, idempotency.digest);
       },
+      create !== undefined,
     );
     this.costs.admitted();
     return entry as RecordEntry;
@@ -246,6 +261,7 @@ export class AgentStore {
     meta: Readonly<AgentMeta>,
     items: readonly CommitItem[],
     alsoWrite: () => void,
+    writeHead = true,
   ): RecordEntry[] {
     let chain = this.#chainState(meta);
     let openTurn = meta.open_turn_seq;
@@ -274,12 +290,14 @@ export class AgentStore {
         }
         if (options.outbox) insertOutbox(this.sql, options.outbox);
       });
-      updateHead(this.sql, {
-        seq: last.seq,
-        hash: last.hash,
-        admissions: meta.admissions,
-        openTurnSeq: openTurn,
-      });
+      if (writeHead) {
+        updateHead(this.sql, {
+          seq: last.seq,
+          hash: last.hash,
+          admissions: meta.admissions,
+          openTurnSeq: openTurn,
+        });
+      }
       this.metrics.committed(entries);
     });
     this.#chain = chain;

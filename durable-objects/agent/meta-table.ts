@@ -83,9 +83,32 @@ export function updateHead(
   );
 }
 
-/** Records the admission count (the last admission's number). */
-export function updateAdmissions(sql: SqlStorage, admissions: number): void {
-  sql.exec("UPDATE agent SET admissions = ? WHERE id = 1", admissions);
+/**
+ * The metadata caught up with the record. A transaction committed as it is admitted writes
+ * its entry (and nothing of this row: the row's head, admission count and open turn are
+ * those of the last other write), so the entries after the row's head are exactly those
+ * admissions, one entry each: the head is the record's last entry, the count grows by their
+ * number, and the turn is open when the last one opens a turn (a prompt or a message).
+ * One row read.
+ *
+ * @example
+ * const meta = withRecordHead(sql, selectMeta(sql));
+ */
+export function withRecordHead(sql: SqlStorage, meta: AgentMeta): AgentMeta {
+  const last = sql
+    .exec<{ seq: number; hash: string; tx_type: string }>(
+      "SELECT seq, hash, tx_type FROM record ORDER BY seq DESC LIMIT 1",
+    )
+    .toArray()[0];
+  if (!last || last.seq <= meta.head_seq) return meta;
+  const opensTurn = last.tx_type === "user_prompt" || last.tx_type === "agent_msg";
+  return {
+    ...meta,
+    head_seq: last.seq,
+    head_hash: last.hash,
+    admissions: meta.admissions + (last.seq - meta.head_seq),
+    open_turn_seq: opensTurn ? last.seq : null,
+  };
 }
 
 /** Sets the lifecycle status. */

@@ -82,16 +82,21 @@ export function selectEntriesOfTypes(
   return rows.map((row) => decodeRow(sql, row));
 }
 
-/** The first entry of `type` after `afterSeq`, if any. */
+/**
+ * The first entry of `type` with `afterSeq < seq ≤ afterSeq + within`, if any: a walk along
+ * the record's key from `afterSeq`, reading at most `within` rows.
+ */
 export function selectFirstOfTypeAfter(
   sql: SqlStorage,
   type: string,
   afterSeq: number,
+  within: number,
 ): RecordEntry | RowError | undefined {
   const row = sql
     .exec<RecordRow>(
-      `SELECT ${ENTRY_COLUMNS} FROM record WHERE seq > ? AND tx_type = ? ORDER BY seq LIMIT 1`,
+      `SELECT ${ENTRY_COLUMNS} FROM record WHERE seq > ? AND seq <= ? AND tx_type = ? ORDER BY seq LIMIT 1`,
       afterSeq,
+      afterSeq + within,
       type,
     )
     .toArray()[0];
@@ -159,22 +164,30 @@ export function selectWindow(sql: SqlStorage, n: number): string[] {
 }
 
 /**
- * The transaction types an agent admits (`AdmitInput.kind`): the only entries whose transaction
- * id anyone looks up. As the SQL term of the partial index `record_admitted_tx_id` (agent
- * schema version 4) and of {@link seqOfTx}'s query: SQLite uses a partial index only for a
- * query carrying its WHERE term, so both are this one text.
+ * The entries an agent admitted (`AdmitInput.kind`: the client kinds and `session_start`):
+ * the only ones whose transaction id anyone looks up. A turn's reply is an `agent_msg` too,
+ * but the object's own; it is told apart by the turn trace its body records (an admitted
+ * entry's body is the empty outcome; a reply's body large enough to be chunked has no inline
+ * body, so is left out too). As the SQL term of the partial index `record_admitted_tx_id`
+ * (agent schema version 4) and of {@link seqOfTx}'s query: SQLite uses a partial index only
+ * for a query carrying its WHERE term, so both are this one text.
  */
-export const ADMITTED_TX_TYPES_TERM = `tx_type IN (${[...CLIENT_TX_TYPES, "session_start"]
+export const ADMITTED_TX_TYPES_TERM = `(tx_type IN (${[
+  ...CLIENT_TX_TYPES.filter((type) => type !== "agent_msg"),
+  "session_start",
+]
   .map((type) => `'${type}'`)
-  .join(", ")})`;
+  .join(", ")}) OR (tx_type = 'agent_msg' AND instr(body, '"trace":') = 0))`;
 
-/** The seq at which an admitted transaction was committed, if it was. */
-export function seqOfTx(sql: SqlStorage, txId: string): number | undefined {
-  const row = sql
-    .exec<{ seq: number }>(
-      `SELECT seq FROM record WHERE tx_id = ? AND ${ADMITTED_TX_TYPES_TERM} ORDER BY seq LIMIT 1`,
+/** Where an admitted transaction was committed, if it was: its seq and type. */
+export function seqOfTx(
+  sql: SqlStorage,
+  txId: string,
+): { seq: number; tx_type: string } | undefined {
+  return sql
+    .exec<{ seq: number; tx_type: string }>(
+      `SELECT seq, tx_type FROM record WHERE tx_id = ? AND ${ADMITTED_TX_TYPES_TERM} ORDER BY seq LIMIT 1`,
       txId,
     )
     .toArray()[0];
-  return row?.seq;
 }

@@ -57,8 +57,10 @@ const VERSION_1 = [
  * it for a turn that ended without a reply). One index row per turn is its cost.
  * Version 4 narrows the transaction-id index to the entries a transaction id is asked about:
  * the admitted ones (a client's, another agent's message, a session's start). The entries a
- * turn commits itself (model answers, tool results) were an index row each, a second row
- * written per entry, for a lookup that never comes.
+ * turn commits itself (model answers, tool results, its reply) were an index row each, a
+ * second row written per entry, for a lookup that never comes. It drops version 2's index
+ * too: the status finds a turn's reply by reading the turn's entries after its first (one
+ * turn, bounded), which costs rows read, not a row written per turn.
  */
 export const AGENT_SCHEMA: SchemaHistory = {
   kind: "agent",
@@ -86,6 +88,7 @@ export const AGENT_SCHEMA: SchemaHistory = {
       name: "transaction ids indexed for admitted entries only",
       statements: [
         "DROP INDEX record_tx_id",
+        "DROP INDEX record_agent_msg",
         `CREATE INDEX record_admitted_tx_id ON record (tx_id) WHERE ${ADMITTED_TX_TYPES_TERM}`,
       ],
     },

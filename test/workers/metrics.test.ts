@@ -224,6 +224,9 @@ describe("GET /agents/:id/metrics", () => {
       state.storage.sql.exec("DROP TABLE metrics");
       state.storage.sql.exec("DROP INDEX record_admitted_tx_id");
       state.storage.sql.exec("CREATE INDEX record_tx_id ON record (tx_id)");
+      state.storage.sql.exec(
+        "CREATE INDEX record_agent_msg ON record (seq) WHERE tx_type = 'agent_msg'",
+      );
       state.storage.sql.exec("DELETE FROM schema_migration WHERE version >= 3");
     });
     await evictAgents();

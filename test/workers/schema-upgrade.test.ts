@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ADMITTED_TX_TYPES_TERM } from "../../durable-objects/agent/record-table.js";
 import { AGENT_SCHEMA } from "../../durable-objects/agent/schema.js";
 import { storedVersion, upgradeSchema } from "../../durable-objects/schema-upgrade.js";
 import type { SchemaHistory } from "../../src/storage/schema-migrations.js";
@@ -44,13 +45,12 @@ function schemaNames(sql: SqlStorage): string[] {
     .map((r) => r.name);
 }
 
-/** The query plan of "the first agent_msg after a seq", as the tx status route reads it. */
-function replyLookupPlan(sql: SqlStorage): string {
+/** The query plan of a transaction's lookup by id, as the tx status route reads it. */
+function txLookupPlan(sql: SqlStorage): string {
   return sql
     .exec<{ detail: string }>(
-      "EXPLAIN QUERY PLAN SELECT seq FROM record WHERE seq > ? AND tx_type = ? ORDER BY seq LIMIT 1",
-      0,
-      "agent_msg",
+      `EXPLAIN QUERY PLAN SELECT seq, tx_type FROM record WHERE tx_id = ? AND ${ADMITTED_TX_TYPES_TERM} ORDER BY seq LIMIT 1`,
+      "x",
     )
     .toArray()
     .map((r) => r.detail)
@@ -73,7 +73,6 @@ describe("agent schema upgrade", () => {
     // written the same way by every version)
     const latest = await runInDurableObject(agentStub(ORG, agentId), (_i, state) => {
       const names = schemaNames(state.storage.sql);
-      state.storage.sql.exec("DROP INDEX record_agent_msg");
       state.storage.sql.exec("DROP TABLE metrics");
       state.storage.sql.exec("DROP INDEX record_admitted_tx_id");
       state.storage.sql.exec("CREATE INDEX record_tx_id ON record (tx_id)");
@@ -87,7 +86,7 @@ describe("agent schema upgrade", () => {
     const woken = await runInDurableObject(agentStub(ORG, agentId), (_i, state) => ({
       rows: versionRows(state.storage.sql),
       names: schemaNames(state.storage.sql),
-      plan: replyLookupPlan(state.storage.sql),
+      plan: txLookupPlan(state.storage.sql),
     }));
 
     // Then version 1 was recognised (its DDL not run again), versions 2 to 4 applied, and
@@ -100,8 +99,8 @@ describe("agent schema upgrade", () => {
     ]);
     expect(woken.names).toEqual(latest);
     expect(woken.names).not.toContain("record_tx_id");
-    expect(woken.names).toContain("record_agent_msg");
-    expect(woken.plan).toContain("record_agent_msg");
+    expect(woken.names).not.toContain("record_agent_msg");
+    expect(woken.plan).toContain("record_admitted_tx_id");
 
     // And the record is unchanged and verifies; the status read through the index is the same
     expect(await getRecord(token, agentId)).toEqual(before);
