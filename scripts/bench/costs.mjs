@@ -5,7 +5,11 @@ import { agentIdFor, txBody } from "./targets.mjs";
 
 const SESSION_TIMEOUT_MS = 30_000;
 const TURN_TIMEOUT_MS = 30_000;
-/** Unmeasured turns first (their rows are in the agent's means all the same: every turn alike). */
+/**
+ * Unmeasured turns first. The rows are the measured turns' alone: the agent's meters (means
+ * since it woke) are read before and after them, so the agent's creation and the watching
+ * session's start, each written once, are not spread over the turns.
+ */
 const WARM_UP_TURNS = 3;
 
 /**
@@ -22,7 +26,8 @@ const WARM_UP_TURNS = 3;
  *   entry: the agent was idle, so each was committed as it was admitted.
  * @property {CostStat} rowsReadPerTurn
  * @property {CostStat} rowsWrittenPerTurn From the commit that opened the turn to its reply's.
- * @property {number} rowsWrittenPerCompleteTurn Mean per admission + mean per turn.
+ * @property {number} rowsWrittenPerCompleteTurn Per admission + per turn, over the measured
+ *   turns.
  * @property {number} bytesPerEntry
  * @property {number | undefined} cpuMsPerTurn workerd CPU time per measured turn.
  * @property {number} turnP50Ms `POST /tx` sent → the reply's `record` frame, p50.
@@ -72,26 +77,37 @@ export async function runCosts(options) {
       return /** @type {number} */ (await done) - sentAt;
     };
     for (let i = 0; i < WARM_UP_TURNS; i++) await turn();
+    const costsOf = async () => {
+      const res = await http.request("GET", `/agents/${agentId}/metrics`, undefined, headers);
+      if (res.status !== 200) throw new Error(`costs: metrics HTTP ${res.status} ${res.body}`);
+      return JSON.parse(res.body).costs;
+    };
+    const before = await costsOf();
     const headBefore = await headSeq(http, token, agentId);
     const cpuBefore = cpuMs(pid);
     const times = [];
     for (let i = 0; i < options.turns; i++) times.push(await turn());
     const cpuAfter = cpuMs(pid);
     const headAfter = await headSeq(http, token, agentId);
-    const res = await http.request("GET", `/agents/${agentId}/metrics`, undefined, headers);
-    if (res.status !== 200) throw new Error(`costs: metrics HTTP ${res.status} ${res.body}`);
-    const { costs } = JSON.parse(res.body);
+    const costs = await costsOf();
+    /** The measured turns' mean of a meter, from its means and counts before and after. */
+    const measured = (/** @type {string} */ key, /** @type {"admissions" | "turns"} */ count) => {
+      const n = costs[count] - before[count];
+      const sum = costs[key].mean * costs[count] - before[key].mean * before[count];
+      return { last: costs[key].last, mean: n > 0 ? sum / n : Number.NaN };
+    };
+    const writtenPerAdmission = measured("rows_written_per_admission", "admissions");
+    const writtenPerTurn = measured("rows_written_per_turn", "turns");
     times.sort((a, b) => a - b);
     return {
       turns: options.turns,
       entriesPerTurn: (headAfter - headBefore) / options.turns,
-      admissions: costs.admissions,
-      rowsReadPerAdmission: costs.rows_read_per_admission,
-      rowsWrittenPerAdmission: costs.rows_written_per_admission,
-      rowsReadPerTurn: costs.rows_read_per_turn,
-      rowsWrittenPerTurn: costs.rows_written_per_turn,
-      rowsWrittenPerCompleteTurn:
-        costs.rows_written_per_admission.mean + costs.rows_written_per_turn.mean,
+      admissions: costs.admissions - before.admissions,
+      rowsReadPerAdmission: measured("rows_read_per_admission", "admissions"),
+      rowsWrittenPerAdmission: writtenPerAdmission,
+      rowsReadPerTurn: measured("rows_read_per_turn", "turns"),
+      rowsWrittenPerTurn: writtenPerTurn,
+      rowsWrittenPerCompleteTurn: writtenPerAdmission.mean + writtenPerTurn.mean,
       bytesPerEntry: costs.bytes_per_entry,
       cpuMsPerTurn:
         cpuBefore === undefined || cpuAfter === undefined
