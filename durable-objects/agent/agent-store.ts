@@ -290,15 +290,20 @@ export class AgentStore {
         }
         if (options.outbox) insertOutbox(this.sql, options.outbox);
       });
-      if (writeHead) {
+      this.metrics.committed(entries);
+      // A due metrics checkpoint rides on the head's UPDATE. An admission committed with its
+      // entry writes no head: one that opens a turn leaves it to the turn's commits (which
+      // write the head), any other writes the row for it, once per checkpoint.
+      const metrics = writeHead || openTurn === null ? this.metrics.checkpoint() : undefined;
+      if (writeHead || metrics !== undefined) {
         updateHead(this.sql, {
           seq: last.seq,
           hash: last.hash,
           admissions: meta.admissions,
           openTurnSeq: openTurn,
+          ...(metrics === undefined ? {} : { metrics }),
         });
       }
-      this.metrics.committed(entries);
     });
     this.#chain = chain;
     this.#headEntry = last;

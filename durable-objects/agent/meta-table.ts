@@ -69,18 +69,24 @@ export function insertMeta(sql: SqlStorage, meta: AgentMeta): void {
   );
 }
 
-/** Moves the head after a commit, with the admission count and the open turn, if any. */
+/**
+ * Moves the head after a commit, with the admission count and the open turn, if any, and
+ * the metrics checkpoint when one is due (JSON): one row written either way.
+ */
 export function updateHead(
   sql: SqlStorage,
-  head: { seq: number; hash: string; admissions: number; openTurnSeq: number | null },
+  head: {
+    seq: number;
+    hash: string;
+    admissions: number;
+    openTurnSeq: number | null;
+    metrics?: string;
+  },
 ): void {
-  sql.exec(
-    "UPDATE agent SET head_seq = ?, head_hash = ?, admissions = ?, open_turn_seq = ? WHERE id = 1",
-    head.seq,
-    head.hash,
-    head.admissions,
-    head.openTurnSeq,
-  );
+  const set = "head_seq = ?, head_hash = ?, admissions = ?, open_turn_seq = ?";
+  const values = [head.seq, head.hash, head.admissions, head.openTurnSeq];
+  if (head.metrics === undefined) sql.exec(`UPDATE agent SET ${set} WHERE id = 1`, ...values);
+  else sql.exec(`UPDATE agent SET ${set}, metrics = ? WHERE id = 1`, ...values, head.metrics);
 }
 
 /**

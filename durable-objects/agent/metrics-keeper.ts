@@ -21,10 +21,11 @@ export interface MetricsSource {
 }
 
 /**
- * Entries folded between two writes of the `metrics` row. Each commit folds its entries into
- * the state kept in memory; the row is rewritten once this many entries are past it, so a
- * turn pays no extra row per commit, and the row is always fewer than this many entries
- * behind the head: a woken object catches up by folding at most that many from the record.
+ * Entries folded between two writes of the metrics checkpoint (the agent row's `metrics`
+ * column). Each commit folds its entries into the state kept in memory; the checkpoint is
+ * rewritten, with the head in the same UPDATE, by the commit that takes it this many entries
+ * past the last one, so a turn pays no extra row for it, and it is always fewer than this many
+ * entries behind the head: a woken object catches up by folding at most that many.
  */
 export const METRICS_CHECKPOINT_ENTRIES = 128;
 
@@ -45,6 +46,8 @@ export class MetricsKeeper {
   #state: RecordMetricsState | null | undefined;
   /** `through_seq` of the row as stored. */
   #storedSeq = 0;
+  /** A checkpoint is due: written with the next head (see {@link checkpoint}). */
+  #due = false;
 
   constructor(source: MetricsSource, costs: CostMeter) {
     this.#source = source;
@@ -95,9 +98,10 @@ export class MetricsKeeper {
       for (const entry of page) foldEntry(built, entry);
     }
     this.#state = built;
-    if (!state || built.through_seq - this.#storedSeq >= METRICS_CHECKPOINT_ENTRIES) {
-      this.#store(built);
-    }
+    // A fold built by this read (no checkpoint yet) is stored now; one a checkpoint behind
+    // goes with the next head the object writes (a turn reads this, and writes no row for it).
+    if (!state) this.#store(built);
+    else if (built.through_seq - this.#storedSeq >= METRICS_CHECKPOINT_ENTRIES) this.#due = true;
     return structuredClone(built);
   }
 
@@ -128,8 +132,24 @@ export class MetricsKeeper {
     }
     for (const entry of entries) foldEntry(state, entry);
     if (isNew || state.through_seq - this.#storedSeq >= METRICS_CHECKPOINT_ENTRIES) {
-      this.#store(state);
+      this.#due = true;
     }
+  }
+
+  /**
+   * The checkpoint to write with the head, when one is due (JSON), in the storage transaction
+   * of the commit that folded it: the head's UPDATE carries it, so it costs no row of its own
+   * (an admission committed with its entry, which writes no head otherwise, writes it then).
+   *
+   * @example
+   * updateHead(sql, { …head, metrics: store.metrics.checkpoint() });
+   */
+  checkpoint(): string | undefined {
+    const state = this.#state;
+    if (!this.#due || !state) return undefined;
+    this.#due = false;
+    this.#storedSeq = state.through_seq;
+    return JSON.stringify(state);
   }
 
   #selectRow(): RecordMetricsState | undefined {

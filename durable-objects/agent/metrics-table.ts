@@ -1,21 +1,19 @@
 import type { RecordMetricsState } from "../../src/metrics/record-metrics.js";
 
 /**
- * The `metrics` row: the record's metrics fold ({@link RecordMetricsState}) at a checkpoint,
- * as JSON. Written in the storage transaction of a commit (or by the first read of an agent
- * that has none), so it never runs ahead of the record.
+ * The metrics checkpoint: the record's metrics fold ({@link RecordMetricsState}) as JSON, in
+ * the agent row's `metrics` column (agent schema version 5; a table of its own before).
+ * Written by the commit that moves the head (see `updateHead`), or by the first read of an
+ * agent that has none, so it never runs ahead of the record.
  */
 export function selectMetrics(sql: SqlStorage): RecordMetricsState | undefined {
-  const row = sql.exec<{ state: string }>("SELECT state FROM metrics WHERE id = 1").toArray()[0];
-  return row === undefined ? undefined : (JSON.parse(row.state) as RecordMetricsState);
+  const row = sql
+    .exec<{ metrics: string | null }>("SELECT metrics FROM agent WHERE id = 1")
+    .toArray()[0];
+  return row?.metrics == null ? undefined : (JSON.parse(row.metrics) as RecordMetricsState);
 }
 
-/** Replaces the `metrics` row with `state`. */
+/** Replaces the checkpoint with `state` (outside a commit: a read that built it). */
 export function upsertMetrics(sql: SqlStorage, state: RecordMetricsState): void {
-  sql.exec(
-    `INSERT INTO metrics (id, through_seq, state) VALUES (1, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET through_seq = excluded.through_seq, state = excluded.state`,
-    state.through_seq,
-    JSON.stringify(state),
-  );
+  sql.exec("UPDATE agent SET metrics = ? WHERE id = 1", JSON.stringify(state));
 }

@@ -61,6 +61,8 @@ const VERSION_1 = [
  * second row written per entry, for a lookup that never comes. It drops version 2's index
  * too: the status finds a turn's reply by reading the turn's entries after its first (one
  * turn, bounded), which costs rows read, not a row written per turn.
+ * Version 5 moves the metrics checkpoint into the agent row (column `metrics`), written by
+ * the same UPDATE that moves the head, so a checkpoint costs no row of its own.
  */
 export const AGENT_SCHEMA: SchemaHistory = {
   kind: "agent",
@@ -90,6 +92,15 @@ export const AGENT_SCHEMA: SchemaHistory = {
         "DROP INDEX record_tx_id",
         "DROP INDEX record_agent_msg",
         `CREATE INDEX record_admitted_tx_id ON record (tx_id) WHERE ${ADMITTED_TX_TYPES_TERM}`,
+      ],
+    },
+    {
+      version: 5,
+      name: "metrics checkpoint in the agent row",
+      statements: [
+        "ALTER TABLE agent ADD COLUMN metrics TEXT",
+        "UPDATE agent SET metrics = (SELECT state FROM metrics WHERE id = 1)",
+        "DROP TABLE metrics",
       ],
     },
   ],

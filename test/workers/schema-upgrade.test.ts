@@ -68,12 +68,12 @@ describe("agent schema upgrade", () => {
     expect(before.map((e) => e.tx.tx_type)).toContain("agent_msg");
 
     // And its storage as the deploy before schema versions left it: version 1's tables, no
-    // version recorded, no version-2 index, no version-3 metrics table, version 1's index of
+    // version recorded, no version-2 index, no metrics checkpoint (version 3 and 5), version 1's index of
     // every entry's transaction id in place of version 4's (the rows of the record are
     // written the same way by every version)
     const latest = await runInDurableObject(agentStub(ORG, agentId), (_i, state) => {
       const names = schemaNames(state.storage.sql);
-      state.storage.sql.exec("DROP TABLE metrics");
+      state.storage.sql.exec("ALTER TABLE agent DROP COLUMN metrics");
       state.storage.sql.exec("DROP INDEX record_admitted_tx_id");
       state.storage.sql.exec("CREATE INDEX record_tx_id ON record (tx_id)");
       state.storage.sql.exec("DROP TABLE schema_migration");
@@ -89,13 +89,14 @@ describe("agent schema upgrade", () => {
       plan: txLookupPlan(state.storage.sql),
     }));
 
-    // Then version 1 was recognised (its DDL not run again), versions 2 to 4 applied, and
+    // Then version 1 was recognised (its DDL not run again), versions 2 to 5 applied, and
     // the schema is the one a new agent gets; the reply lookup goes through the new index
     expect(woken.rows).toEqual([
       { version: 1, name: AGENT_SCHEMA.migrations[0]?.name, how: "recognised" },
       { version: 2, name: "index of agent_msg entries", how: "applied" },
       { version: 3, name: "metrics folded from the record", how: "applied" },
       { version: 4, name: "transaction ids indexed for admitted entries only", how: "applied" },
+      { version: 5, name: "metrics checkpoint in the agent row", how: "applied" },
     ]);
     expect(woken.names).toEqual(latest);
     expect(woken.names).not.toContain("record_tx_id");
@@ -116,7 +117,7 @@ describe("agent schema upgrade", () => {
       upgrade: upgradeSchema(state.storage, AGENT_SCHEMA),
     }));
     expect(again.rows).toEqual(woken.rows);
-    expect(again.upgrade).toEqual({ from: 4, to: 4, applied: [], recognised: false });
+    expect(again.upgrade).toEqual({ from: 5, to: 5, applied: [], recognised: false });
     expect((await getVerify(token, agentId)).ok).toBe(true);
   });
 
@@ -130,6 +131,7 @@ describe("agent schema upgrade", () => {
       [2, "applied"],
       [3, "applied"],
       [4, "applied"],
+      [5, "applied"],
     ]);
   });
 });

@@ -103,12 +103,13 @@ describe("what a turn costs in storage rows", () => {
           )
           .one(),
       );
-    // Both committed as they were admitted; the row still has the head of its creation
+    // Both committed as they were admitted; the row has the head of the first (whose commit
+    // also began the agent's metrics checkpoint, which rides on the row), not the second's
     expect((await getRecord(token, agentId)).map((e) => e.tx.tx_type)).toEqual([
       "trigger",
       "trigger",
     ]);
-    expect(await row()).toEqual({ head_seq: 0, admissions: 0, open_turn_seq: null });
+    expect(await row()).toEqual({ head_seq: 1, admissions: 1, open_turn_seq: null });
 
     // A new instance over that storage answers the record's head, and goes on from it
     await evictAgents();
