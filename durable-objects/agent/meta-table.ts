@@ -1,4 +1,4 @@
-import type { AgentStatus } from "../../src/core/record.js";
+import { type AgentStatus, startsTurnType } from "../../src/core/record.js";
 import type { AgentSettings } from "../../src/protocol/agents.js";
 
 /** The agent's metadata row: identity, status, settings and the chain head. */
@@ -107,13 +107,12 @@ export function withRecordHead(sql: SqlStorage, meta: AgentMeta): AgentMeta {
     )
     .toArray()[0];
   if (!last || last.seq <= meta.head_seq) return meta;
-  const opensTurn = last.tx_type === "user_prompt" || last.tx_type === "agent_msg";
   return {
     ...meta,
     head_seq: last.seq,
     head_hash: last.hash,
     admissions: meta.admissions + (last.seq - meta.head_seq),
-    open_turn_seq: opensTurn ? last.seq : null,
+    open_turn_seq: startsTurnType(last.tx_type) ? last.seq : null,
   };
 }
 

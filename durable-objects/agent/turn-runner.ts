@@ -10,7 +10,12 @@ import {
 import { TurnSuspension } from "../../src/agent/tool-executor.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
-import type { RecordEntry, Transaction, TxType } from "../../src/core/record.js";
+import {
+  type RecordEntry,
+  startsTurnType,
+  type Transaction,
+  type TxType,
+} from "../../src/core/record.js";
 import type { Policy } from "../../src/kernel/policy.js";
 import { EMPTY_OUTCOME, type StepOutcome } from "../../src/kernel/step.js";
 import { derivedTransaction } from "../../src/kernel/tx-hash.js";
@@ -71,12 +76,9 @@ export interface TurnSetup {
 /** Queued transactions committed per storage transaction while no turn runs. */
 const BATCH = 64;
 
-/**
- * True when an admitted transaction starts an agent turn: a prompt, or a message (from a
- * client or another agent). The kernel's own `agent_msg` replies are never admitted.
- */
+/** True when an admitted transaction starts an agent turn ({@link startsTurnType}). */
 export function startsTurn(tx: Transaction): boolean {
-  return tx.tx_type === "user_prompt" || tx.tx_type === "agent_msg";
+  return startsTurnType(tx.tx_type);
 }
 
 /** The idempotency key a spawned child's task is admitted with. */
@@ -194,7 +196,7 @@ async function runTurn(
   });
   const readTurns: ReadTurns = (fromSeq, beforeSeq) =>
     store.entriesOfTypes(CONVERSATION_TYPES, fromSeq, beforeSeq);
-  const usedBefore = usageBeforeTurn(store.metrics.read(), [inbound, ...rest]);
+  const usedBefore = usageBeforeTurn(store.metrics.read(), recorded.reasoning);
   let result: LoopResult;
   try {
     result = await runAgentLoop(

@@ -1,3 +1,4 @@
+import { startsTurnType } from "../../src/core/record.js";
 import type { TurnTrace, TxStatus } from "../../src/protocol/tx.js";
 import { isRowError, selectFirstOfTypeAfter } from "./record-table.js";
 
@@ -18,7 +19,7 @@ export function turnFilesChanged(
   txId: string,
   at: { seq: number; tx_type: string },
 ): TxStatus["files_changed"] {
-  if (at.tx_type !== "user_prompt" && at.tx_type !== "agent_msg") return undefined;
+  if (!startsTurnType(at.tx_type)) return undefined;
   const reply = selectFirstOfTypeAfter(sql, "agent_msg", at.seq, TURN_ENTRIES_BOUND);
   if (!reply || isRowError(reply) || reply.tx.reference_tx_hash !== txId) return undefined;
   const trace = reply.proposals.trace as TurnTrace | undefined;

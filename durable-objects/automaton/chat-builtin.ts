@@ -1,4 +1,4 @@
-import type { RecordEntry } from "../../src/core/record.js";
+import { type RecordEntry, startsTurnType } from "../../src/core/record.js";
 import type { AgentStore } from "../agent/agent-store.js";
 import { startsTurn, type TurnGate } from "../agent/turn-runner.js";
 import type { Builtin, TickContext, TickResult } from "./builtin.js";
@@ -104,7 +104,7 @@ export function chatBuiltin(host: ChatHost): Builtin {
     kind: "chat",
     holdsTurns: true,
     hasWork: waiting,
-    queuedMatch: (txType) => txType === "user_prompt" || txType === "agent_msg",
+    queuedMatch: startsTurnType,
     async tick({ startSeq }: TickContext): Promise<TickResult> {
       let opened = turnOpenedAfter(store, startSeq);
       if (!opened) {

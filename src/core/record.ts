@@ -29,6 +29,19 @@ export const CLIENT_TX_TYPES = [
 export const ClientTxType = z.enum(CLIENT_TX_TYPES);
 export type ClientTxType = z.infer<typeof ClientTxType>;
 
+/**
+ * True when an admitted transaction of this type starts an agent turn: a prompt, or a
+ * message (from a client or another agent). The kernel's own `agent_msg` replies are never
+ * admitted, so this holds of admitted entries only.
+ *
+ * @example
+ * startsTurnType("user_prompt"); // true
+ * startsTurnType("trigger"); // false
+ */
+export function startsTurnType(txType: string): boolean {
+  return txType === "user_prompt" || txType === "agent_msg";
+}
+
 /** Standard base64 with padding. */
 export const Base64 = z.string().regex(STRICT_BASE64, "must be standard base64");
 
