@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ReasoningRecord } from "../../src/agent/reasoning-record.js";
+import { decodeReasoning, type ReasoningRecord } from "../../src/agent/reasoning-record.js";
 import { textToBase64 } from "../../src/core/base64.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import type { RecordEntry, TxType } from "../../src/core/record.js";
@@ -127,11 +127,9 @@ describe("conversation", () => {
   });
 
   it("counts the tokens used before a turn from the record's totals less the turn's own calls", () => {
-    const resumed = [
-      entry(7, "user_prompt", textToBase64("third")),
-      entry(8, "reasoning", reasoning("partial", 200), hex(7)),
-    ];
+    // The resumed turn recorded one model call (200 in, 3 out) before the head
+    const resumedCalls = [decodeReasoning(reasoning("partial", 200))];
     const total = { tokens_in: 130 + 200, tokens_out: 6 + 3 };
-    expect(usageBeforeTurn(total, resumed)).toEqual(conversationOf(record).usage);
+    expect(usageBeforeTurn(total, resumedCalls)).toEqual(conversationOf(record).usage);
   });
 });

@@ -1,5 +1,5 @@
 import type { ContextMeasure } from "../../src/agent/loop-types.js";
-import { decodeReasoning } from "../../src/agent/reasoning-record.js";
+import { decodeReasoning, type ReasoningRecord } from "../../src/agent/reasoning-record.js";
 import type { ToolResultBlock } from "../../src/agent/tool-executor.js";
 import { decodeToolExecution, executionText } from "../../src/agent/tool-record.js";
 import type { RecordEntry } from "../../src/core/record.js";
@@ -221,20 +221,22 @@ export class ConversationCache {
 }
 
 /**
- * Input and output tokens the model calls recorded before the turn opened at `turnEntries[0]`
- * used, from the record's totals through its head (the metrics fold) less what the turn's own
- * entries (every entry from the turn's first to the head) recorded: no read of the record.
+ * Input and output tokens the model calls recorded before a turn used, from the record's
+ * totals through its head (the metrics fold) less what the turn's own recorded model calls
+ * used (every call from the turn's first entry to the head): no read of the record.
  *
  * @example
- * usageBeforeTurn(store.metrics.read(), store.entriesFrom(turnSeq));
+ * usageBeforeTurn(store.metrics.read(), recordedTurn(rest).reasoning);
  */
 export function usageBeforeTurn(
   total: { tokens_in: number; tokens_out: number },
-  turnEntries: readonly RecordEntry[],
+  turnCalls: readonly ReasoningRecord[],
 ): Usage {
-  const { usage } = conversationOf(turnEntries);
-  return {
-    input_tokens: total.tokens_in - usage.input_tokens,
-    output_tokens: total.tokens_out - usage.output_tokens,
-  };
+  let input = total.tokens_in;
+  let output = total.tokens_out;
+  for (const { response } of turnCalls) {
+    input -= response?.usage.input_tokens ?? 0;
+    output -= response?.usage.output_tokens ?? 0;
+  }
+  return { input_tokens: input, output_tokens: output };
 }
