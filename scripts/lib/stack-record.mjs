@@ -131,7 +131,9 @@ export function describeProcesses(processes) {
 
 /**
  * Ends what a stack whose `npm start` is gone left running: SIGTERM to each process group,
- * then SIGKILL to those still running after `graceMs`. Resolves the processes it stopped.
+ * then SIGKILL to those still running after `graceMs`. Resolves the processes it stopped once
+ * every member of their groups is gone (a child can hold the stack's port after its leader
+ * ended), or a second after the SIGKILL at most.
  * @param {StackProcess[]} processes processes of the stack that still run (not `npm start`)
  * @param {number} [graceMs]
  * @returns {Promise<StackProcess[]>}
@@ -143,7 +145,25 @@ export async function stopLeftovers(processes, graceMs = 5000) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   for (const { pid } of processes) signalGroup(pid, "SIGKILL");
+  const killed = Date.now() + 1000;
+  while (processes.some(({ pid }) => groupAlive(pid)) && Date.now() < killed) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   return processes;
+}
+
+/**
+ * Whether any process of the group `pid` led is still there (a zombie not yet reaped
+ * included: its parent is gone, so init reaps it at once).
+ * @param {number} pid
+ */
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (err) {
+    return /** @type {NodeJS.ErrnoException} */ (err).code === "EPERM";
+  }
 }
 
 /**

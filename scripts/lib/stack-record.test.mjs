@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -103,5 +105,34 @@ describe("the stack record", () => {
     expect(await stopLeftovers([sandbox], 2000)).toEqual([sandbox]);
     expect(await exited(sandbox.pid)).toBe(true);
     expect(describeProcesses([sandbox])).toBe(`the sandbox (pid ${sandbox.pid})`);
+  });
+
+  it("given a group member that outlives its leader and holds a port, when stopped, then the port is free once it resolves", async () => {
+    // A sandbox whose child (same process group) listens and ignores SIGTERM, as a stack's
+    // port can be held by more than the recorded process
+    const probe = createServer().listen(0, "127.0.0.1");
+    await once(probe, "listening");
+    const port = /** @type {import("node:net").AddressInfo} */ (probe.address()).port;
+    probe.close();
+    await once(probe, "close");
+    const holder = `process.on("SIGTERM", () => {}); require("node:net").createServer().listen(${port}, "127.0.0.1", () => console.log("up")); setInterval(() => {}, 1000);`;
+    const leaderScript = `require("node:child_process").spawn(process.execPath, ["-e", ${JSON.stringify(holder)}], { stdio: ["ignore", "inherit", "ignore"] }); setInterval(() => {}, 1000);`;
+    const leader = spawn(process.execPath, ["-e", leaderScript, "sandbox/dist/server.mjs"], {
+      detached: true,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    spawned.push(leader);
+    await once(/** @type {import("node:stream").Readable} */ (leader.stdout), "data");
+    const sandbox = { name: "the sandbox", pid: /** @type {number} */ (leader.pid) };
+
+    await stopLeftovers([sandbox], 300);
+
+    const again = createServer().listen(port, "127.0.0.1");
+    const outcome = await new Promise((resolve) => {
+      again.once("listening", () => resolve("listening"));
+      again.once("error", (/** @type {NodeJS.ErrnoException} */ err) => resolve(err.code));
+    });
+    again.close();
+    expect(outcome).toBe("listening");
   });
 });
